@@ -1,0 +1,124 @@
+// Which Azure identity calls generateToken: the same one the azure-native provider uses.
+//
+// azure-native reads its identity from stack config (`azure-native:clientId`, ...) or the ARM_*
+// environment variables, and falls back to the Azure CLI login. `chooseIdentity` (pure) applies the
+// same order; `createCredential` turns the choice into an @azure/identity credential. Both run in
+// the dynamic provider's process, so @azure/identity is required lazily inside the function.
+import type { TokenCredential } from "@azure/identity";
+
+export type AzureEnvironment = "public" | "usgovernment" | "china";
+
+export const CLOUDS: Record<AzureEnvironment, { arm: string; authority: string }> = {
+    public: { arm: "https://management.azure.com", authority: "https://login.microsoftonline.com" },
+    usgovernment: { arm: "https://management.usgovcloudapi.net", authority: "https://login.microsoftonline.us" },
+    china: { arm: "https://management.chinacloudapi.cn", authority: "https://login.chinacloudapi.cn" },
+};
+
+/** Maps azure-native's `environment` setting (or ARM_ENVIRONMENT) to a cloud; undefined means public. */
+export function cloudFor(environment: string | undefined): AzureEnvironment {
+    const e = (environment ?? "public").trim().toLowerCase().replace(/cloud$/, "");
+    if (e === "" || e === "public" || e === "azure") return "public";
+    if (e === "usgovernment" || e === "usgov" || e === "azureusgovernment") return "usgovernment";
+    if (e === "china" || e === "azurechina") return "china";
+    throw new Error(
+        `azure-native environment ${JSON.stringify(environment)} is not one of public, usgovernment, china; ` +
+            "set token.armEndpoint explicitly for other clouds",
+    );
+}
+
+/** The authority (login) host that goes with an ARM endpoint; public when unknown. */
+export function authorityFor(armEndpoint: string): string {
+    const origin = new URL(armEndpoint).origin;
+    const match = Object.values(CLOUDS).find((c) => c.arm === origin);
+    return match?.authority ?? CLOUDS.public.authority;
+}
+
+export type IdentityChoice =
+    | { kind: "clientSecret"; tenantId: string; clientId: string; clientSecret: string }
+    | { kind: "oidc"; tenantId: string; clientId: string; oidcToken?: string; requestUrl?: string; requestToken?: string }
+    | { kind: "managedIdentity"; clientId?: string }
+    | { kind: "default" };
+
+/** A lookup of azure-native stack config (`clientId`, …) — may be empty. */
+export type ConfigLookup = (key: string) => string | undefined;
+
+const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes)$/i.test(v.trim());
+
+/** The identity azure-native would use, from its config first and then ARM_* variables. */
+export function chooseIdentity(config: ConfigLookup, env: NodeJS.ProcessEnv): IdentityChoice {
+    const get = (key: string, envName: string) => config(key) ?? env[envName] ?? undefined;
+    const clientId = get("clientId", "ARM_CLIENT_ID");
+    const tenantId = get("tenantId", "ARM_TENANT_ID");
+    const clientSecret = get("clientSecret", "ARM_CLIENT_SECRET");
+    if (truthy(get("useOidc", "ARM_USE_OIDC")) && clientId && tenantId) {
+        return {
+            kind: "oidc",
+            tenantId,
+            clientId,
+            oidcToken: get("oidcToken", "ARM_OIDC_TOKEN"),
+            requestUrl: get("oidcRequestUrl", "ARM_OIDC_REQUEST_URL") ?? env.ACTIONS_ID_TOKEN_REQUEST_URL,
+            requestToken: get("oidcRequestToken", "ARM_OIDC_REQUEST_TOKEN") ?? env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
+        };
+    }
+    if (truthy(get("useMsi", "ARM_USE_MSI"))) {
+        return { kind: "managedIdentity", clientId };
+    }
+    if (clientId && tenantId && clientSecret) {
+        return { kind: "clientSecret", tenantId, clientId, clientSecret };
+    }
+    return { kind: "default" };
+}
+
+/** Names the identity for error messages, without secrets. */
+export function describeIdentity(choice: IdentityChoice): string {
+    switch (choice.kind) {
+        case "clientSecret":
+            return `service principal ${choice.clientId} (client secret, tenant ${choice.tenantId})`;
+        case "oidc":
+            return `service principal ${choice.clientId} (OIDC federation, tenant ${choice.tenantId})`;
+        case "managedIdentity":
+            return choice.clientId ? `managed identity ${choice.clientId}` : "the system-assigned managed identity";
+        case "default":
+            return "the Azure CLI / environment login (DefaultAzureCredential)";
+    }
+}
+
+/** Builds the @azure/identity credential for a choice. */
+export function createCredential(choice: IdentityChoice, authorityHost: string): TokenCredential {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const identity: typeof import("@azure/identity") = require("@azure/identity");
+    switch (choice.kind) {
+        case "clientSecret":
+            return new identity.ClientSecretCredential(choice.tenantId, choice.clientId, choice.clientSecret, { authorityHost });
+        case "oidc": {
+            const getAssertion = async (): Promise<string> => {
+                if (choice.oidcToken) return choice.oidcToken;
+                if (!choice.requestUrl || !choice.requestToken) {
+                    throw new Error("OIDC is on (useOidc / ARM_USE_OIDC) but neither ARM_OIDC_TOKEN nor a GitHub Actions OIDC request URL/token is set");
+                }
+                const url = new URL(choice.requestUrl);
+                url.searchParams.set("audience", "api://AzureADTokenExchange");
+                const res = await fetch(url, { headers: { authorization: `Bearer ${choice.requestToken}` } });
+                if (!res.ok) throw new Error(`OIDC token request failed: HTTP ${res.status}`);
+                const body = (await res.json()) as { value?: string };
+                if (!body.value) throw new Error("OIDC token response had no value");
+                return body.value;
+            };
+            return new identity.ClientAssertionCredential(choice.tenantId, choice.clientId, getAssertion, { authorityHost });
+        }
+        case "managedIdentity":
+            return choice.clientId ? new identity.ManagedIdentityCredential({ clientId: choice.clientId }) : new identity.ManagedIdentityCredential();
+        case "default":
+            return new identity.DefaultAzureCredential({ authorityHost });
+    }
+}
+
+/** A function that returns an ARM bearer token for this credential. */
+export function armTokenGetter(credential: TokenCredential, armEndpoint: string): () => Promise<string> {
+    const scope = `${new URL(armEndpoint).origin}/.default`;
+    return async () => {
+        const t = await credential.getToken(scope);
+        if (!t?.token) throw new Error(`no Azure access token for ${scope}`);
+        return t.token;
+    };
+}

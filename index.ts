@@ -1,0 +1,50 @@
+// The stack program: one SelfHostedGateway per stack, configured by the stack's `gateway` key.
+//   pulumi up --stack dev
+import * as pulumi from "@pulumi/pulumi";
+import { formatProblems, SelfHostedGateway, validateArgs } from "./components";
+import { nameProblems } from "./components/validation";
+
+const config = new pulumi.Config();
+const stack = pulumi.getStack();
+const key = `${config.name}:gateway`;
+
+function fail(problems: string[]): never {
+    // RunError: a clean message, no stack trace, before any resource is registered.
+    throw new pulumi.RunError(
+        formatProblems(`Stack config '${key}' of stack '${stack}' is invalid`, problems) +
+            "\nFix it in Pulumi." + stack + ".yaml (see README, 'Configuration reference').",
+    );
+}
+
+let raw: unknown;
+try {
+    raw = config.getObject<unknown>("gateway");
+} catch {
+    fail([`gateway: is not valid JSON/YAML; it must be an object`]);
+}
+if (raw === undefined) {
+    fail([`gateway: required; set it in Pulumi.${stack}.yaml (copy Pulumi.dev.yaml as a start)`]);
+}
+const result = validateArgs(raw, "gateway");
+if (!result.ok) {
+    fail(result.problems);
+}
+const args = result.args;
+// The gateway name also names the Kubernetes objects, so it must be a DNS-1123 label there.
+const name = args.apim.gatewayName as string;
+const nameIssues = nameProblems(name, "gateway.apim.gatewayName");
+if (nameIssues.length > 0) {
+    fail(nameIssues);
+}
+
+const gw = new SelfHostedGateway(name, args);
+
+export const gatewayId = gw.gateway.id;
+export const namespaceName = gw.namespaceName;
+export const configurationEndpoint = gw.configurationEndpoint;
+export const tokenExpiry = gw.tokenExpiry;
+export const tokenRotatesAfter = gw.tokenRotatesAfter;
+export const deploymentName = gw.deploymentName;
+export const serviceName = gw.serviceName;
+export const discoveryServiceName = gw.discoveryServiceName;
+export const loadBalancerAddress = gw.loadBalancerAddress;
