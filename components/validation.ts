@@ -31,14 +31,50 @@ const dnsLabel = z
     .string()
     .max(63, "must be at most 63 characters")
     .regex(DNS1123_LABEL, "must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit");
-const intOrPercent = z.union(
-    [z.int().min(0), z.string().regex(PERCENT)],
-    { error: 'expected a whole number ≥ 0 or a percentage such as "25%"' },
-);
-const quantity = z.union(
-    [z.number().nonnegative(), z.string().regex(QUANTITY)],
-    { error: 'expected a Kubernetes quantity such as "500m", "2", "512Mi" or "2Gi" (no spaces)' },
-);
+const INT_OR_PERCENT = 'expected a whole number ≥ 0 or a percentage such as "25%"';
+const intOrPercent = z.union([z.int(INT_OR_PERCENT).min(0, INT_OR_PERCENT), z.string().regex(PERCENT, INT_OR_PERCENT)], {
+    error: INT_OR_PERCENT,
+});
+const QUANTITY_HINT = 'expected a Kubernetes quantity such as "500m", "2", "512Mi" or "2Gi" (no spaces)';
+const quantity = z.union([z.number(QUANTITY_HINT).nonnegative(QUANTITY_HINT), z.string().regex(QUANTITY, QUANTITY_HINT)], {
+    error: QUANTITY_HINT,
+});
+
+const TYPE_NAMES: Record<string, string> = {
+    int: "a whole number",
+    number: "a number",
+    string: "a string",
+    boolean: "true or false",
+    object: "an object",
+    array: "a list",
+    record: "an object",
+};
+
+/** Plain-language messages for the generic checks (schema-level messages take precedence). */
+const plainMessages: z.core.$ZodErrorMap = (iss) => {
+    switch (iss.code) {
+        case "invalid_type": {
+            const isInt = (iss.inst as { format?: string } | undefined)?.format === "safeint";
+            return `expected ${isInt ? TYPE_NAMES.int : TYPE_NAMES[iss.expected] ?? iss.expected}`;
+        }
+        case "too_big":
+            return iss.origin === "string"
+                ? `must be at most ${iss.maximum} characters`
+                : iss.origin === "array"
+                  ? `must have at most ${iss.maximum} items`
+                  : `must be at most ${iss.maximum}`;
+        case "too_small":
+            return iss.origin === "string"
+                ? Number(iss.minimum) <= 1
+                    ? "must not be empty"
+                    : `must be at least ${iss.minimum} characters`
+                : iss.origin === "array"
+                  ? `must have at least ${iss.minimum} items`
+                  : `must be at least ${iss.minimum}`;
+        default:
+            return undefined;
+    }
+};
 const port = z.int().min(1).max(65535);
 const annotationMap = z.record(z.string().min(1), z.union([z.string(), deferred]));
 
@@ -174,8 +210,6 @@ export function describeIssues(schema: z.ZodType, issues: readonly z.core.$ZodIs
             what = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
         } else if (issue.code === "invalid_type" && input === undefined) {
             what = `required (${what})`;
-        } else if (issue.code === "too_small" || issue.code === "too_big") {
-            what = `${what}`;
         }
         lines.push(`${keyPath(prefix, issue.path)}: got ${shown(input)}; ${what}`);
     }
@@ -233,7 +267,7 @@ export type ValidationResult = { ok: true; args: SelfHostedGatewayArgs } | { ok:
  * `prefix` names the arguments in messages: `gateway` for the stack config key.
  */
 export function validateArgs(raw: unknown, prefix = "args"): ValidationResult {
-    const parsed = argsSchema.safeParse(raw, { reportInput: true });
+    const parsed = argsSchema.safeParse(raw, { reportInput: true, error: plainMessages });
     if (!parsed.success) {
         return { ok: false, problems: describeIssues(argsSchema, parsed.error.issues, prefix) };
     }

@@ -1,0 +1,147 @@
+// Literal expected objects for the prod stack at the reference clock 2026-11-23T10:00:00Z
+// (7-day windows from the Unix epoch: the window is [2026-11-19, 2026-11-26), expiry 2026-12-19).
+export const CLOCK = "2026-11-23T10:00:00Z";
+export const SAME_WINDOW_CLOCK = "2026-11-25T23:59:59Z";
+export const NEXT_WINDOW_CLOCK = "2026-11-27T08:00:00Z";
+export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+export const PROD_LABELS = {
+    "app.kubernetes.io/component": "gateway",
+    "app.kubernetes.io/instance": "apim-gw-prod",
+    "app.kubernetes.io/managed-by": "pulumi",
+    "app.kubernetes.io/name": "azure-api-management-gateway",
+};
+export const PROD_SELECTOR = {
+    "app.kubernetes.io/instance": "apim-gw-prod",
+    "app.kubernetes.io/name": "azure-api-management-gateway",
+};
+export const PROD_GATEWAY_ID =
+    "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/REPLACE-ME-resource-group" +
+    "/providers/Microsoft.ApiManagement/service/REPLACE-ME-apim-service/gateways/apim-gw-prod";
+
+const probe = (periodSeconds: number, failureThreshold: number) => ({
+    failureThreshold,
+    httpGet: { path: "/status-0123456789abcdef", port: "http", scheme: "HTTP" },
+    periodSeconds,
+    successThreshold: 1,
+    timeoutSeconds: 3,
+});
+
+export const PROD_DEPLOYMENT = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { labels: PROD_LABELS, name: "apim-gw-prod", namespace: "apim-gateway" },
+    spec: {
+        minReadySeconds: 0,
+        replicas: 3,
+        revisionHistoryLimit: 10,
+        selector: { matchLabels: PROD_SELECTOR },
+        strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: "RollingUpdate" },
+        template: {
+            metadata: {
+                annotations: { "apim-gateway/token-expiry": "2026-12-19T00:00:00Z", "apim-gateway/token-key": "primary" },
+                labels: PROD_LABELS,
+            },
+            spec: {
+                containers: [
+                    {
+                        env: [{ name: "config.service.auth", valueFrom: { secretKeyRef: { key: "value", name: "apim-gw-prod-token" } } }],
+                        envFrom: [{ configMapRef: { name: "apim-gw-prod-env-bd3eb0ea" } }],
+                        image: "mcr.microsoft.com/azure-api-management/gateway:2.11.1",
+                        imagePullPolicy: "IfNotPresent",
+                        livenessProbe: probe(10, 6),
+                        name: "gateway",
+                        ports: [
+                            { containerPort: 8080, name: "http", protocol: "TCP" },
+                            { containerPort: 8081, name: "https", protocol: "TCP" },
+                            { containerPort: 4290, name: "rate-limit-dc", protocol: "UDP" },
+                            { containerPort: 4291, name: "dc-heartbeat", protocol: "UDP" },
+                        ],
+                        readinessProbe: probe(5, 3),
+                        resources: { limits: { memory: "2Gi" }, requests: { cpu: "2", memory: "2Gi" } },
+                        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                        startupProbe: probe(5, 60),
+                        volumeMounts: [{ mountPath: "/apim/config", name: "config-backup" }],
+                    },
+                ],
+                dnsPolicy: "ClusterFirst",
+                securityContext: {
+                    fsGroup: 1001,
+                    runAsGroup: 1001,
+                    runAsNonRoot: true,
+                    runAsUser: 1001,
+                    seccompProfile: { type: "RuntimeDefault" },
+                },
+                terminationGracePeriodSeconds: 60,
+                volumes: [{ name: "config-backup", persistentVolumeClaim: { claimName: "apim-gw-prod-config-backup" } }],
+            },
+        },
+    },
+};
+
+export const PROD_CONFIGMAP = {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { labels: PROD_LABELS, namespace: "apim-gateway" },
+    data: {
+        "config.service.endpoint": "REPLACE-ME-apim-service.configuration.azure-api.net",
+        "neighborhood.host": "apim-gw-prod-instance-discovery",
+        "runtime.deployment.artifact.source": "Pulumi",
+        "runtime.deployment.mechanism": "YAML",
+        "runtime.deployment.orchestrator.type": "Kubernetes",
+    },
+};
+
+export const PROD_LIVE_TRAFFIC = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { labels: PROD_LABELS, name: "apim-gw-prod-live-traffic", namespace: "apim-gateway" },
+    spec: {
+        externalTrafficPolicy: "Local",
+        ports: [
+            { name: "http", port: 80, protocol: "TCP", targetPort: "http" },
+            { name: "https", port: 443, protocol: "TCP", targetPort: "https" },
+        ],
+        selector: PROD_SELECTOR,
+        type: "LoadBalancer",
+    },
+};
+
+export const PROD_DISCOVERY = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { labels: PROD_LABELS, name: "apim-gw-prod-instance-discovery", namespace: "apim-gateway" },
+    spec: {
+        clusterIP: "None",
+        ports: [
+            { name: "rate-limit-discovery", port: 4290, protocol: "UDP", targetPort: "rate-limit-dc" },
+            { name: "discovery-heartbeat", port: 4291, protocol: "UDP", targetPort: "dc-heartbeat" },
+        ],
+        selector: PROD_SELECTOR,
+    },
+};
+
+export const PROD_PVC = {
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { labels: PROD_LABELS, name: "apim-gw-prod-config-backup", namespace: "apim-gateway" },
+    spec: { accessModes: ["ReadWriteMany"], resources: { requests: { storage: "50Mi" } }, storageClassName: "azurefile-csi" },
+};
+
+export const PROD_NAMESPACE = { apiVersion: "v1", kind: "Namespace", metadata: { labels: PROD_LABELS, name: "apim-gateway" } };
+
+export const PROD_GATEWAY = {
+    description: "Self-hosted gateway, production cluster",
+    gatewayId: "apim-gw-prod",
+    locationData: { name: "prod-cluster" },
+    resourceGroupName: "REPLACE-ME-resource-group",
+    serviceName: "REPLACE-ME-apim-service",
+};
+
+export const PROD_TOKEN_INPUTS = {
+    apiVersion: "2024-05-01",
+    armEndpoint: "https://management.azure.com",
+    expiry: "2026-12-19T00:00:00Z",
+    gatewayResourceId: PROD_GATEWAY_ID,
+    keyType: "primary",
+};

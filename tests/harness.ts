@@ -1,0 +1,181 @@
+// Test harness: Pulumi's mock runtime, a record of every registered resource, a fixed clock,
+// and loaders for the stack config files. Import this before the program or the component.
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+
+export const PROJECT = "apim-gateway";
+export const FAKE_SUBSCRIPTION = "00000000-0000-4000-8000-000000000001";
+export const ROOT = path.resolve(__dirname, "..");
+
+export interface Registered {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+}
+
+/** Every resource registered since the last `reset()`, in order. */
+export const registered: Registered[] = [];
+/** Invokes the program made since the last reset (mocks throw on any). */
+export const invokes: string[] = [];
+
+/** A token-shaped fake whose bytes are easy to search for: `<gw>&<yyyyMMddHHmm>&<signature>`. */
+export function fakeToken(gatewayId: string, expiry: string): string {
+    const stamp = expiry.replace(/[-:TZ]/g, "").slice(0, 12);
+    const sig = crypto.createHash("sha256").update(`${gatewayId}|${expiry}`).digest("base64");
+    return `${gatewayId}&${stamp}&FAKESIG${sig}`;
+}
+
+export const FAKE_TOKEN_MARKER = "FAKESIG";
+
+function shortHash(v: unknown): string {
+    return crypto.createHash("sha256").update(JSON.stringify(v)).digest("hex").slice(0, 8);
+}
+
+export const mocks: pulumi.runtime.Mocks = {
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+        const inputs = args.inputs as Record<string, unknown>;
+        registered.push({ type: args.type, name: args.name, inputs });
+        if (args.type === "azure-native:apimanagement:Gateway") {
+            const id =
+                `/subscriptions/${FAKE_SUBSCRIPTION}/resourceGroups/${inputs.resourceGroupName}` +
+                `/providers/Microsoft.ApiManagement/service/${inputs.serviceName}/gateways/${inputs.gatewayId}`;
+            return { id, state: { ...inputs, name: inputs.gatewayId } };
+        }
+        if (args.type.startsWith("pulumi-nodejs:dynamic")) {
+            const gatewayId = String(inputs.gatewayResourceId).split("/").pop() as string;
+            return {
+                id: `${inputs.gatewayResourceId}/tokens/${inputs.keyType}/${inputs.expiry}`,
+                state: { ...inputs, value: fakeToken(gatewayId, String(inputs.expiry)) },
+            };
+        }
+        if (args.type.startsWith("kubernetes:")) {
+            const metadata = { ...((inputs.metadata as Record<string, unknown>) ?? {}) };
+            if (metadata.name === undefined) {
+                // Like the provider's auto-naming, and a new name whenever the content changes
+                // (the provider replaces an auto-named ConfigMap on change).
+                metadata.name = `${args.name}-${shortHash(inputs.data ?? inputs.spec ?? {})}`;
+            }
+            return { id: `${metadata.namespace ?? ""}/${metadata.name}`, state: { ...inputs, metadata } };
+        }
+        return { id: `${args.name}-id`, state: inputs };
+    },
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        invokes.push(args.token);
+        throw new Error(`unexpected invoke ${args.token}: the program must not call functions at plan time`);
+    },
+};
+
+export function reset(): void {
+    registered.length = 0;
+    invokes.length = 0;
+}
+
+/** Reads a stack file's `apim-gateway:*` keys as plain values. */
+export function stackConfig(stack: string): Record<string, unknown> {
+    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
+    return doc.config ?? {};
+}
+
+/** Sets mocks and config; config values are JSON-encoded like the CLI does. */
+export async function useMocks(config: Record<string, unknown>, stack = "test", preview = false): Promise<void> {
+    await pulumi.runtime.setMocks(mocks, PROJECT, stack, preview);
+    const encoded: Record<string, string> = {};
+    for (const [k, v] of Object.entries(config)) {
+        encoded[k] = typeof v === "string" ? v : JSON.stringify(v);
+    }
+    pulumi.runtime.setAllConfig(encoded, []);
+}
+
+export function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => o.apply((v) => resolve(v)));
+}
+
+/** Whether an Output is marked secret. */
+export function isSecret(o: pulumi.Output<unknown>): Promise<boolean> {
+    return pulumi.isSecret(o);
+}
+
+/** Runs `fn` with Date.now() pinned to `iso`, then restores the clock. */
+export function atClock<T>(iso: string, fn: () => T): T {
+    const realNow = Date.now;
+    const fixed = Date.parse(iso);
+    if (Number.isNaN(fixed)) throw new Error(`bad clock ${iso}`);
+    Date.now = () => fixed;
+    try {
+        return fn();
+    } finally {
+        Date.now = realNow;
+    }
+}
+
+/** Waits for outputs (and so for every resource upstream of them) to resolve. */
+export async function settle(outputs: pulumi.Output<unknown>[]): Promise<void> {
+    await Promise.all(outputs.map((o) => promiseOf(o)));
+    await new Promise((r) => setImmediate(r));
+}
+
+/** Runs the real stack program (index.ts) for a stack's config at a given clock. */
+export async function runProgram(
+    config: Record<string, unknown>,
+    clock: string,
+    stack = "test",
+): Promise<{ resources: Registered[]; outputs: Record<string, unknown>; secretOutputs: string[] }> {
+    await useMocks(config, stack);
+    reset();
+    const programPath = require.resolve("../index");
+    delete require.cache[programPath];
+    const program = atClock(clock, () => require(programPath)) as Record<string, pulumi.Output<unknown>>;
+    const names = Object.keys(program);
+    await settle(names.map((n) => program[n]));
+    const outputs: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
+    for (const n of names) {
+        outputs[n] = await promiseOf(program[n]);
+        if (await isSecret(program[n])) secretOutputs.push(n);
+    }
+    return { resources: [...registered], outputs, secretOutputs };
+}
+
+/** Resources of one type (and optionally one name). */
+export function ofType(resources: Registered[], type: string, name?: string): Registered[] {
+    return resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+}
+
+export function one(resources: Registered[], type: string, name?: string): Registered {
+    const found = ofType(resources, type, name);
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
+    }
+    return found[0];
+}
+
+/** Paths (a.b[0].c) whose values differ between two plain values. */
+export function diffPaths(a: unknown, b: unknown, prefix = ""): string[] {
+    if (JSON.stringify(a) === JSON.stringify(b)) return [];
+    if (typeof a === "object" && a !== null && typeof b === "object" && b !== null && Array.isArray(a) === Array.isArray(b)) {
+        const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+        const out: string[] = [];
+        for (const k of [...keys].sort()) {
+            const p = Array.isArray(a) ? `${prefix}[${k}]` : prefix ? `${prefix}.${k}` : k;
+            out.push(...diffPaths((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], p));
+        }
+        return out;
+    }
+    return [prefix];
+}
+
+/** Plain-object view of resources keyed by `type::name` (for comparing evaluations). */
+export function byUrnish(resources: Registered[]): Record<string, Record<string, unknown>> {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const r of resources) {
+        out[`${r.type}::${r.name}`] = r.inputs;
+    }
+    return out;
+}
+
+/** Imports an ESM-only package from CommonJS tests. */
+export const importEsm = new Function("specifier", "return import(specifier)") as <T>(specifier: string) => Promise<T>;

@@ -1,0 +1,237 @@
+// The real stack program (index.ts) evaluated under Pulumi's mock runtime with the dev and prod
+// stack files, at fixed clocks.
+import { strict as assert } from "assert";
+import {
+    byUrnish,
+    diffPaths,
+    FAKE_TOKEN_MARKER,
+    fakeToken,
+    invokes,
+    one,
+    Registered,
+    registered,
+    runProgram,
+    stackConfig,
+} from "./harness";
+import * as X from "./expected";
+
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+const TOKEN = "pulumi-nodejs:dynamic/apim-gateway:GatewayToken";
+const SECRET = "kubernetes:core/v1:Secret";
+
+/** Inputs without the serialized dynamic provider (19 KB of code). */
+function inputsOf(r: Registered): Record<string, unknown> {
+    const { __provider, ...rest } = r.inputs;
+    void __provider;
+    return rest;
+}
+
+describe("stack program: prod", () => {
+    let run: Awaited<ReturnType<typeof runProgram>>;
+    before(async () => {
+        run = await runProgram(stackConfig("prod"), X.CLOCK, "prod");
+    });
+
+    it("registers exactly the expected resources, in order", () => {
+        assert.deepEqual(
+            run.resources.map((r) => `${r.type}::${r.name}`),
+            [
+                "apim-gateway:index:SelfHostedGateway::apim-gw-prod",
+                "kubernetes:core/v1:Namespace::apim-gw-prod-namespace",
+                "kubernetes:core/v1:ConfigMap::apim-gw-prod-env",
+                "kubernetes:core/v1:PersistentVolumeClaim::apim-gw-prod-config-backup",
+                "kubernetes:core/v1:Service::apim-gw-prod-instance-discovery",
+                "kubernetes:core/v1:Service::apim-gw-prod-live-traffic",
+                "azure-native:apimanagement:Gateway::apim-gw-prod-gateway",
+                `${TOKEN}::apim-gw-prod-token`,
+                `${SECRET}::apim-gw-prod-token-secret`,
+                `${DEPLOYMENT}::apim-gw-prod-deployment`,
+            ],
+        );
+        assert.deepEqual(invokes, []);
+    });
+
+    it("declares the gateway in the existing APIM instance", () => {
+        assert.deepEqual(inputsOf(one(run.resources, "azure-native:apimanagement:Gateway")), X.PROD_GATEWAY);
+    });
+
+    it("asks for a token whose expiry is the window start plus the lifetime", () => {
+        assert.deepEqual(inputsOf(one(run.resources, TOKEN)), X.PROD_TOKEN_INPUTS);
+    });
+
+    it("declares the namespace, ConfigMap, PVC and both Services exactly", () => {
+        assert.deepEqual(one(run.resources, "kubernetes:core/v1:Namespace").inputs, X.PROD_NAMESPACE);
+        assert.deepEqual(one(run.resources, "kubernetes:core/v1:ConfigMap").inputs, X.PROD_CONFIGMAP);
+        assert.deepEqual(one(run.resources, "kubernetes:core/v1:PersistentVolumeClaim").inputs, X.PROD_PVC);
+        assert.deepEqual(one(run.resources, "kubernetes:core/v1:Service", "apim-gw-prod-live-traffic").inputs, X.PROD_LIVE_TRAFFIC);
+        assert.deepEqual(one(run.resources, "kubernetes:core/v1:Service", "apim-gw-prod-instance-discovery").inputs, X.PROD_DISCOVERY);
+    });
+
+    it("declares the Deployment exactly: 3 replicas, explicit rolling update, 2 CPU / 2Gi, pinned tag, backup", () => {
+        assert.deepEqual(one(run.resources, DEPLOYMENT).inputs, X.PROD_DEPLOYMENT);
+    });
+
+    it("writes `GatewayKey <token>` into an Opaque Secret, marked secret", () => {
+        const secret = one(run.resources, SECRET).inputs;
+        assert.deepEqual(secret, {
+            apiVersion: "v1",
+            kind: "Secret",
+            metadata: { labels: X.PROD_LABELS, name: "apim-gw-prod-token", namespace: "apim-gateway" },
+            stringData: {
+                [X.SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270",
+                value: { value: `GatewayKey ${fakeToken("apim-gw-prod", "2026-12-19T00:00:00Z")}` },
+            },
+            type: "Opaque",
+        });
+    });
+
+    it("exports the outputs, none of them secret or holding the token", () => {
+        assert.deepEqual(run.outputs, {
+            gatewayId: X.PROD_GATEWAY_ID,
+            namespaceName: "apim-gateway",
+            configurationEndpoint: "REPLACE-ME-apim-service.configuration.azure-api.net",
+            tokenExpiry: "2026-12-19T00:00:00Z",
+            tokenRotatesAfter: "2026-11-26T00:00:00Z",
+            deploymentName: "apim-gw-prod",
+            serviceName: "apim-gw-prod-live-traffic",
+            discoveryServiceName: "apim-gw-prod-instance-discovery",
+            loadBalancerAddress: undefined,
+        });
+        assert.deepEqual(run.secretOutputs, []);
+    });
+
+    it("puts the token's bytes only inside the Secret", () => {
+        const holders = run.resources
+            .filter((r) => JSON.stringify(inputsOf(r)).includes(FAKE_TOKEN_MARKER))
+            .map((r) => `${r.type}::${r.name}`);
+        assert.deepEqual(holders, [`${SECRET}::apim-gw-prod-token-secret`]);
+        assert.equal(JSON.stringify(run.outputs).includes(FAKE_TOKEN_MARKER), false);
+    });
+
+    it("gives identical inputs everywhere for two evaluations inside one rotation window", async () => {
+        const again = await runProgram(stackConfig("prod"), X.SAME_WINDOW_CLOCK, "prod");
+        assert.deepEqual(diffPaths(byUrnish(run.resources), byUrnish(again.resources)), []);
+        assert.deepEqual(again.outputs, run.outputs);
+    });
+
+    it("in the next window changes only the token's expiry, the Secret and the pod annotation", async () => {
+        const next = await runProgram(stackConfig("prod"), X.NEXT_WINDOW_CLOCK, "prod");
+        assert.deepEqual(diffPaths(byUrnish(run.resources), byUrnish(next.resources)), [
+            `${DEPLOYMENT}::apim-gw-prod-deployment.spec.template.metadata.annotations.apim-gateway/token-expiry`,
+            `${SECRET}::apim-gw-prod-token-secret.stringData.value.value`,
+            `${TOKEN}::apim-gw-prod-token.expiry`,
+        ]);
+        assert.equal(inputsOf(one(next.resources, TOKEN)).expiry, "2026-12-26T00:00:00Z");
+        const strategy = (one(next.resources, DEPLOYMENT).inputs.spec as { strategy: unknown }).strategy;
+        assert.deepEqual(strategy, { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: "RollingUpdate" });
+        assert.deepEqual(diffPaths(run.outputs, next.outputs), ["tokenExpiry", "tokenRotatesAfter"]);
+        assert.equal(next.outputs.tokenRotatesAfter, "2026-12-03T00:00:00Z");
+    });
+});
+
+describe("stack program: dev", () => {
+    let dev: Awaited<ReturnType<typeof runProgram>>;
+    let prod: Awaited<ReturnType<typeof runProgram>>;
+    before(async () => {
+        dev = await runProgram(stackConfig("dev"), X.CLOCK, "dev");
+        prod = await runProgram(stackConfig("prod"), X.CLOCK, "prod");
+    });
+
+    it("is small and cheap: 1 replica, small requests, rolling tag, RWO backup, no limits", () => {
+        const spec = one(dev.resources, DEPLOYMENT).inputs.spec as {
+            replicas: number;
+            template: { spec: { containers: { image: string; resources: unknown }[] } };
+        };
+        assert.equal(spec.replicas, 1);
+        assert.equal(spec.template.spec.containers[0].image, "mcr.microsoft.com/azure-api-management/gateway:v2");
+        assert.deepEqual(spec.template.spec.containers[0].resources, { requests: { cpu: "250m", memory: "512Mi" } });
+        assert.deepEqual(one(dev.resources, "kubernetes:core/v1:PersistentVolumeClaim").inputs.spec, {
+            accessModes: ["ReadWriteOnce"],
+            resources: { requests: { storage: "50Mi" } },
+        });
+    });
+
+    it("differs from prod only where the stack files differ", () => {
+        const rename = (s: string) => s.replace(/apim-gw-prod/g, "apim-gw-dev").replace(/prod-cluster|production cluster/g, (m) => (m === "prod-cluster" ? "dev-cluster" : "dev cluster"));
+        const prodAsDev = JSON.parse(rename(JSON.stringify(byUrnish(prod.resources))).replace(/"namespace":"apim-gateway"/g, '"namespace":"apim-gateway-dev"').replace(/"name":"apim-gateway"/g, '"name":"apim-gateway-dev"'));
+        const changed = diffPaths(prodAsDev, byUrnish(dev.resources)).filter((p) => !p.includes("__provider"));
+        assert.deepEqual(changed, [
+            `${DEPLOYMENT}::apim-gw-dev-deployment.spec.replicas`,
+            `${DEPLOYMENT}::apim-gw-dev-deployment.spec.strategy.rollingUpdate.maxSurge`,
+            // The ConfigMap's data names the dev discovery Service, so its generated name differs.
+            `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].envFrom[0].configMapRef.name`,
+            `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].image`,
+            `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].resources.limits`,
+            `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].resources.requests.cpu`,
+            `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].resources.requests.memory`,
+            `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-dev-config-backup.spec.accessModes[0]`,
+            `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-dev-config-backup.spec.storageClassName`,
+            `${SECRET}::apim-gw-dev-token-secret.stringData.value.value`,
+        ]);
+        // maxSurge falls back to the default "25%" in dev.
+        const strategy = (one(dev.resources, DEPLOYMENT).inputs.spec as { strategy: unknown }).strategy;
+        assert.deepEqual(strategy, { rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 }, type: "RollingUpdate" });
+    });
+});
+
+describe("stack program: bad config", () => {
+    async function failure(gateway: unknown): Promise<string> {
+        try {
+            await runProgram(gateway === undefined ? {} : { "apim-gateway:gateway": gateway }, X.CLOCK, "bad");
+        } catch (e) {
+            assert.equal((e as Error).constructor.name, "RunError", `expected a RunError (no stack trace), got ${(e as Error).constructor.name}`);
+            assert.deepEqual(registered, [], "nothing may be registered before the config is valid");
+            return (e as Error).message;
+        }
+        assert.fail("the program accepted bad config");
+    }
+    const base = () => JSON.parse(JSON.stringify((stackConfig("prod") as Record<string, unknown>)["apim-gateway:gateway"]));
+
+    it("names the missing key and where to set it", async () => {
+        assert.equal(
+            await failure(undefined),
+            "Stack config 'apim-gateway:gateway' of stack 'bad' is invalid (1 problem):\n" +
+                "  - gateway: required; set it in Pulumi.bad.yaml (copy Pulumi.dev.yaml as a start)\n" +
+                "Fix it in Pulumi.bad.yaml (see README, 'Configuration reference').",
+        );
+    });
+
+    it("reports every problem of one config together, each with its full key path, and registers nothing", async () => {
+        const g = base();
+        g.replicas = "3";
+        g.rollingUpdate.maxSurge = "2 Gi";
+        g.resources.requests.memory = "2 Gi";
+        g.token.lifetimeDays = 45;
+        g.service.tpye = "LoadBalancer";
+        const msg = await failure(g);
+        assert.equal(
+            msg,
+            "Stack config 'apim-gateway:gateway' of stack 'bad' is invalid (5 problems):\n" +
+                '  - gateway.token.lifetimeDays: got 45 (number); must be at most 30\n' +
+                '  - gateway.replicas: got "3"; expected a whole number\n' +
+                '  - gateway.rollingUpdate.maxSurge: got "2 Gi"; expected a whole number ≥ 0 or a percentage such as "25%"\n' +
+                '  - gateway.resources.requests.memory: got "2 Gi"; expected a Kubernetes quantity such as "500m", "2", "512Mi" or "2Gi" (no spaces)\n' +
+                "  - gateway.service.tpye: unknown key; allowed keys here: type, externalTrafficPolicy, annotations, loadBalancerIP, httpPort, httpsPort\n" +
+                "Fix it in Pulumi.bad.yaml (see README, 'Configuration reference').",
+        );
+        assert.equal(msg.includes("    at "), false, "no stack trace");
+    });
+
+    it("rejects a gateway name that cannot name Kubernetes objects", async () => {
+        const g = base();
+        g.apim.gatewayName = "Prod_Gateway";
+        assert.match(
+            await failure(g),
+            /gateway\.apim\.gatewayName: got "Prod_Gateway"; it prefixes Kubernetes object names, so it must be a DNS-1123 label of at most 44 characters/,
+        );
+    });
+
+    it("rejects a rotation interval not shorter than the lifetime", async () => {
+        const g = base();
+        g.token = { lifetimeDays: 7, rotateEveryDays: 7 };
+        assert.match(
+            await failure(g),
+            /gateway\.token\.rotateEveryDays: got 7; it must be less than gateway\.token\.lifetimeDays \(7\), or a token expires before the next one is issued/,
+        );
+    });
+});
