@@ -179,3 +179,30 @@ export function byUrnish(resources: Registered[]): Record<string, Record<string,
 
 /** Imports an ESM-only package from CommonJS tests. */
 export const importEsm = new Function("specifier", "return import(specifier)") as <T>(specifier: string) => Promise<T>;
+
+/** Builds the component directly (no stack program) at a clock, and waits for its children. */
+export async function buildComponent<T extends { [k: string]: unknown }>(
+    make: () => T,
+    clock: string,
+    config: Record<string, unknown> = {},
+): Promise<{ built: T; resources: Registered[] }> {
+    await useMocks(config);
+    reset();
+    const built = atClock(clock, make);
+    const outputs = Object.values(built).filter((v): v is pulumi.Output<unknown> => pulumi.Output.isInstance(v));
+    await settle(outputs);
+    return { built, resources: [...registered] };
+}
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Replaces the mock runtime's secret wrappers with their plain values. */
+export function unwrapSecrets(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(unwrapSecrets);
+    if (typeof v === "object" && v !== null) {
+        const o = v as Record<string, unknown>;
+        if (SECRET_SIG in o) return unwrapSecrets(o.value);
+        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, unwrapSecrets(x)]));
+    }
+    return v;
+}
