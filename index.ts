@@ -2,6 +2,7 @@
 //   pulumi up --stack dev
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblems, SelfHostedGateway, validateArgs } from "./components";
+import { rotationNotice } from "./components/rotation";
 import { nameProblems } from "./components/validation";
 
 const config = new pulumi.Config();
@@ -17,10 +18,16 @@ function fail(problems: string[]): never {
 }
 
 let raw: unknown;
+let notices = true;
 try {
     raw = config.getObject<unknown>("gateway");
 } catch {
     fail([`gateway: is not valid JSON/YAML; it must be an object`]);
+}
+try {
+    notices = config.getBoolean("rotationNotice") ?? true;
+} catch {
+    fail([`rotationNotice: got ${JSON.stringify(config.get("rotationNotice"))}; expected true or false`]);
 }
 if (raw === undefined) {
     fail([`gateway: required; set it in Pulumi.${stack}.yaml (copy Pulumi.dev.yaml as a start)`]);
@@ -39,11 +46,27 @@ if (nameIssues.length > 0) {
 
 const gw = new SelfHostedGateway(name, args);
 
+// One plain line when a rotation is due, a warning when the stored token is (nearly) expired.
+// The stored expiry is this stack's own last `tokenExpiry` output, read through a reference to itself.
+if (notices) {
+    const self = new pulumi.StackReference(`${name}-previous`, {
+        name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`,
+    });
+    const stored = pulumi.output(self.getOutputDetails("tokenExpiry")).apply((d) => (typeof d.value === "string" ? d.value : undefined));
+    pulumi.all([stored, gw.tokenExpiry, gw.tokenKeyType]).apply(([prev, expiry, keyType]) => {
+        const notice = rotationNotice({ stored: prev, next: { expiry, keyType }, now: new Date(Date.now()), stack, dryRun: pulumi.runtime.isDryRun() });
+        if (notice) {
+            void (notice.level === "warn" ? pulumi.log.warn(notice.message) : pulumi.log.info(notice.message));
+        }
+    });
+}
+
 export const gatewayId = gw.gateway.id;
 export const namespaceName = gw.namespaceName;
 export const configurationEndpoint = gw.configurationEndpoint;
 export const tokenExpiry = gw.tokenExpiry;
 export const tokenRotatesAfter = gw.tokenRotatesAfter;
+export const tokenKeyType = gw.tokenKeyType;
 export const deploymentName = gw.deploymentName;
 export const serviceName = gw.serviceName;
 export const discoveryServiceName = gw.discoveryServiceName;

@@ -35,6 +35,12 @@ export interface TokenArgs {
     /** Issue a new token every N whole days; must be less than `lifetimeDays`. Default 7. */
     rotateEveryDays?: number;
     /**
+     * Alternate the primary and secondary key between successive rotation windows (default false),
+     * so that regenerating the key not in use (see the `tokenKeyType` output) never kills the
+     * running token.
+     */
+    alternateKeys?: boolean;
+    /**
      * Azure Resource Manager endpoint used to call generateToken. Default: follows the
      * azure-native provider's `environment` (public, usgovernment, china).
      */
@@ -138,6 +144,7 @@ export const DEFAULT_IMAGE_TAG = "2.11.1";
 
 export const DEFAULTS = {
     keyType: "primary" as KeyType,
+    alternateKeys: false,
     lifetimeDays: 30,
     rotateEveryDays: 7,
     replicas: 2,

@@ -5,7 +5,11 @@
 // (window start + lifetime), so previews inside a window show no change, and the first
 // `pulumi up` of the next window asks Azure for a fresh token.
 
+import type { KeyType } from "./args";
+
 export const DAY_MS = 24 * 60 * 60 * 1000;
+/** Below this many days of life left, a due rotation is a warning rather than a note. */
+export const WARN_DAYS_LEFT = 3;
 
 export interface RotationSettings {
     lifetimeDays: number;
@@ -72,4 +76,76 @@ export function armExpiry(d: Date): string {
 /** Days (fractional) left on a token with this expiry at `now`. Negative when expired. */
 export function daysLeft(expiry: Date, now: Date): number {
     return (expiry.getTime() - now.getTime()) / DAY_MS;
+}
+
+export interface TokenPlanSettings extends RotationSettings {
+    keyType: KeyType;
+    /** Alternate primary/secondary between successive windows. */
+    alternateKeys: boolean;
+}
+
+/** Everything about the token that the program derives from the clock. */
+export interface TokenPlan {
+    window: TokenWindow;
+    keyType: KeyType;
+    /** yyyy-MM-ddTHH:mm:ssZ */
+    expiry: string;
+    rotatesAfter: string;
+}
+
+/** Even windows use the configured key, odd windows the other one when alternating. */
+export function keyForWindow(index: number, base: KeyType, alternate: boolean): KeyType {
+    if (!alternate || index % 2 === 0) return base;
+    return base === "primary" ? "secondary" : "primary";
+}
+
+export function tokenPlan(now: Date, s: TokenPlanSettings): TokenPlan {
+    const window = tokenWindow(now, s);
+    return {
+        window,
+        keyType: keyForWindow(window.index, s.keyType, s.alternateKeys),
+        expiry: armExpiry(window.expiry),
+        rotatesAfter: armExpiry(window.rotatesAfter),
+    };
+}
+
+export interface RotationNotice {
+    level: "info" | "warn";
+    message: string;
+}
+
+function humanLeft(days: number): string {
+    if (days <= 0) return "expired";
+    const hours = Math.floor(days * 24);
+    return hours < 48 ? `${hours} h left` : `${Math.floor(days)} days left`;
+}
+
+/**
+ * One plain line about the token for this run, or nothing when there is nothing to say.
+ * `stored` is the expiry of the token now in state (the stack's last `tokenExpiry` output).
+ */
+export function rotationNotice(o: {
+    stored?: string;
+    next: Pick<TokenPlan, "expiry" | "keyType">;
+    now: Date;
+    stack: string;
+    dryRun: boolean;
+}): RotationNotice | undefined {
+    if (o.stored === undefined || o.stored === o.next.expiry) return undefined;
+    const stored = new Date(o.stored);
+    if (Number.isNaN(stored.getTime())) return undefined;
+    const left = daysLeft(stored, o.now);
+    const status = `the current token expires ${o.stored} (${humanLeft(left)})`;
+    if (!o.dryRun) {
+        return { level: "info", message: `Token rotation: issuing a new gateway token (${o.next.keyType} key) that expires ${o.next.expiry}; ${status}.` };
+    }
+    if (left <= WARN_DAYS_LEFT) {
+        return {
+            level: "warn",
+            message:
+                `Gateway token ${left <= 0 ? "has expired" : "is about to expire"}: ${status}. Run \`pulumi up --stack ${o.stack}\` now; ` +
+                "an expired token stops configuration sync (traffic keeps flowing).",
+        };
+    }
+    return { level: "info", message: `Token rotation due: the next \`pulumi up\` issues a new token (${o.next.keyType} key) that expires ${o.next.expiry}; ${status}.` };
 }

@@ -4,8 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
-import { SelfHostedGatewayArgs } from "./args";
-import { armExpiry, tokenWindow } from "./rotation";
+import { KeyType, SelfHostedGatewayArgs } from "./args";
+import { tokenPlan } from "./rotation";
 import {
     backupClaimSpec,
     commonLabels,
@@ -43,6 +43,8 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
     public readonly tokenExpiry: pulumi.Output<string>;
     /** From this instant on, the next `pulumi up` issues a new token (ISO-8601). */
     public readonly tokenRotatesAfter: pulumi.Output<string>;
+    /** The key that signs the current token; in an incident, regenerate the other one. */
+    public readonly tokenKeyType: pulumi.Output<KeyType>;
     public readonly deploymentName: pulumi.Output<string>;
     public readonly serviceName: pulumi.Output<string>;
     public readonly discoveryServiceName: pulumi.Output<string>;
@@ -90,8 +92,7 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             },
             child,
         );
-        const window = tokenWindow(new Date(Date.now()), s);
-        const expiry = armExpiry(window.expiry);
+        const plan = tokenPlan(new Date(Date.now()), s);
         let armEndpoint = args.token?.armEndpoint;
         if (armEndpoint === undefined) {
             const environment = new pulumi.Config("azure-native").get("environment") ?? process.env.ARM_ENVIRONMENT;
@@ -103,11 +104,12 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
         }
         this.token = new GatewayToken(
             `${name}-token`,
-            { gatewayResourceId: this.gateway.id, keyType: s.keyType, expiry, armEndpoint },
+            { gatewayResourceId: this.gateway.id, keyType: plan.keyType, expiry: plan.expiry, armEndpoint },
             child,
         );
-        this.tokenExpiry = pulumi.output(expiry);
-        this.tokenRotatesAfter = pulumi.output(armExpiry(window.rotatesAfter));
+        this.tokenExpiry = pulumi.output(plan.expiry);
+        this.tokenRotatesAfter = pulumi.output(plan.rotatesAfter);
+        this.tokenKeyType = pulumi.output(plan.keyType);
 
         // Kubernetes.
         if (s.createNamespace) {
@@ -172,8 +174,8 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
                     configMapName: this.configMap.metadata.name,
                     secretName: this.secret.metadata.name,
                     backupClaimName,
-                    tokenExpiry: expiry,
-                    keyType: s.keyType,
+                    tokenExpiry: plan.expiry,
+                    keyType: plan.keyType,
                 }),
             },
             child,
@@ -217,6 +219,7 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             configurationEndpoint: this.configurationEndpoint,
             tokenExpiry: this.tokenExpiry,
             tokenRotatesAfter: this.tokenRotatesAfter,
+            tokenKeyType: this.tokenKeyType,
             deploymentName: this.deploymentName,
             serviceName: this.serviceName,
             discoveryServiceName: this.discoveryServiceName,

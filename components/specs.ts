@@ -35,6 +35,7 @@ export const TOKEN_KEY_ANNOTATION = "apim-gateway/token-key";
 /** Everything the builders need, with defaults applied. */
 export interface Settings {
     keyType: KeyType;
+    alternateKeys: boolean;
     lifetimeDays: number;
     rotateEveryDays: number;
     createNamespace: boolean;
@@ -72,6 +73,7 @@ export function resolveSettings(args: SelfHostedGatewayArgs): Settings {
     const svcType = args.service?.type ?? DEFAULTS.serviceType;
     return {
         keyType: args.token?.keyType ?? DEFAULTS.keyType,
+        alternateKeys: args.token?.alternateKeys ?? DEFAULTS.alternateKeys,
         lifetimeDays: args.token?.lifetimeDays ?? DEFAULTS.lifetimeDays,
         rotateEveryDays: args.token?.rotateEveryDays ?? DEFAULTS.rotateEveryDays,
         createNamespace: args.namespace.create ?? true,

@@ -98,6 +98,7 @@ export const tokenSchema = z.strictObject({
     keyType: z.enum(["primary", "secondary"]).optional(),
     lifetimeDays: z.int().min(1).max(MAX_TOKEN_LIFETIME_DAYS).optional(),
     rotateEveryDays: z.int().min(1).max(MAX_TOKEN_LIFETIME_DAYS - 1).optional(),
+    alternateKeys: z.boolean().optional(),
     armEndpoint: z.url({ protocol: /^https$/, error: "expected an https:// URL such as https://management.usgovcloudapi.net" }).optional(),
 });
 

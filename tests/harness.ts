@@ -20,6 +20,10 @@ export interface Registered {
 export const registered: Registered[] = [];
 /** Invokes the program made since the last reset (mocks throw on any). */
 export const invokes: string[] = [];
+/** Outputs of the stack's previous update, as its self StackReference reads them. */
+export const previous: { outputs: Record<string, unknown> } = { outputs: {} };
+/** Every line the program logged since the last reset. */
+export const logs: string[] = [];
 
 /** A token-shaped fake whose bytes are easy to search for: `<gw>&<yyyyMMddHHmm>&<signature>`. */
 export function fakeToken(gatewayId: string, expiry: string): string {
@@ -38,6 +42,9 @@ export const mocks: pulumi.runtime.Mocks = {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
         const inputs = args.inputs as Record<string, unknown>;
         registered.push({ type: args.type, name: args.name, inputs });
+        if (args.type === "pulumi:pulumi:StackReference") {
+            return { id: String(inputs.name), state: { name: inputs.name, outputs: previous.outputs, secretOutputNames: [] } };
+        }
         if (args.type === "azure-native:apimanagement:Gateway") {
             const id =
                 `/subscriptions/${FAKE_SUBSCRIPTION}/resourceGroups/${inputs.resourceGroupName}` +
@@ -58,7 +65,9 @@ export const mocks: pulumi.runtime.Mocks = {
                 // (the provider replaces an auto-named ConfigMap on change).
                 metadata.name = `${args.name}-${shortHash(inputs.data ?? inputs.spec ?? {})}`;
             }
-            return { id: `${metadata.namespace ?? ""}/${metadata.name}`, state: { ...inputs, metadata } };
+            // A Service's status is output-only: unknown in a preview unless the mock gives one.
+            const status = inputs.kind === "Service" ? { status: { loadBalancer: {} } } : {};
+            return { id: `${metadata.namespace ?? ""}/${metadata.name}`, state: { ...inputs, metadata, ...status } };
         }
         return { id: `${args.name}-id`, state: inputs };
     },
@@ -71,6 +80,21 @@ export const mocks: pulumi.runtime.Mocks = {
 export function reset(): void {
     registered.length = 0;
     invokes.length = 0;
+    logs.length = 0;
+}
+
+/** Runs fn with console output captured into `logs` (the runtime logs to the console under mocks). */
+export async function capturingLogs<T>(fn: () => Promise<T>): Promise<T> {
+    const saved = { log: console.log, warn: console.warn, error: console.error };
+    const keep = (...a: unknown[]) => void logs.push(a.map(String).join(" "));
+    console.log = keep;
+    console.warn = keep;
+    console.error = keep;
+    try {
+        return await fn();
+    } finally {
+        Object.assign(console, saved);
+    }
 }
 
 /** Reads a stack file's `apim-gateway:*` keys as plain values. */
@@ -82,7 +106,7 @@ export function stackConfig(stack: string): Record<string, unknown> {
 
 /** Sets mocks and config; config values are JSON-encoded like the CLI does. */
 export async function useMocks(config: Record<string, unknown>, stack = "test", preview = false): Promise<void> {
-    await pulumi.runtime.setMocks(mocks, PROJECT, stack, preview);
+    await pulumi.runtime.setMocks(mocks, PROJECT, stack, preview, "organization");
     const encoded: Record<string, string> = {};
     for (const [k, v] of Object.entries(config)) {
         encoded[k] = typeof v === "string" ? v : JSON.stringify(v);
@@ -123,21 +147,35 @@ export async function runProgram(
     config: Record<string, unknown>,
     clock: string,
     stack = "test",
-): Promise<{ resources: Registered[]; outputs: Record<string, unknown>; secretOutputs: string[] }> {
-    await useMocks(config, stack);
+    opts: { previousOutputs?: Record<string, unknown>; preview?: boolean } = {},
+): Promise<{ resources: Registered[]; outputs: Record<string, unknown>; secretOutputs: string[]; logs: string[] }> {
+    await useMocks(config, stack, opts.preview ?? false);
     reset();
+    previous.outputs = opts.previousOutputs ?? {};
     const programPath = require.resolve("../index");
     delete require.cache[programPath];
-    const program = atClock(clock, () => require(programPath)) as Record<string, pulumi.Output<unknown>>;
+    // Date.now stays pinned while the program's applies run, so notices see the same clock.
+    const realNow = Date.now;
+    const fixed = Date.parse(clock);
+    Date.now = () => fixed;
+    let program: Record<string, pulumi.Output<unknown>>;
+    try {
+        program = await capturingLogs(async () => {
+            const p = require(programPath) as Record<string, pulumi.Output<unknown>>;
+            await settle(Object.values(p));
+            return p;
+        });
+    } finally {
+        Date.now = realNow;
+    }
     const names = Object.keys(program);
-    await settle(names.map((n) => program[n]));
     const outputs: Record<string, unknown> = {};
     const secretOutputs: string[] = [];
     for (const n of names) {
         outputs[n] = await promiseOf(program[n]);
         if (await isSecret(program[n])) secretOutputs.push(n);
     }
-    return { resources: [...registered], outputs, secretOutputs };
+    return { resources: [...registered], outputs, secretOutputs, logs: [...logs] };
 }
 
 /** Resources of one type (and optionally one name). */

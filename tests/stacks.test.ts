@@ -37,6 +37,7 @@ describe("stack program: prod", () => {
             run.resources.map((r) => `${r.type}::${r.name}`),
             [
                 "apim-gateway:index:SelfHostedGateway::apim-gw-prod",
+                "pulumi:pulumi:StackReference::apim-gw-prod-previous",
                 "kubernetes:core/v1:Namespace::apim-gw-prod-namespace",
                 "kubernetes:core/v1:ConfigMap::apim-gw-prod-env",
                 "kubernetes:core/v1:PersistentVolumeClaim::apim-gw-prod-config-backup",
@@ -92,6 +93,7 @@ describe("stack program: prod", () => {
             configurationEndpoint: "REPLACE-ME-apim-service.configuration.azure-api.net",
             tokenExpiry: "2026-12-19T00:00:00Z",
             tokenRotatesAfter: "2026-11-26T00:00:00Z",
+            tokenKeyType: "primary",
             deploymentName: "apim-gw-prod",
             serviceName: "apim-gw-prod-live-traffic",
             discoveryServiceName: "apim-gw-prod-instance-discovery",
@@ -126,6 +128,74 @@ describe("stack program: prod", () => {
         assert.deepEqual(strategy, { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: "RollingUpdate" });
         assert.deepEqual(diffPaths(run.outputs, next.outputs), ["tokenExpiry", "tokenRotatesAfter"]);
         assert.equal(next.outputs.tokenRotatesAfter, "2026-12-03T00:00:00Z");
+    });
+});
+
+describe("stack program: token lifecycle messages", () => {
+    const prod = () => stackConfig("prod");
+    it("says nothing on a first deployment or inside the same window", async () => {
+        assert.deepEqual((await runProgram(prod(), X.CLOCK, "prod", { preview: true })).logs, []);
+        const same = await runProgram(prod(), X.CLOCK, "prod", { preview: true, previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" } });
+        assert.deepEqual(same.logs, []);
+    });
+
+    it("says in one plain line that rotation is due", async () => {
+        const due = await runProgram(prod(), X.NEXT_WINDOW_CLOCK, "prod", { preview: true, previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" } });
+        assert.deepEqual(due.logs, [
+            "info: [runtime] Token rotation due: the next `pulumi up` issues a new token (primary key) that expires 2026-12-26T00:00:00Z; " +
+                "the current token expires 2026-12-19T00:00:00Z (21 days left).",
+        ]);
+    });
+
+    it("warns, naming the command, when the stored token is within 3 days of expiry or expired", async () => {
+        const late = await runProgram(prod(), "2026-12-17T06:00:00Z", "prod", { preview: true, previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" } });
+        assert.deepEqual(late.logs, [
+            "warning: [runtime] Gateway token is about to expire: the current token expires 2026-12-19T00:00:00Z (42 h left). Run `pulumi up --stack prod` now; " +
+                "an expired token stops configuration sync (traffic keeps flowing).",
+        ]);
+        const expired = await runProgram(prod(), "2026-12-20T00:00:00Z", "prod", { preview: true, previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" } });
+        assert.deepEqual(expired.logs, [
+            "warning: [runtime] Gateway token has expired: the current token expires 2026-12-19T00:00:00Z (expired). Run `pulumi up --stack prod` now; " +
+                "an expired token stops configuration sync (traffic keeps flowing).",
+        ]);
+    });
+
+    it("during `pulumi up` says it is issuing a new token", async () => {
+        const up = await runProgram(prod(), X.NEXT_WINDOW_CLOCK, "prod", { previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" } });
+        assert.deepEqual(up.logs, [
+            "info: [runtime] Token rotation: issuing a new gateway token (primary key) that expires 2026-12-26T00:00:00Z; " +
+                "the current token expires 2026-12-19T00:00:00Z (21 days left).",
+        ]);
+    });
+
+    it("can be switched off", async () => {
+        const off = await runProgram({ ...prod(), "apim-gateway:rotationNotice": false }, X.NEXT_WINDOW_CLOCK, "prod", {
+            preview: true,
+            previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" },
+        });
+        assert.deepEqual(off.logs, []);
+        assert.equal(off.resources.some((r) => r.type === "pulumi:pulumi:StackReference"), false);
+    });
+});
+
+describe("stack program: key alternation", () => {
+    it("alternates the key between windows; a rotation changes only the token, Secret and pod annotations", async () => {
+        const cfg = stackConfig("prod") as Record<string, { token: Record<string, unknown> }>;
+        cfg["apim-gateway:gateway"].token.alternateKeys = true;
+        const a = await runProgram(cfg, X.CLOCK, "prod");
+        const b = await runProgram(cfg, X.NEXT_WINDOW_CLOCK, "prod");
+        // 2026-11-19 starts window 2968 (even): the configured key; the next window (odd) uses the other key.
+        assert.equal(a.outputs.tokenKeyType, "primary");
+        assert.equal(b.outputs.tokenKeyType, "secondary");
+        assert.deepEqual(diffPaths(byUrnish(a.resources), byUrnish(b.resources)), [
+            `${DEPLOYMENT}::apim-gw-prod-deployment.spec.template.metadata.annotations.apim-gateway/token-expiry`,
+            `${DEPLOYMENT}::apim-gw-prod-deployment.spec.template.metadata.annotations.apim-gateway/token-key`,
+            `${SECRET}::apim-gw-prod-token-secret.stringData.value.value`,
+            `${TOKEN}::apim-gw-prod-token.expiry`,
+            `${TOKEN}::apim-gw-prod-token.keyType`,
+        ]);
+        const strategy = (one(b.resources, DEPLOYMENT).inputs.spec as { strategy: unknown }).strategy;
+        assert.deepEqual(strategy, { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: "RollingUpdate" });
     });
 });
 
@@ -167,6 +237,7 @@ describe("stack program: dev", () => {
             `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-dev-config-backup.spec.accessModes[0]`,
             `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-dev-config-backup.spec.storageClassName`,
             `${SECRET}::apim-gw-dev-token-secret.stringData.value.value`,
+            "pulumi:pulumi:StackReference::apim-gw-dev-previous.name",
         ]);
         // maxSurge falls back to the default "25%" in dev.
         const strategy = (one(dev.resources, DEPLOYMENT).inputs.spec as { strategy: unknown }).strategy;
