@@ -1,0 +1,180 @@
+// Rotation maths: exact examples, then properties over random clocks and settings (fast-check).
+import { strict as assert } from "assert";
+import fc from "fast-check";
+import { SelfHostedGateway } from "../components";
+import {
+    armExpiry,
+    DAY_MS,
+    keyForWindow,
+    rotationNotice,
+    rotationProblems,
+    tokenPlan,
+    TokenPlanSettings,
+    tokenWindow,
+} from "../components/rotation";
+import { buildComponent, byUrnish, diffPaths } from "./harness";
+
+const iso = (d: Date) => d.toISOString();
+const MIN = Date.parse("2020-01-01T00:00:00Z");
+const MAX = Date.parse("2040-01-01T00:00:00Z");
+
+/** Valid settings: lifetime 2..30, rotate 1..lifetime-1, either key, alternating or not. */
+const settingsArb = fc
+    .integer({ min: 2, max: 30 })
+    .chain((lifetimeDays) =>
+        fc.record({
+            lifetimeDays: fc.constant(lifetimeDays),
+            rotateEveryDays: fc.integer({ min: 1, max: lifetimeDays - 1 }),
+            keyType: fc.constantFrom("primary" as const, "secondary" as const),
+            alternateKeys: fc.boolean(),
+        }),
+    );
+const clockArb = fc.integer({ min: MIN, max: MAX });
+
+describe("rotation windows (examples)", () => {
+    it("cuts time into windows from the Unix epoch and derives the expiry from the window start", () => {
+        const w = tokenWindow(new Date("2026-11-23T10:00:00Z"), { lifetimeDays: 30, rotateEveryDays: 7 });
+        assert.deepEqual(
+            { index: w.index, start: iso(w.windowStart), end: iso(w.rotatesAfter), expiry: iso(w.expiry) },
+            { index: 2968, start: "2026-11-19T00:00:00.000Z", end: "2026-11-26T00:00:00.000Z", expiry: "2026-12-19T00:00:00.000Z" },
+        );
+        // The last millisecond of the window still belongs to it; the next one starts a new window.
+        assert.equal(tokenWindow(new Date("2026-11-25T23:59:59.999Z"), { lifetimeDays: 30, rotateEveryDays: 7 }).index, 2968);
+        assert.equal(tokenWindow(new Date("2026-11-26T00:00:00.000Z"), { lifetimeDays: 30, rotateEveryDays: 7 }).index, 2969);
+    });
+
+    it("formats the ARM expiry without milliseconds", () => {
+        assert.equal(armExpiry(new Date("2026-12-19T00:00:00.000Z")), "2026-12-19T00:00:00Z");
+    });
+
+    it("rejects invalid combinations with a message naming the key", () => {
+        assert.deepEqual(rotationProblems({ lifetimeDays: 7, rotateEveryDays: 7 }), [
+            "token.rotateEveryDays: got 7; it must be less than token.lifetimeDays (7), or a token expires before the next one is issued",
+        ]);
+        assert.deepEqual(rotationProblems({ lifetimeDays: 31, rotateEveryDays: 7 }), [
+            "token.lifetimeDays: got 31; expected a whole number of days from 1 to 30",
+        ]);
+        assert.deepEqual(rotationProblems({ lifetimeDays: 10.5, rotateEveryDays: -1 }), [
+            "token.lifetimeDays: got 10.5; expected a whole number of days from 1 to 30",
+            "token.rotateEveryDays: got -1; expected a whole number of days from 1 to 29",
+        ]);
+        assert.deepEqual(rotationProblems({ lifetimeDays: 30, rotateEveryDays: 0 }), [
+            "token.rotateEveryDays: got 0; expected a whole number of days from 1 to 29",
+        ]);
+        assert.throws(() => tokenWindow(new Date(0), { lifetimeDays: 5, rotateEveryDays: 9 }), /rotateEveryDays: got 9/);
+        assert.throws(() => tokenWindow(new Date(NaN), { lifetimeDays: 30, rotateEveryDays: 7 }), /invalid clock value/);
+    });
+
+    it("alternates keys only when asked", () => {
+        assert.deepEqual([0, 1, 2, 3].map((i) => keyForWindow(i, "primary", true)), ["primary", "secondary", "primary", "secondary"]);
+        assert.deepEqual([0, 1, 2, 3].map((i) => keyForWindow(i, "secondary", true)), ["secondary", "primary", "secondary", "primary"]);
+        assert.deepEqual([0, 1].map((i) => keyForWindow(i, "secondary", false)), ["secondary", "secondary"]);
+    });
+
+    it("has nothing to say without a stored expiry, or when it is the same", () => {
+        const next = { expiry: "2026-12-19T00:00:00Z", keyType: "primary" as const };
+        const now = new Date("2026-11-23T00:00:00Z");
+        assert.equal(rotationNotice({ next, now, stack: "prod", dryRun: true }), undefined);
+        assert.equal(rotationNotice({ stored: next.expiry, next, now, stack: "prod", dryRun: true }), undefined);
+        assert.equal(rotationNotice({ stored: "garbage", next, now, stack: "prod", dryRun: true }), undefined);
+    });
+});
+
+describe("rotation windows (properties over random clocks and settings)", () => {
+    it("gives the same plan at any two instants of one window", () => {
+        fc.assert(
+            fc.property(clockArb, settingsArb, fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), (t, s, f) => {
+                const a = tokenPlan(new Date(t), s);
+                const start = a.window.windowStart.getTime();
+                const other = start + Math.floor(f * s.rotateEveryDays * DAY_MS);
+                assert.deepEqual(tokenPlan(new Date(other), s), a);
+            }),
+            { numRuns: 500 },
+        );
+    });
+
+    it("crossing into the next window moves the expiry by exactly rotateEveryDays (and flips the key when alternating)", () => {
+        fc.assert(
+            fc.property(clockArb, settingsArb, (t, s) => {
+                const a = tokenPlan(new Date(t), s);
+                const b = tokenPlan(a.window.rotatesAfter, s);
+                assert.equal(b.window.index, a.window.index + 1);
+                assert.equal(Date.parse(b.expiry) - Date.parse(a.expiry), s.rotateEveryDays * DAY_MS);
+                assert.equal(b.keyType === a.keyType, !s.alternateKeys);
+            }),
+            { numRuns: 500 },
+        );
+    });
+
+    it("never asks for an expiry more than 30 days (nor more than the lifetime) after the call", () => {
+        fc.assert(
+            fc.property(clockArb, settingsArb, (t, s) => {
+                const ahead = Date.parse(tokenPlan(new Date(t), s).expiry) - t;
+                assert.ok(ahead <= 30 * DAY_MS && ahead <= s.lifetimeDays * DAY_MS, `${ahead / DAY_MS} days ahead`);
+            }),
+            { numRuns: 1000 },
+        );
+    });
+
+    it("right after an up, leaves at least lifetimeDays - rotateEveryDays of life", () => {
+        fc.assert(
+            fc.property(clockArb, settingsArb, (t, s) => {
+                const left = Date.parse(tokenPlan(new Date(t), s).expiry) - t;
+                assert.ok(left > (s.lifetimeDays - s.rotateEveryDays) * DAY_MS, `${left / DAY_MS} days left`);
+            }),
+            { numRuns: 1000 },
+        );
+    });
+
+    it("rejects every invalid combination", () => {
+        const bad = fc.oneof(
+            fc.record({ lifetimeDays: fc.integer({ min: 31, max: 1000 }), rotateEveryDays: fc.integer({ min: 1, max: 29 }) }),
+            fc.record({ lifetimeDays: fc.integer({ min: -100, max: 0 }), rotateEveryDays: fc.integer({ min: 1, max: 29 }) }),
+            fc.record({ lifetimeDays: fc.integer({ min: 1, max: 30 }), rotateEveryDays: fc.integer({ min: -100, max: 0 }) }),
+            fc
+                .integer({ min: 1, max: 29 })
+                .chain((l) => fc.record({ lifetimeDays: fc.constant(l), rotateEveryDays: fc.integer({ min: l, max: 29 }) })),
+            fc.record({
+                lifetimeDays: fc.double({ min: 1, max: 30, noNaN: true }).filter((x) => !Number.isInteger(x)),
+                rotateEveryDays: fc.integer({ min: 1, max: 29 }),
+            }),
+        );
+        fc.assert(
+            fc.property(bad, (s) => {
+                const problems = rotationProblems(s);
+                assert.ok(problems.length >= 1);
+                assert.ok(problems.every((p) => /^token\.(lifetimeDays|rotateEveryDays): got /.test(p)), problems.join("; "));
+            }),
+            { numRuns: 500 },
+        );
+    });
+
+    it("under mocks: the component's registered inputs are identical within a window, and only token fields change across one", async () => {
+        const args = (s: TokenPlanSettings) => ({
+            apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } },
+            namespace: { name: "gw" },
+            token: s,
+        });
+        const build = async (t: number, s: TokenPlanSettings) =>
+            byUrnish((await buildComponent(() => ({ d: new SelfHostedGateway("gw", args(s)).deploymentName }), new Date(t).toISOString())).resources);
+        await fc.assert(
+            fc.asyncProperty(clockArb, settingsArb, async (t, s) => {
+                const plan = tokenPlan(new Date(t), s);
+                const a = await build(t, s);
+                const same = await build(plan.window.rotatesAfter.getTime() - 1, s);
+                assert.deepEqual(diffPaths(a, same), []);
+                const next = await build(plan.window.rotatesAfter.getTime(), s);
+                const changed = diffPaths(a, next);
+                const expected = [
+                    "kubernetes:apps/v1:Deployment::gw-deployment.spec.template.metadata.annotations.apim-gateway/token-expiry",
+                    ...(s.alternateKeys ? ["kubernetes:apps/v1:Deployment::gw-deployment.spec.template.metadata.annotations.apim-gateway/token-key"] : []),
+                    "kubernetes:core/v1:Secret::gw-token-secret.stringData.value.value",
+                    "pulumi-nodejs:dynamic/apim-gateway:GatewayToken::gw-token.expiry",
+                    ...(s.alternateKeys ? ["pulumi-nodejs:dynamic/apim-gateway:GatewayToken::gw-token.keyType"] : []),
+                ];
+                assert.deepEqual(changed, expected);
+            }),
+            { numRuns: 25 },
+        );
+    });
+});
