@@ -2,7 +2,9 @@
 //   pulumi up --stack dev
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblems, SelfHostedGateway, validateArgs } from "./components";
-import { rotationNotice } from "./components/rotation";
+import { describeFindings, profileFindings } from "./components/profile";
+import { rotationNotice, tokenPlan } from "./components/rotation";
+import { resolveSettings } from "./components/specs";
 import { nameProblems } from "./components/validation";
 
 const config = new pulumi.Config();
@@ -42,6 +44,19 @@ const name = args.apim.gatewayName as string;
 const nameIssues = nameProblems(name, "gateway.apim.gatewayName");
 if (nameIssues.length > 0) {
     fail(nameIssues);
+}
+
+// The guide's production rules, checked here too so a prod stack fails with the config's key names.
+const settings = resolveSettings(args);
+if (settings.environment === "prod") {
+    const now = new Date(Date.now());
+    const findings = profileFindings(name, args, settings, tokenPlan(now, settings).expiry, now);
+    if (findings.length > 0) {
+        fail([
+            ...describeFindings(findings, "gateway"),
+            'gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack',
+        ]);
+    }
 }
 
 const gw = new SelfHostedGateway(name, args);

@@ -121,7 +121,14 @@ export interface DnsConfigArgs {
     options?: { name: string; value?: string }[];
 }
 
+export type Environment = "dev" | "prod";
+
 export interface SelfHostedGatewayArgs {
+    /**
+     * `prod` (default): the deployment guide's production rules are errors. `dev`: each broken rule
+     * is one warning line instead.
+     */
+    environment?: Environment;
     apim: ApimArgs;
     token?: TokenArgs;
     namespace: NamespaceArgs;
@@ -143,6 +150,7 @@ export const DEFAULT_IMAGE_REPOSITORY = "mcr.microsoft.com/azure-api-management/
 export const DEFAULT_IMAGE_TAG = "2.11.1";
 
 export const DEFAULTS = {
+    environment: "prod" as Environment,
     keyType: "primary" as KeyType,
     alternateKeys: false,
     lifetimeDays: 30,

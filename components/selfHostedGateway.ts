@@ -20,6 +20,7 @@ import {
 } from "./specs";
 import { CLOUDS, cloudFor } from "./token/credential";
 import { GatewayToken } from "./token/resource";
+import { describeFindings, profileFindings } from "./profile";
 import { checkResolved, formatProblems, nameProblems, validateArgs } from "./validation";
 
 export const SELF_HOSTED_GATEWAY_TYPE = "apim-gateway:index:SelfHostedGateway";
@@ -80,6 +81,31 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             );
         }
 
+        // Every check that can fail runs before the first child is registered: nothing half-applied.
+        const now = new Date(Date.now());
+        const plan = tokenPlan(now, s);
+        const findings = describeFindings(profileFindings(name, args, s, plan.expiry, now), "args");
+        if (findings.length > 0 && s.environment === "prod") {
+            throw new pulumi.ResourceError(
+                formatProblems(`SelfHostedGateway "${name}": breaks the deployment guide's production rules (environment: prod)`, findings) +
+                    '\nFix them, or set environment: "dev" to relax them to warnings.',
+                this,
+                true,
+            );
+        }
+        for (const f of findings) {
+            pulumi.log.warn(`dev environment, production rule relaxed: ${f}`, this);
+        }
+        let armEndpoint = args.token?.armEndpoint;
+        if (armEndpoint === undefined) {
+            const environment = new pulumi.Config("azure-native").get("environment") ?? process.env.ARM_ENVIRONMENT;
+            try {
+                armEndpoint = CLOUDS[cloudFor(environment)].arm;
+            } catch (e) {
+                throw new pulumi.ResourceError(`SelfHostedGateway "${name}": ${(e as Error).message}`, this, true);
+            }
+        }
+
         // Azure: the gateway resource and its token.
         this.gateway = new apimanagement.Gateway(
             `${name}-gateway`,
@@ -92,16 +118,6 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             },
             child,
         );
-        const plan = tokenPlan(new Date(Date.now()), s);
-        let armEndpoint = args.token?.armEndpoint;
-        if (armEndpoint === undefined) {
-            const environment = new pulumi.Config("azure-native").get("environment") ?? process.env.ARM_ENVIRONMENT;
-            try {
-                armEndpoint = CLOUDS[cloudFor(environment)].arm;
-            } catch (e) {
-                throw new pulumi.ResourceError(`SelfHostedGateway "${name}": ${(e as Error).message}`, this, true);
-            }
-        }
         this.token = new GatewayToken(
             `${name}-token`,
             { gatewayResourceId: this.gateway.id, keyType: plan.keyType, expiry: plan.expiry, armEndpoint },

@@ -9,6 +9,7 @@ import {
     DEFAULTS,
     DnsConfigArgs,
     DnsPolicy,
+    Environment,
     ExternalTrafficPolicy,
     IntOrPercent,
     KeyType,
@@ -34,6 +35,7 @@ export const TOKEN_KEY_ANNOTATION = "apim-gateway/token-key";
 
 /** Everything the builders need, with defaults applied. */
 export interface Settings {
+    environment: Environment;
     keyType: KeyType;
     alternateKeys: boolean;
     lifetimeDays: number;
@@ -72,6 +74,7 @@ function quantitiesAsStrings(r: { requests?: Record<string, Quantity>; limits?: 
 export function resolveSettings(args: SelfHostedGatewayArgs): Settings {
     const svcType = args.service?.type ?? DEFAULTS.serviceType;
     return {
+        environment: args.environment ?? DEFAULTS.environment,
         keyType: args.token?.keyType ?? DEFAULTS.keyType,
         alternateKeys: args.token?.alternateKeys ?? DEFAULTS.alternateKeys,
         lifetimeDays: args.token?.lifetimeDays ?? DEFAULTS.lifetimeDays,

@@ -103,6 +103,7 @@ export const tokenSchema = z.strictObject({
 });
 
 export const argsSchema = z.strictObject({
+    environment: z.enum(["dev", "prod"]).optional(),
     apim: apimSchema,
     token: tokenSchema.optional(),
     namespace: z.strictObject({

@@ -122,7 +122,7 @@ describe("SelfHostedGateway component", () => {
         assert.deepEqual(podOf(existing.resources).volumes, [{ name: "config-backup", persistentVolumeClaim: { claimName: "gw-backup" } }]);
         assert.deepEqual(podOf(existing.resources).containers[0].volumeMounts, [{ name: "config-backup", mountPath: "/apim/config" }]);
 
-        const off = await build({ ...minimal(), configBackup: { enabled: false } });
+        const off = await build({ ...minimal(), environment: "dev", configBackup: { enabled: false } });
         assert.equal(ofType(off.resources, PVC).length, 0);
         assert.equal(podOf(off.resources).volumes, undefined);
         assert.equal(podOf(off.resources).containers[0].volumeMounts, undefined);
@@ -131,6 +131,7 @@ describe("SelfHostedGateway component", () => {
     it("takes service, DNS, image and token options", async () => {
         const { resources } = await build({
             ...minimal(),
+            environment: "dev",
             replicas: 4,
             rollingUpdate: { maxUnavailable: "10%", maxSurge: 2 },
             image: { repository: "myacr.azurecr.io/apim/gateway", tag: "2.11.1", digest: `sha256:${"a".repeat(64)}` },

@@ -58,6 +58,7 @@ describe("Kubernetes OpenAPI schema", () => {
 
     it("validates the objects built with every option set", async () => {
         const args: SelfHostedGatewayArgs = {
+            environment: "dev",
             apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" }, configurationEndpoint: "cfg.contoso.com" },
             namespace: { name: "gw", create: false },
             replicas: 5,

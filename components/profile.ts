@@ -1,0 +1,28 @@
+// Profiles: `environment: prod` (the default) makes the guide's rules errors; `dev` relaxes them
+// to one warning line each. The rules are the same pure checks the policy pack runs.
+import { SelfHostedGatewayArgs } from "./args";
+import { DeploymentShape, deploymentFindings, Finding, serviceFindings, ServiceShape, tokenFindings } from "./rules";
+import { deploymentSpec, liveTrafficServiceSpec, Settings } from "./specs";
+
+/** Runs the rules on the objects the component would build from these arguments. */
+export function profileFindings(name: string, args: SelfHostedGatewayArgs, s: Settings, tokenExpiry: string, now: Date): Finding[] {
+    const ns = args.namespace.name;
+    const spec = deploymentSpec(name, s, {
+        configMapName: "(generated)",
+        secretName: "(generated)",
+        backupClaimName: s.backup.enabled ? "(claim)" : undefined,
+        tokenExpiry,
+        keyType: s.keyType,
+    });
+    return [
+        // An Output namespace is checked by the policy pack once known; here only a plain name is.
+        ...deploymentFindings({ metadata: { namespace: typeof ns === "string" ? ns : "(output)" }, spec: spec as unknown as DeploymentShape["spec"] }),
+        ...serviceFindings({ spec: liveTrafficServiceSpec(name, s) as unknown as ServiceShape["spec"] }),
+        ...tokenFindings(tokenExpiry, now),
+    ];
+}
+
+/** `prefix.key: message` lines, for errors and warnings. */
+export function describeFindings(findings: Finding[], prefix: string): string[] {
+    return findings.map((f) => `${prefix}.${f.message}`);
+}

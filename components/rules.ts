@@ -1,0 +1,202 @@
+// The production rules of Microsoft's deployment guide, as pure checks over Kubernetes object
+// shapes. The component runs them on the objects it builds (errors in prod, one warning line each
+// in dev); the CrossGuard policy pack in policy/ runs the same checks on registered resources, so
+// they also hold for projects that import the component or hand-write the YAML.
+
+export type RuleId =
+    | "dedicated-namespace"
+    | "min-replicas"
+    | "explicit-rolling-update"
+    | "resource-requests"
+    | "pinned-image"
+    | "config-backup"
+    | "token-lifetime"
+    | "external-traffic-local";
+
+export interface RuleInfo {
+    title: string;
+    /** The config key (under `gateway`) that satisfies it. */
+    key: string;
+    why: string;
+}
+
+export const RULES: Record<RuleId, RuleInfo> = {
+    "dedicated-namespace": {
+        title: "Dedicated namespace",
+        key: "namespace.name",
+        why: "the portal deploys into `default`; production uses a namespace of its own",
+    },
+    "min-replicas": { title: "At least 2 replicas", key: "replicas", why: "one pod is a single point of failure; the guide recommends 3" },
+    "explicit-rolling-update": {
+        title: "Explicit rolling update",
+        key: "rollingUpdate",
+        why: "maxUnavailable and maxSurge must be set explicitly, especially with many replicas",
+    },
+    "resource-requests": {
+        title: "CPU and memory requests",
+        key: "resources.requests",
+        why: "the portal sets none; start production at 2 CPU / 2Gi, then load test",
+    },
+    "pinned-image": {
+        title: "Pinned image tag",
+        key: "image.tag",
+        why: "rolling tags (latest, v2, v2-preview, beta) change under a running deployment",
+    },
+    "config-backup": {
+        title: "Configuration backup",
+        key: "configBackup.enabled",
+        why: "a volume at /apim/config lets a restarted pod serve its last configuration while Azure is unreachable",
+    },
+    "token-lifetime": { title: "Token lifetime ≤ 30 days", key: "token.lifetimeDays", why: "Azure issues gateway tokens for 30 days at most" },
+    "external-traffic-local": {
+        title: "externalTrafficPolicy: Local",
+        key: "service.externalTrafficPolicy",
+        why:
+            "keeps the caller IP and avoids a second hop; note that nodes running more gateway pods then get no more traffic " +
+            "than others, so spread pods evenly across nodes",
+    },
+};
+
+export interface Finding {
+    rule: RuleId;
+    /** Where in the component args / stack config to fix it (relative, e.g. `replicas`). */
+    key: string;
+    message: string;
+}
+
+export const GATEWAY_IMAGE = "azure-api-management/gateway";
+export const GATEWAY_LABEL = "app.kubernetes.io/name";
+export const GATEWAY_LABEL_VALUE = "azure-api-management-gateway";
+export const BACKUP_PATH = "/apim/config";
+const MAX_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000;
+
+export interface ImageRef {
+    repository: string;
+    tag?: string;
+    digest?: string;
+}
+
+/** Splits `registry[:port]/repo[:tag][@digest]`. */
+export function parseImage(image: string): ImageRef {
+    const [nameAndTag, digest] = image.split("@", 2);
+    const slash = nameAndTag.lastIndexOf("/");
+    const colon = nameAndTag.lastIndexOf(":");
+    if (colon > slash) {
+        return { repository: nameAndTag.slice(0, colon), tag: nameAndTag.slice(colon + 1), ...(digest ? { digest } : {}) };
+    }
+    return { repository: nameAndTag, ...(digest ? { digest } : {}) };
+}
+
+/** A tag is pinned when it names one release (x.y.z, optionally with a suffix) or a digest is given. */
+export function isPinned(ref: ImageRef): boolean {
+    if (ref.digest) return true;
+    return ref.tag !== undefined && /^v?\d+\.\d+\.\d+([-.][0-9A-Za-z.-]+)?$/.test(ref.tag);
+}
+
+// Minimal shapes of the Kubernetes objects the rules read (plain values, as registered).
+export interface ContainerShape {
+    name?: string;
+    image?: string;
+    resources?: { requests?: Record<string, unknown> };
+    volumeMounts?: { mountPath?: string; name?: string }[];
+}
+export interface DeploymentShape {
+    metadata?: { namespace?: unknown; labels?: Record<string, unknown> };
+    spec?: {
+        replicas?: unknown;
+        strategy?: { type?: unknown; rollingUpdate?: { maxUnavailable?: unknown; maxSurge?: unknown } };
+        template?: { metadata?: { labels?: Record<string, unknown> }; spec?: { containers?: ContainerShape[] } };
+    };
+}
+export interface ServiceShape {
+    metadata?: { name?: unknown; namespace?: unknown };
+    spec?: { type?: unknown; clusterIP?: unknown; externalTrafficPolicy?: unknown; selector?: Record<string, unknown> };
+}
+
+/** Whether a Deployment runs the self-hosted gateway (by image or by our label). */
+export function isGatewayDeployment(d: DeploymentShape): boolean {
+    const labels = d.spec?.template?.metadata?.labels ?? {};
+    if (labels[GATEWAY_LABEL] === GATEWAY_LABEL_VALUE) return true;
+    return (d.spec?.template?.spec?.containers ?? []).some((c) => typeof c.image === "string" && c.image.includes(GATEWAY_IMAGE));
+}
+
+/** Whether a Service carries the gateway's live traffic (our selector, or the portal's `-live-traffic` name). */
+export function isGatewayTrafficService(s: ServiceShape): boolean {
+    if (s.spec?.clusterIP === "None") return false;
+    if (s.spec?.selector?.[GATEWAY_LABEL] === GATEWAY_LABEL_VALUE) return true;
+    return typeof s.metadata?.name === "string" && s.metadata.name.endsWith("-live-traffic");
+}
+
+function gatewayContainer(d: DeploymentShape): ContainerShape | undefined {
+    const containers = d.spec?.template?.spec?.containers ?? [];
+    return containers.find((c) => typeof c.image === "string" && c.image.includes(GATEWAY_IMAGE)) ?? containers[0];
+}
+
+const shown = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v));
+
+/** The guide's rules that a gateway Deployment breaks. */
+export function deploymentFindings(d: DeploymentShape): Finding[] {
+    const out: Finding[] = [];
+    const add = (rule: RuleId, message: string) => out.push({ rule, key: RULES[rule].key, message });
+    const ns = d.metadata?.namespace;
+    if (ns === undefined || ns === "default") {
+        add("dedicated-namespace", `namespace.name: got ${shown(ns ?? "default")}; deploy the gateway into a dedicated namespace`);
+    }
+    const replicas = d.spec?.replicas ?? 1;
+    if (typeof replicas === "number" && replicas < 2) {
+        add("min-replicas", `replicas: got ${replicas}; production needs at least 2 (3 recommended)`);
+    }
+    const strategy = d.spec?.strategy;
+    const ru = strategy?.rollingUpdate;
+    if ((strategy?.type ?? "RollingUpdate") !== "RollingUpdate" || ru?.maxUnavailable === undefined || ru?.maxSurge === undefined) {
+        add(
+            "explicit-rolling-update",
+            `rollingUpdate: got ${shown(strategy)}; set strategy RollingUpdate with explicit maxUnavailable and maxSurge (e.g. 0 and 1)`,
+        );
+    }
+    const c = gatewayContainer(d);
+    const requests = c?.resources?.requests ?? {};
+    const missing = ["cpu", "memory"].filter((k) => requests[k] === undefined || requests[k] === "" || requests[k] === "0");
+    if (missing.length > 0) {
+        add("resource-requests", `resources.requests: ${missing.join(" and ")} not set; start production at cpu "2", memory "2Gi"`);
+    }
+    if (typeof c?.image === "string" && !isPinned(parseImage(c.image))) {
+        add("pinned-image", `image.tag: got ${shown(parseImage(c.image).tag ?? "latest")}; pin a release such as "2.11.1" (or a digest)`);
+    }
+    if (!(c?.volumeMounts ?? []).some((m) => m.mountPath === BACKUP_PATH)) {
+        add("config-backup", `configBackup.enabled: no volume mounted at ${BACKUP_PATH}; enable the configuration backup`);
+    }
+    return out;
+}
+
+/** The guide's rule for the gateway's traffic Service. */
+export function serviceFindings(s: ServiceShape): Finding[] {
+    const type = s.spec?.type ?? "ClusterIP";
+    if ((type === "LoadBalancer" || type === "NodePort") && s.spec?.externalTrafficPolicy !== "Local") {
+        return [
+            {
+                rule: "external-traffic-local",
+                key: RULES["external-traffic-local"].key,
+                message:
+                    `service.externalTrafficPolicy: got ${shown(s.spec?.externalTrafficPolicy ?? "Cluster")}; use "Local" to keep the caller IP ` +
+                    "and avoid a second hop (spread pods evenly across nodes: with Local, traffic is split per node, not per pod)",
+            },
+        ];
+    }
+    return [];
+}
+
+/** The token's expiry must be at most 30 days after the call. */
+export function tokenFindings(expiry: unknown, now: Date): Finding[] {
+    const t = typeof expiry === "string" ? Date.parse(expiry) : NaN;
+    if (Number.isNaN(t) || t - now.getTime() > MAX_LIFETIME_MS) {
+        return [
+            {
+                rule: "token-lifetime",
+                key: RULES["token-lifetime"].key,
+                message: `token.lifetimeDays: expiry ${shown(expiry)} is more than 30 days after ${now.toISOString()}; Azure allows 30 days at most`,
+            },
+        ];
+    }
+    return [];
+}
