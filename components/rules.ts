@@ -101,7 +101,7 @@ export interface ContainerShape {
     volumeMounts?: { mountPath?: string; name?: string }[];
 }
 export interface DeploymentShape {
-    metadata?: { namespace?: unknown; labels?: Record<string, unknown> };
+    metadata?: { name?: unknown; namespace?: unknown; labels?: Record<string, unknown> };
     spec?: {
         replicas?: unknown;
         strategy?: { type?: unknown; rollingUpdate?: { maxUnavailable?: unknown; maxSurge?: unknown } };

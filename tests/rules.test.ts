@@ -1,0 +1,275 @@
+// The guide's production rules: the pure checks, the environment profile in the component and the
+// stack program, and the CrossGuard policies run on resources built by the real component.
+import { strict as assert } from "assert";
+import type { ResourceValidationArgs } from "@pulumi/policy";
+import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
+import { deploymentFindings, isPinned, parseImage, serviceFindings, tokenFindings } from "../components/rules";
+import { findingsFor, policies } from "../policy/policies";
+import { CLOCK } from "./expected";
+import { buildComponent, capturingLogs, logs, Registered, reset, runProgram, stackConfig, unwrapSecrets } from "./harness";
+
+function minimal(extra: Partial<SelfHostedGatewayArgs> = {}): SelfHostedGatewayArgs {
+    return {
+        apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } },
+        namespace: { name: "gw" },
+        ...extra,
+    };
+}
+
+/** What the CrossGuard engine hands a resource validation. */
+function validationArgs(r: Registered): ResourceValidationArgs {
+    return {
+        type: r.type,
+        props: unwrapSecrets(r.inputs) as Record<string, unknown>,
+        urn: `urn:pulumi:test::apim-gateway::${r.type}::${r.name}`,
+        name: r.name,
+        opts: {
+            protect: false,
+            ignoreChanges: [],
+            aliases: [],
+            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+            additionalSecretOutputs: [],
+        },
+        stackTags: new Map(),
+        isType: () => false,
+        asType: () => undefined,
+        getConfig: <T extends object>() => ({}) as T,
+        notApplicable: (reason?: string): never => {
+            throw new Error(`not applicable: ${reason}`);
+        },
+    };
+}
+
+/** Runs every policy on every resource; returns `policy-name: message` lines. */
+async function violations(resources: Registered[]): Promise<string[]> {
+    const out: string[] = [];
+    for (const r of resources) {
+        for (const p of policies) {
+            const validate = Array.isArray(p.validateResource) ? p.validateResource : p.validateResource ? [p.validateResource] : [];
+            for (const v of validate) {
+                await v(validationArgs(r), (message) => out.push(`${p.name}: ${message}`));
+            }
+        }
+    }
+    return out;
+}
+
+async function built(args: SelfHostedGatewayArgs): Promise<Registered[]> {
+    return (await buildComponent(() => ({ d: new SelfHostedGateway("gw", args).deploymentName }), CLOCK)).resources;
+}
+
+describe("production rules (pure)", () => {
+    it("parses image references and tells pinned tags from rolling ones", () => {
+        assert.deepEqual(parseImage("mcr.microsoft.com/azure-api-management/gateway:2.11.1"), {
+            repository: "mcr.microsoft.com/azure-api-management/gateway",
+            tag: "2.11.1",
+        });
+        assert.deepEqual(parseImage("myacr:5000/gw@sha256:abc"), { repository: "myacr:5000/gw", digest: "sha256:abc" });
+        assert.deepEqual(
+            ["2.11.1", "v2.11.1", "2.11.1-preview", "latest", "v2", "v2-preview", "beta", "2"].map((tag) => isPinned({ repository: "r", tag })),
+            [true, true, true, false, false, false, false, false],
+        );
+        assert.equal(isPinned({ repository: "r" }), false);
+        assert.equal(isPinned({ repository: "r", tag: "v2", digest: "sha256:abc" }), true);
+    });
+
+    it("finds every rule a portal-style Deployment breaks", () => {
+        const portal = {
+            metadata: { name: "gw" },
+            spec: {
+                replicas: 1,
+                template: { spec: { containers: [{ name: "gw", image: "mcr.microsoft.com/azure-api-management/gateway:v2" }] } },
+            },
+        };
+        assert.deepEqual(deploymentFindings(portal), [
+            { rule: "dedicated-namespace", key: "namespace.name", message: 'namespace.name: got "default"; deploy the gateway into a dedicated namespace' },
+            { rule: "min-replicas", key: "replicas", message: "replicas: got 1; production needs at least 2 (3 recommended)" },
+            {
+                rule: "explicit-rolling-update",
+                key: "rollingUpdate",
+                message: "rollingUpdate: got nothing; set strategy RollingUpdate with explicit maxUnavailable and maxSurge (e.g. 0 and 1)",
+            },
+            {
+                rule: "resource-requests",
+                key: "resources.requests",
+                message: 'resources.requests: cpu and memory not set; start production at cpu "2", memory "2Gi"',
+            },
+            { rule: "pinned-image", key: "image.tag", message: 'image.tag: got "v2"; pin a release such as "2.11.1" (or a digest)' },
+            {
+                rule: "config-backup",
+                key: "configBackup.enabled",
+                message: "configBackup.enabled: no volume mounted at /apim/config; enable the configuration backup",
+            },
+        ]);
+    });
+
+    it("checks the traffic Service and the token expiry", () => {
+        assert.deepEqual(serviceFindings({ spec: { type: "LoadBalancer", externalTrafficPolicy: "Local" } }), []);
+        assert.deepEqual(serviceFindings({ spec: { type: "ClusterIP" } }), []);
+        assert.deepEqual(serviceFindings({ spec: { type: "NodePort" } }).map((f) => f.message), [
+            'service.externalTrafficPolicy: got "Cluster"; use "Local" to keep the caller IP and avoid a second hop ' +
+                "(spread pods evenly across nodes: with Local, traffic is split per node, not per pod)",
+        ]);
+        const now = new Date("2026-11-23T00:00:00Z");
+        assert.deepEqual(tokenFindings("2026-12-23T00:00:00Z", now), []);
+        assert.deepEqual(tokenFindings("2026-12-23T00:00:01Z", now).map((f) => f.rule), ["token-lifetime"]);
+        assert.deepEqual(tokenFindings(undefined, now).map((f) => f.rule), ["token-lifetime"]);
+    });
+});
+
+describe("environment profile", () => {
+    it("prod (the default) refuses a component that breaks the rules, listing every one, before any child exists", async () => {
+        let error: Error | undefined;
+        const { resources } = await buildComponent(() => {
+            try {
+                new SelfHostedGateway("gw", minimal({ replicas: 1, image: { tag: "latest" }, configBackup: { enabled: false } }));
+            } catch (e) {
+                error = e as Error;
+            }
+            return {};
+        }, CLOCK);
+        assert.equal(
+            error?.message,
+            'SelfHostedGateway "gw": breaks the deployment guide\'s production rules (environment: prod) (3 problems):\n' +
+                "  - args.replicas: got 1; production needs at least 2 (3 recommended)\n" +
+                '  - args.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)\n' +
+                "  - args.configBackup.enabled: no volume mounted at /apim/config; enable the configuration backup\n" +
+                'Fix them, or set environment: "dev" to relax them to warnings.',
+        );
+        assert.deepEqual(resources.map((r) => r.type), ["apim-gateway:index:SelfHostedGateway"]);
+    });
+
+    it("dev relaxes each broken rule to exactly one warning line", async () => {
+        reset();
+        await capturingLogs(() => built(minimal({ environment: "dev", replicas: 1, image: { tag: "v2" } })));
+        assert.deepEqual(logs, [
+            "warning: [runtime] dev environment, production rule relaxed: args.replicas: got 1; production needs at least 2 (3 recommended)",
+            'warning: [runtime] dev environment, production rule relaxed: args.image.tag: got "v2"; pin a release such as "2.11.1" (or a digest)',
+        ]);
+    });
+
+    it("the dev stack says which rules it relaxes; the prod stack says nothing", async () => {
+        const dev = await runProgram(stackConfig("dev"), CLOCK, "dev");
+        assert.deepEqual(dev.logs, [
+            "warning: [runtime] dev environment, production rule relaxed: args.replicas: got 1; production needs at least 2 (3 recommended)",
+            'warning: [runtime] dev environment, production rule relaxed: args.image.tag: got "v2"; pin a release such as "2.11.1" (or a digest)',
+        ]);
+        assert.deepEqual((await runProgram(stackConfig("prod"), CLOCK, "prod")).logs, []);
+    });
+
+    it("a prod stack config that breaks the rules fails with the config's key names and nothing registered", async () => {
+        const cfg = stackConfig("prod") as Record<string, Record<string, unknown>>;
+        const g = cfg["apim-gateway:gateway"];
+        g.replicas = 1;
+        g.service = { type: "LoadBalancer", externalTrafficPolicy: "Cluster" };
+        let message = "";
+        try {
+            await runProgram(cfg, CLOCK, "prod");
+        } catch (e) {
+            assert.equal((e as Error).constructor.name, "RunError");
+            message = (e as Error).message;
+        }
+        assert.equal(
+            message,
+            "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (3 problems):\n" +
+                "  - gateway.replicas: got 1; production needs at least 2 (3 recommended)\n" +
+                '  - gateway.service.externalTrafficPolicy: got "Cluster"; use "Local" to keep the caller IP and avoid a second hop ' +
+                "(spread pods evenly across nodes: with Local, traffic is split per node, not per pod)\n" +
+                '  - gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack\n' +
+                "Fix it in Pulumi.prod.yaml (see README, 'Configuration reference').",
+        );
+    });
+});
+
+describe("CrossGuard policy pack", () => {
+    it("has one policy per rule", () => {
+        assert.deepEqual(
+            policies.map((p) => p.name),
+            [
+                "apim-gateway-dedicated-namespace",
+                "apim-gateway-min-replicas",
+                "apim-gateway-explicit-rolling-update",
+                "apim-gateway-resource-requests",
+                "apim-gateway-pinned-image",
+                "apim-gateway-config-backup",
+                "apim-gateway-token-lifetime",
+                "apim-gateway-external-traffic-local",
+            ],
+        );
+    });
+
+    it("passes every resource of the prod stack", async () => {
+        const run = await runProgram(stackConfig("prod"), CLOCK, "prod");
+        assert.deepEqual(await violations(run.resources), []);
+    });
+
+    it("flags the dev stack's relaxed rules, exactly", async () => {
+        const run = await runProgram(stackConfig("dev"), CLOCK, "dev");
+        assert.deepEqual(await violations(run.resources), [
+            "apim-gateway-min-replicas: replicas: got 1; production needs at least 2 (3 recommended)",
+            'apim-gateway-pinned-image: image.tag: got "v2"; pin a release such as "2.11.1" (or a digest)',
+        ]);
+    });
+
+    it("flags each rule on resources built by the real component in dev", async () => {
+        const cases: [Partial<SelfHostedGatewayArgs>, string[]][] = [
+            [{ namespace: { name: "default", create: false } }, ['apim-gateway-dedicated-namespace: namespace.name: got "default"; deploy the gateway into a dedicated namespace']],
+            [{ replicas: 1 }, ["apim-gateway-min-replicas: replicas: got 1; production needs at least 2 (3 recommended)"]],
+            [{ resources: { limits: { memory: "1Gi" } } }, ['apim-gateway-resource-requests: resources.requests: cpu and memory not set; start production at cpu "2", memory "2Gi"']],
+            [{ image: { tag: "beta" } }, ['apim-gateway-pinned-image: image.tag: got "beta"; pin a release such as "2.11.1" (or a digest)']],
+            [{ configBackup: { enabled: false } }, ["apim-gateway-config-backup: configBackup.enabled: no volume mounted at /apim/config; enable the configuration backup"]],
+            [
+                { service: { externalTrafficPolicy: "Cluster" } },
+                [
+                    'apim-gateway-external-traffic-local: service.externalTrafficPolicy: got "Cluster"; use "Local" to keep the caller IP and avoid a second hop ' +
+                        "(spread pods evenly across nodes: with Local, traffic is split per node, not per pod)",
+                ],
+            ],
+        ];
+        for (const [extra, expected] of cases) {
+            assert.deepEqual(await violations(await built(minimal({ environment: "dev", ...extra }))), expected, JSON.stringify(extra));
+        }
+    });
+
+    it("flags what the component cannot produce: implicit rollout settings and a token beyond 30 days", async () => {
+        const resources = await built(minimal());
+        // The policy reads the real clock: 40 days from now is always beyond Azure's 30.
+        const far = new Date(Date.now() + 40 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+        const mutated = resources.map((r) => {
+            const inputs = JSON.parse(JSON.stringify(r.inputs)) as Record<string, Record<string, unknown>>;
+            if (r.type === "kubernetes:apps/v1:Deployment") delete inputs.spec.strategy;
+            if (r.type.startsWith("pulumi-nodejs:dynamic")) (inputs as Record<string, unknown>).expiry = far;
+            return { ...r, inputs };
+        });
+        const found = await violations(mutated);
+        assert.equal(found.length, 2);
+        assert.match(found[0], new RegExp(`^apim-gateway-token-lifetime: token\\.lifetimeDays: expiry "${far}" is more than 30 days after .+; Azure allows 30 days at most$`));
+        assert.equal(
+            found[1],
+            "apim-gateway-explicit-rolling-update: rollingUpdate: got nothing; set strategy RollingUpdate with explicit maxUnavailable and maxSurge (e.g. 0 and 1)",
+        );
+    });
+
+    it("also holds for hand-written portal YAML registered as raw resources", () => {
+        const deployment = {
+            metadata: { name: "contoso-gw" },
+            spec: {
+                replicas: 1,
+                strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
+                template: { metadata: { labels: { app: "contoso-gw" } }, spec: { containers: [{ name: "contoso-gw", image: "mcr.microsoft.com/azure-api-management/gateway:v2" }] } },
+            },
+        };
+        const service = { metadata: { name: "contoso-gw-live-traffic" }, spec: { type: "LoadBalancer", externalTrafficPolicy: "Local", selector: { app: "contoso-gw" } } };
+        const now = new Date();
+        assert.deepEqual(findingsFor("kubernetes:apps/v1:Deployment", deployment, now).map((f) => f.rule), [
+            "dedicated-namespace",
+            "min-replicas",
+            "resource-requests",
+            "pinned-image",
+            "config-backup",
+        ]);
+        assert.deepEqual(findingsFor("kubernetes:core/v1:Service", service, now), []);
+        // Unrelated workloads are left alone.
+        assert.deepEqual(findingsFor("kubernetes:apps/v1:Deployment", { spec: { replicas: 1, template: { spec: { containers: [{ image: "nginx" }] } } } }, now), []);
+    });
+});
