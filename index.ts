@@ -68,8 +68,9 @@ if (notices) {
         name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`,
     });
     const stored = pulumi.output(self.getOutputDetails("tokenExpiry")).apply((d) => (typeof d.value === "string" ? d.value : undefined));
-    pulumi.all([stored, gw.tokenExpiry, gw.tokenKeyType]).apply(([prev, expiry, keyType]) => {
-        const notice = rotationNotice({ stored: prev, next: { expiry, keyType }, now: new Date(Date.now()), stack, dryRun: pulumi.runtime.isDryRun() });
+    pulumi.all([stored, gw.tokenExpiry, gw.tokenKeyType, gw.tokenRotatesAfter]).apply(([prev, expiry, keyType, rotatesAfter]) => {
+        const next = { expiry, keyType, rotatesAfter };
+        const notice = rotationNotice({ stored: prev, next, now: new Date(Date.now()), stack, dryRun: pulumi.runtime.isDryRun() });
         if (notice) {
             void (notice.level === "warn" ? pulumi.log.warn(notice.message) : pulumi.log.info(notice.message));
         }

@@ -126,16 +126,26 @@ function humanLeft(days: number): string {
  */
 export function rotationNotice(o: {
     stored?: string;
-    next: Pick<TokenPlan, "expiry" | "keyType">;
+    next: Pick<TokenPlan, "expiry" | "keyType" | "rotatesAfter">;
     now: Date;
     stack: string;
     dryRun: boolean;
 }): RotationNotice | undefined {
-    if (o.stored === undefined || o.stored === o.next.expiry) return undefined;
+    if (o.stored === undefined) return undefined;
     const stored = new Date(o.stored);
     if (Number.isNaN(stored.getTime())) return undefined;
     const left = daysLeft(stored, o.now);
     const status = `the current token expires ${o.stored} (${humanLeft(left)})`;
+    if (o.stored === o.next.expiry) {
+        // Not due: only worth a word when the settings leave too little margin.
+        if (!o.dryRun || left > WARN_DAYS_LEFT) return undefined;
+        return {
+            level: "warn",
+            message:
+                `Gateway token is about to expire: ${status}, and no new one is due before ${o.next.rotatesAfter}. ` +
+                `Keep token.lifetimeDays - token.rotateEveryDays at ${WARN_DAYS_LEFT} days or more.`,
+        };
+    }
     if (!o.dryRun) {
         return { level: "info", message: `Token rotation: issuing a new gateway token (${o.next.keyType} key) that expires ${o.next.expiry}; ${status}.` };
     }

@@ -72,11 +72,23 @@ describe("rotation windows (examples)", () => {
     });
 
     it("has nothing to say without a stored expiry, or when it is the same", () => {
-        const next = { expiry: "2026-12-19T00:00:00Z", keyType: "primary" as const };
+        const next = { expiry: "2026-12-19T00:00:00Z", keyType: "primary" as const, rotatesAfter: "2026-11-26T00:00:00Z" };
         const now = new Date("2026-11-23T00:00:00Z");
         assert.equal(rotationNotice({ next, now, stack: "prod", dryRun: true }), undefined);
         assert.equal(rotationNotice({ stored: next.expiry, next, now, stack: "prod", dryRun: true }), undefined);
         assert.equal(rotationNotice({ stored: "garbage", next, now, stack: "prod", dryRun: true }), undefined);
+    });
+
+    it("warns when settings leave a token within 3 days of expiry before the next rotation is due", () => {
+        // lifetimeDays 3, rotateEveryDays 2: right before a window ends, the token has 1 day left.
+        const next = { expiry: "2026-11-24T00:00:00Z", keyType: "primary" as const, rotatesAfter: "2026-11-23T00:00:00Z" };
+        assert.deepEqual(rotationNotice({ stored: next.expiry, next, now: new Date("2026-11-22T12:00:00Z"), stack: "dev", dryRun: true }), {
+            level: "warn",
+            message:
+                "Gateway token is about to expire: the current token expires 2026-11-24T00:00:00Z (36 h left), and no new one is due before " +
+                "2026-11-23T00:00:00Z. Keep token.lifetimeDays - token.rotateEveryDays at 3 days or more.",
+        });
+        assert.equal(rotationNotice({ stored: next.expiry, next, now: new Date("2026-11-22T12:00:00Z"), stack: "dev", dryRun: false }), undefined);
     });
 });
 
