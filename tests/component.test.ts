@@ -2,7 +2,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
-import { buildComponent, FAKE_TOKEN_MARKER, one, ofType, promiseOf, Registered } from "./harness";
+import { buildComponent, constructionError, FAKE_TOKEN_MARKER, one, ofType, promiseOf, Registered } from "./harness";
 import { CLOCK, SECRET_SIG } from "./expected";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -210,16 +210,9 @@ describe("SelfHostedGateway component", () => {
             namespace: { name: "default" },
             rollingUpdate: { maxUnavailable: 0, maxSurge: 0 },
         };
-        let error: Error | undefined;
-        await buildComponent(() => {
-            try {
-                new SelfHostedGateway("Edge", bad);
-            } catch (e) {
-                error = e as Error;
-            }
-            return {};
-        }, CLOCK);
+        const { error, resources } = await constructionError(() => new SelfHostedGateway("Edge", bad));
         assert.ok(error instanceof pulumi.ResourceError, "a ResourceError");
+        assert.deepEqual(resources.map((r) => r.type), ["apim-gateway:index:SelfHostedGateway"]);
         assert.equal(
             error.message,
             'SelfHostedGateway "Edge": invalid arguments (2 problems):\n' +
@@ -229,15 +222,9 @@ describe("SelfHostedGateway component", () => {
     });
 
     it("reports cross-field problems once the schema passes", async () => {
-        let error: Error | undefined;
-        await buildComponent(() => {
-            try {
-                new SelfHostedGateway("edge", { ...minimal(), namespace: { name: "default" }, rollingUpdate: { maxUnavailable: 0, maxSurge: "0%" }, dnsPolicy: "None" });
-            } catch (e) {
-                error = e as Error;
-            }
-            return {};
-        }, CLOCK);
+        const { error } = await constructionError(
+            () => new SelfHostedGateway("edge", { ...minimal(), namespace: { name: "default" }, rollingUpdate: { maxUnavailable: 0, maxSurge: "0%" }, dnsPolicy: "None" }),
+        );
         assert.equal(
             error?.message,
             'SelfHostedGateway "edge": invalid arguments (3 problems):\n' +

@@ -12,23 +12,14 @@ import {
     TokenPlanSettings,
     tokenWindow,
 } from "../components/rotation";
+import { tokenSettingsArb } from "./arbitraries";
 import { buildComponent, byUrnish, diffPaths } from "./harness";
 
 const iso = (d: Date) => d.toISOString();
 const MIN = Date.parse("2020-01-01T00:00:00Z");
 const MAX = Date.parse("2040-01-01T00:00:00Z");
 
-/** Valid settings: lifetime 2..30, rotate 1..lifetime-1, either key, alternating or not. */
-const settingsArb = fc
-    .integer({ min: 2, max: 30 })
-    .chain((lifetimeDays) =>
-        fc.record({
-            lifetimeDays: fc.constant(lifetimeDays),
-            rotateEveryDays: fc.integer({ min: 1, max: lifetimeDays - 1 }),
-            keyType: fc.constantFrom("primary" as const, "secondary" as const),
-            alternateKeys: fc.boolean(),
-        }),
-    );
+const settingsArb = tokenSettingsArb;
 const clockArb = fc.integer({ min: MIN, max: MAX });
 
 describe("rotation windows (examples)", () => {

@@ -6,7 +6,7 @@ import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
 import { deploymentFindings, isPinned, parseImage, serviceFindings, tokenFindings } from "../components/rules";
 import { findingsFor, policies } from "../policy/policies";
 import { CLOCK } from "./expected";
-import { buildComponent, capturingLogs, logs, Registered, reset, runProgram, stackConfig, unwrapSecrets } from "./harness";
+import { buildComponent, capturingLogs, constructionError, logs, Registered, reset, runProgram, stackConfig, unwrapSecrets } from "./harness";
 
 function minimal(extra: Partial<SelfHostedGatewayArgs> = {}): SelfHostedGatewayArgs {
     return {
@@ -119,15 +119,9 @@ describe("production rules (pure)", () => {
 
 describe("environment profile", () => {
     it("prod (the default) refuses a component that breaks the rules, listing every one, before any child exists", async () => {
-        let error: Error | undefined;
-        const { resources } = await buildComponent(() => {
-            try {
-                new SelfHostedGateway("gw", minimal({ replicas: 1, image: { tag: "latest" }, configBackup: { enabled: false } }));
-            } catch (e) {
-                error = e as Error;
-            }
-            return {};
-        }, CLOCK);
+        const { error, resources } = await constructionError(
+            () => new SelfHostedGateway("gw", minimal({ replicas: 1, image: { tag: "latest" }, configBackup: { enabled: false } })),
+        );
         assert.equal(
             error?.message,
             'SelfHostedGateway "gw": breaks the deployment guide\'s production rules (environment: prod) (3 problems):\n' +
