@@ -6,7 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { authorityFor, chooseIdentity, cloudFor, describeIdentity } from "../components/token/credential";
-import { checkTokenInputs, diffTokenInputs, GatewayTokenInputs, tokenId } from "../components/token/resource";
+import * as pulumi from "@pulumi/pulumi";
+import { checkTokenInputs, diffTokenInputs, GatewayTokenInputs, tokenId, UNKNOWN } from "../components/token/resource";
 import { CLOCK } from "./expected";
 import { one, ROOT, runProgram, stackConfig } from "./harness";
 
@@ -47,6 +48,11 @@ describe("GatewayToken provider", () => {
             { property: "keyType", reason: 'got "tertiary"; expected "primary" or "secondary"' },
             { property: "expiry", reason: 'got "2026-12-19"; expected yyyy-MM-ddTHH:mm:ssZ' },
         ]);
+    });
+
+    it("lets values that are unknown during a preview pass the check", () => {
+        assert.deepEqual(checkTokenInputs({ ...inputs, gatewayResourceId: UNKNOWN, keyType: UNKNOWN as "primary", expiry: UNKNOWN }), []);
+        assert.equal(UNKNOWN, pulumi.runtime.unknownValue);
     });
 
     it("has a stable id without secrets", () => {

@@ -31,20 +31,24 @@ export function diffTokenInputs(olds: Partial<GatewayTokenInputs>, news: Partial
     return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
 }
 
-/** Pure check of the inputs; returns failures in the dynamic-provider shape. */
+/** How the engine passes a value not known yet (during a preview) to a dynamic provider. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Pure check of the inputs; returns failures in the dynamic-provider shape. Unknown values pass. */
 export function checkTokenInputs(news: Partial<GatewayTokenInputs>): pulumi.dynamic.CheckFailure[] {
     const failures: pulumi.dynamic.CheckFailure[] = [];
-    if (typeof news.gatewayResourceId === "string") {
+    const known = (v: unknown): v is string => typeof v === "string" && v !== UNKNOWN;
+    if (known(news.gatewayResourceId)) {
         try {
             parseGatewayId(news.gatewayResourceId);
         } catch (e) {
             failures.push({ property: "gatewayResourceId", reason: (e as Error).message });
         }
     }
-    if (typeof news.keyType === "string" && news.keyType !== "primary" && news.keyType !== "secondary") {
+    if (known(news.keyType) && news.keyType !== "primary" && news.keyType !== "secondary") {
         failures.push({ property: "keyType", reason: `got ${JSON.stringify(news.keyType)}; expected "primary" or "secondary"` });
     }
-    if (typeof news.expiry === "string" && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(news.expiry)) {
+    if (known(news.expiry) && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(news.expiry)) {
         failures.push({ property: "expiry", reason: `got ${JSON.stringify(news.expiry)}; expected yyyy-MM-ddTHH:mm:ssZ` });
     }
     return failures;
