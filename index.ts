@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblems, SelfHostedGateway, validateArgs } from "./components";
 import { rotationNotice } from "./components/rotation";
+import { CLIENT_SECRET_CONFIG_KEY, withClientSecret } from "./components/stackConfig";
 import { nameProblems } from "./components/validation";
 
 const config = new pulumi.Config();
@@ -32,9 +33,11 @@ try {
 if (raw === undefined) {
     fail([`gateway: required; set it in Pulumi.${stack}.yaml (copy Pulumi.dev.yaml as a start)`]);
 }
-const result = validateArgs(raw, "gateway");
-if (!result.ok) {
-    fail(result.problems);
+// The Entra client secret comes only from its own secret key, and is a Pulumi secret from here on.
+const secretPlacement = withClientSecret(raw, config.getSecret(CLIENT_SECRET_CONFIG_KEY), config.name, stack);
+const result = validateArgs(secretPlacement.raw, "gateway");
+if (secretPlacement.problems.length > 0 || !result.ok) {
+    fail([...secretPlacement.problems, ...(result.ok ? [] : result.problems)]);
 }
 const args = result.args;
 // The gateway name also names the Kubernetes objects, so it must be a DNS-1123 label there.
@@ -48,12 +51,13 @@ const gw = new SelfHostedGateway(name, args);
 
 // One plain line when a rotation is due, a warning when the stored token is (nearly) expired.
 // The stored expiry is this stack's own last `tokenExpiry` output, read through a reference to itself.
-if (notices) {
+if (notices && (args.auth?.type ?? "token") === "token") {
     const self = new pulumi.StackReference(`${name}-previous`, {
         name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`,
     });
     const stored = pulumi.output(self.getOutputDetails("tokenExpiry")).apply((d) => (typeof d.value === "string" ? d.value : undefined));
     pulumi.all([stored, gw.tokenExpiry, gw.tokenKeyType]).apply(([prev, expiry, keyType]) => {
+        if (expiry === undefined || keyType === undefined) return;
         const notice = rotationNotice({ stored: prev, next: { expiry, keyType }, now: new Date(Date.now()), stack, dryRun: pulumi.runtime.isDryRun() });
         if (notice) {
             void (notice.level === "warn" ? pulumi.log.warn(notice.message) : pulumi.log.info(notice.message));
@@ -62,6 +66,7 @@ if (notices) {
 }
 
 export const gatewayId = gw.gateway.id;
+export const authType = gw.authType;
 export const namespaceName = gw.namespaceName;
 export const configurationEndpoint = gw.configurationEndpoint;
 export const tokenExpiry = gw.tokenExpiry;
@@ -70,4 +75,5 @@ export const tokenKeyType = gw.tokenKeyType;
 export const deploymentName = gw.deploymentName;
 export const serviceName = gw.serviceName;
 export const discoveryServiceName = gw.discoveryServiceName;
+export const workloadIdentityClientId = gw.workloadIdentityClientId;
 export const loadBalancerAddress = gw.loadBalancerAddress;
