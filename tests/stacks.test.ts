@@ -43,6 +43,7 @@ describe("stack program: prod", () => {
                 "kubernetes:core/v1:PersistentVolumeClaim::apim-gw-prod-config-backup",
                 "kubernetes:core/v1:Service::apim-gw-prod-instance-discovery",
                 "kubernetes:core/v1:Service::apim-gw-prod-live-traffic",
+                "kubernetes:policy/v1:PodDisruptionBudget::apim-gw-prod-pdb",
                 "azure-native:apimanagement:Gateway::apim-gw-prod-gateway",
                 `${TOKEN}::apim-gw-prod-token`,
                 `${SECRET}::apim-gw-prod-token-secret`,
@@ -68,8 +69,12 @@ describe("stack program: prod", () => {
         assert.deepEqual(one(run.resources, "kubernetes:core/v1:Service", "apim-gw-prod-instance-discovery").inputs, X.PROD_DISCOVERY);
     });
 
-    it("declares the Deployment exactly: 3 replicas, explicit rolling update, 2 CPU / 2Gi, pinned tag, backup", () => {
+    it("declares the Deployment exactly: 3 replicas, explicit rolling update, 2 CPU / 2Gi, pinned tag, backup, zone/node spread", () => {
         assert.deepEqual(one(run.resources, DEPLOYMENT).inputs, X.PROD_DEPLOYMENT);
+    });
+
+    it("declares the PodDisruptionBudget exactly: one pod at a time", () => {
+        assert.deepEqual(one(run.resources, "kubernetes:policy/v1:PodDisruptionBudget").inputs, X.PROD_PDB);
     });
 
     it("writes `GatewayKey <token>` into an Opaque Secret, marked secret", () => {
@@ -89,6 +94,7 @@ describe("stack program: prod", () => {
     it("exports the outputs, none of them secret or holding the token", () => {
         assert.deepEqual(run.outputs, {
             gatewayId: X.PROD_GATEWAY_ID,
+            authType: "token",
             namespaceName: "apim-gateway",
             configurationEndpoint: "REPLACE-ME-apim-service.configuration.azure-api.net",
             tokenExpiry: "2026-12-19T00:00:00Z",
@@ -97,6 +103,7 @@ describe("stack program: prod", () => {
             deploymentName: "apim-gw-prod",
             serviceName: "apim-gw-prod-live-traffic",
             discoveryServiceName: "apim-gw-prod-instance-discovery",
+            workloadIdentityClientId: undefined,
             loadBalancerAddress: undefined,
         });
         assert.deepEqual(run.secretOutputs, []);
@@ -234,9 +241,14 @@ describe("stack program: dev", () => {
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].resources.limits`,
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].resources.requests.cpu`,
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].resources.requests.memory`,
+            // One replica in dev: no high availability (no spread, no disruption budget).
+            `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.topologySpreadConstraints`,
+            // Pod Security Admission is enforced explicitly in prod only.
+            `kubernetes:core/v1:Namespace::apim-gw-dev-namespace.metadata.labels.pod-security.kubernetes.io/enforce`,
             `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-dev-config-backup.spec.accessModes[0]`,
             `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-dev-config-backup.spec.storageClassName`,
             `${SECRET}::apim-gw-dev-token-secret.stringData.value.value`,
+            "kubernetes:policy/v1:PodDisruptionBudget::apim-gw-dev-pdb",
             "pulumi:pulumi:StackReference::apim-gw-dev-previous.name",
         ]);
         // maxSurge falls back to the default "25%" in dev.
@@ -282,7 +294,7 @@ describe("stack program: bad config", () => {
                 '  - gateway.replicas: got "3"; expected a whole number\n' +
                 '  - gateway.rollingUpdate.maxSurge: got "2 Gi"; expected a whole number ≥ 0 or a percentage such as "25%"\n' +
                 '  - gateway.resources.requests.memory: got "2 Gi"; expected a Kubernetes quantity such as "500m", "2", "512Mi" or "2Gi" (no spaces)\n' +
-                "  - gateway.service.tpye: unknown key; allowed keys here: type, externalTrafficPolicy, annotations, loadBalancerIP, httpPort, httpsPort\n" +
+                "  - gateway.service.tpye: unknown key; allowed keys here: type, externalTrafficPolicy, annotations, loadBalancerIP, httpPort, httpsPort, allocateLoadBalancerNodePorts\n" +
                 "Fix it in Pulumi.bad.yaml (see README, 'Configuration reference').",
         );
         assert.equal(msg.includes("    at "), false, "no stack trace");
