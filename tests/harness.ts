@@ -50,6 +50,11 @@ function shortHash(v: unknown): string {
     return crypto.createHash("sha256").update(JSON.stringify(v)).digest("hex").slice(0, 8);
 }
 
+/** The name the mock gives an auto-named Kubernetes object (what the tests expect it to be referenced by). */
+export function mockAutoName(resourceName: string, dataOrSpec: unknown = {}): string {
+    return `${resourceName}-${shortHash(dataOrSpec)}`;
+}
+
 export const mocks: pulumi.runtime.Mocks = {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
         const inputs = args.inputs as Record<string, unknown>;
@@ -83,7 +88,7 @@ export const mocks: pulumi.runtime.Mocks = {
             if (metadata.name === undefined) {
                 // Like the provider's auto-naming, and a new name whenever the content changes
                 // (the provider replaces an auto-named ConfigMap on change).
-                metadata.name = `${args.name}-${shortHash(inputs.data ?? inputs.spec ?? {})}`;
+                metadata.name = mockAutoName(args.name, inputs.data ?? inputs.spec ?? {});
             }
             // A Service's status is output-only: unknown in a preview unless the mock gives one.
             const status = inputs.kind === "Service" ? { status: { loadBalancer: {} } } : {};
