@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { formatProblems, SelfHostedGateway, validateArgs } from "./components";
 import { rotationNotice } from "./components/rotation";
-import { CLIENT_SECRET_CONFIG_KEY, withClientSecret } from "./components/stackConfig";
+import { CLIENT_SECRET_CONFIG_KEY, ClientSecretConfig, withClientSecret } from "./components/stackConfig";
 import { nameProblems } from "./components/validation";
 
 const config = new pulumi.Config();
@@ -34,7 +34,14 @@ if (raw === undefined) {
     fail([`gateway: required; set it in Pulumi.${stack}.yaml (copy Pulumi.dev.yaml as a start)`]);
 }
 // The Entra client secret comes only from its own secret key, and is a Pulumi secret from here on.
-const secretPlacement = withClientSecret(raw, config.getSecret(CLIENT_SECRET_CONFIG_KEY), config.name, stack);
+// (The SDK's own pattern error would quote the value; ours does not.)
+let clientSecret: ClientSecretConfig;
+try {
+    clientSecret = config.getSecret(CLIENT_SECRET_CONFIG_KEY, { pattern: /\S/ });
+} catch {
+    clientSecret = "blank";
+}
+const secretPlacement = withClientSecret(raw, clientSecret, config.name, stack);
 const result = validateArgs(secretPlacement.raw, "gateway");
 if (secretPlacement.problems.length > 0 || !result.ok) {
     fail([...secretPlacement.problems, ...(result.ok ? [] : result.problems)]);

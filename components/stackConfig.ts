@@ -7,17 +7,17 @@ export const CLIENT_SECRET_CONFIG_KEY = "azureAdClientSecret";
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** What the secret key holds: a Pulumi secret, nothing, or only whitespace. */
+export type ClientSecretConfig = pulumi.Output<string> | "blank" | undefined;
+
 /**
  * Checks where the client secret is, and returns the `gateway` object with the secret (a Pulumi
  * secret Output) put in place of `auth.azureAdApp.clientSecret`. Never echoes a secret value.
+ * A blank key is one problem (reported here); the rest of the config is still checked with a
+ * stand-in so every other problem is reported in the same run (nothing is deployed).
  */
-export function withClientSecret(
-    raw: unknown,
-    secret: pulumi.Output<string> | undefined,
-    project: string,
-    stack: string,
-): { raw: unknown; problems: string[] } {
-    const problems: string[] = [];
+export function withClientSecret(raw: unknown, secret: ClientSecretConfig, project: string, stack: string): { raw: unknown; problems: string[] } {
+    const problems: string[] = secret === "blank" ? [emptyClientSecretProblem(project, stack)] : [];
     const set = `pulumi config set --secret ${project}:${CLIENT_SECRET_CONFIG_KEY} <client-secret> --stack ${stack}`;
     if (!isObject(raw)) return { raw, problems };
     const auth = isObject(raw.auth) ? raw.auth : undefined;
@@ -40,6 +40,15 @@ export function withClientSecret(
             `${CLIENT_SECRET_CONFIG_KEY}: required when gateway.auth.type is "azureAdApp" (unless gateway.auth.azureAdApp.existingSecret names a Kubernetes Secret); run: ${set}`,
         );
     }
-    if (problems.length > 0 || secret === undefined || aad === undefined) return { raw, problems };
-    return { raw: { ...raw, auth: { ...auth, azureAdApp: { ...aad, clientSecret: secret } } }, problems };
+    if (secret === undefined || aad === undefined || "clientSecret" in aad) return { raw, problems };
+    const clientSecret = secret === "blank" ? "stand-in for a blank secret (never deployed)" : secret;
+    return { raw: { ...raw, auth: { ...auth, azureAdApp: { ...aad, clientSecret } } }, problems };
+}
+
+/** The problem when the secret key holds nothing but whitespace (the value itself is never shown). */
+export function emptyClientSecretProblem(project: string, stack: string): string {
+    return (
+        `${CLIENT_SECRET_CONFIG_KEY}: is empty; set the Entra app's client secret with: ` +
+        `pulumi config set --secret ${project}:${CLIENT_SECRET_CONFIG_KEY} <client-secret> --stack ${stack}`
+    );
 }
