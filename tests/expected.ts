@@ -162,3 +162,6 @@ export const PROD_TOKEN_INPUTS = {
     gatewayResourceId: PROD_GATEWAY_ID,
     keyType: "primary",
 };
+
+/** A PEM-shaped fake CA certificate (the gateway never parses it in tests). */
+export const TEST_CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUFAKEFAKEFAKE\nAAAA==\n-----END CERTIFICATE-----\n";

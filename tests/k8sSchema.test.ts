@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
-import { CLOCK } from "./expected";
+import { CLOCK, TEST_CA_PEM } from "./expected";
 import { buildComponent, importEsm, Registered, runProgram, stackConfig, unwrapSecrets } from "./harness";
 
 interface Model {
@@ -105,7 +105,6 @@ describe("Kubernetes OpenAPI schema", () => {
 
 const GUID_A = "11111111-1111-4111-8111-111111111111";
 const GUID_B = "22222222-2222-4222-8222-222222222222";
-export const TEST_CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUFAKEFAKEFAKE\nAAAA==\n-----END CERTIFICATE-----\n";
 
 /** Every option that shapes a Kubernetes object, set to a non-default value. */
 function everyOption(): SelfHostedGatewayArgs {
