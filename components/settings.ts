@@ -14,10 +14,6 @@ export const TYPED_SETTINGS: Readonly<Record<string, string>> = {
     "config.service.endpoint.disableCertificateValidation": "configurationTrust.disableCertificateValidation",
     "certificates.local.ca.enabled": "configurationTrust.caCertificates / certificateAuthorities",
     "gateway.name": "apim.gatewayName",
-    "neighborhood.host": "the instance-discovery Service (set by the component)",
-    "runtime.deployment.artifact.source": "the component",
-    "runtime.deployment.mechanism": "the component",
-    "runtime.deployment.orchestrator.type": "the component",
     "telemetry.logs.std": "observability.logs.std.format",
     "telemetry.logs.std.level": "observability.logs.std.level",
     "telemetry.logs.std.color": "observability.logs.std.color",
@@ -44,16 +40,28 @@ export const TYPED_SETTINGS: Readonly<Record<string, string>> = {
     NO_PROXY: "proxy.bypass",
 };
 
+/** Settings the component itself sets (never user-overridable), with what they are for. */
+export const COMPONENT_SETTINGS: Readonly<Record<string, string>> = {
+    "neighborhood.host": "the instance-discovery Service",
+    "runtime.deployment.artifact.source": "deployment metadata",
+    "runtime.deployment.mechanism": "deployment metadata",
+    "runtime.deployment.orchestrator.type": "deployment metadata",
+};
+
+export type SettingOwner = { kind: "option"; path: string } | { kind: "component"; what: string } | { kind: "auth" };
+
 /**
- * The typed option that owns a setting key, if any. The gateway reads its settings through .NET
- * configuration, whose keys are case-insensitive, so the comparison is too.
+ * Who owns a setting key, if anyone: a typed option, the component, or the auth modes. The gateway
+ * reads its settings through .NET configuration, whose keys are case-insensitive, so the comparison is too.
  */
-export function typedOwner(key: string): string | undefined {
+export function settingOwner(key: string): SettingOwner | undefined {
     const k = key.toLowerCase();
-    const hit = Object.keys(TYPED_SETTINGS).find((t) => t.toLowerCase() === k);
-    if (hit !== undefined) return TYPED_SETTINGS[hit];
-    // Every Entra setting belongs to auth.* (certificatePath and friends need a mounted file we do not offer).
-    if (k.startsWith("config.service.auth.")) return "auth";
+    const typed = Object.keys(TYPED_SETTINGS).find((t) => t.toLowerCase() === k);
+    if (typed !== undefined) return { kind: "option", path: TYPED_SETTINGS[typed] };
+    const own = Object.keys(COMPONENT_SETTINGS).find((t) => t.toLowerCase() === k);
+    if (own !== undefined) return { kind: "component", what: COMPONENT_SETTINGS[own] };
+    // Any other Entra setting (certificatePath, …) would bypass auth.*: certificate sign-in needs a mounted file we do not offer.
+    if (k.startsWith("config.service.auth.")) return { kind: "auth" };
     return undefined;
 }
 

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { MAX_TOKEN_LIFETIME_DAYS, MIN_AUTOSCALING_REPLICAS, SelfHostedGatewayArgs } from "./args";
 import { rotationProblems } from "./rotation";
-import { typedOwner } from "./settings";
+import { settingOwner } from "./settings";
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // https://github.com/kubernetes/apimachinery resource.Quantity grammar.
@@ -422,7 +422,8 @@ function keyPath(prefix: string, path: readonly PropertyKey[]): string {
 
 function shown(v: unknown): string {
     if (v === undefined) return "nothing";
-    if (typeof v === "string") return JSON.stringify(v);
+    // A URL's user:password@ part is a credential: never repeat it.
+    if (typeof v === "string") return JSON.stringify(v.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1***@"));
     if (typeof v === "object" && v !== null) return Array.isArray(v) ? "a list" : "an object";
     return `${JSON.stringify(v)} (${typeof v})`;
 }
@@ -468,7 +469,14 @@ export function describeIssues(schema: z.ZodType, issues: readonly z.core.$ZodIs
         }
         if (SECRET_KEYS.has(String(issue.path[issue.path.length - 1]))) {
             // Never echo a secret, even a malformed one.
-            lines.push(`${keyPath(prefix, issue.path)}: got a value (hidden: it is a secret); ${issue.message.replace(/^Invalid input: /, "")}`);
+            lines.push(`${keyPath(prefix, issue.path)}: got a value (hidden: it is a secret); expected a non-empty string (a Pulumi secret)`);
+            continue;
+        }
+        if (issue.code === "invalid_key") {
+            // A record key: name the key in brackets and say what keys may look like.
+            const key = String(issue.path[issue.path.length - 1]);
+            const inner = issue.issues[0]?.message ?? "invalid key";
+            lines.push(`${keyPath(prefix, issue.path.slice(0, -1))}["${key}"]: invalid key; ${inner}`);
             continue;
         }
         let what = issue.message.replace(/^Invalid input: /, "");
@@ -674,13 +682,14 @@ function optionProblems(args: SelfHostedGatewayArgs, prefix: string): string[] {
         problems.push(`${prefix}.observability.openTelemetry.histogramBuckets: got ${JSON.stringify(buckets)}; must be strictly increasing`);
     }
     for (const key of Object.keys(args.additionalSettings ?? {})) {
-        const owner = typedOwner(key);
-        if (owner !== undefined) {
-            problems.push(
-                owner.includes(" ")
-                    ? `${prefix}.additionalSettings["${key}"]: is set by ${owner}; it cannot be overridden`
-                    : `${prefix}.additionalSettings["${key}"]: shadows the typed option ${prefix}.${owner}; set that instead`,
-            );
+        const owner = settingOwner(key);
+        const at = `${prefix}.additionalSettings["${key}"]`;
+        if (owner?.kind === "option") {
+            problems.push(`${at}: shadows the typed option ${prefix}.${owner.path}; set that instead`);
+        } else if (owner?.kind === "component") {
+            problems.push(`${at}: is set by the component (${owner.what}); it cannot be overridden`);
+        } else if (owner?.kind === "auth") {
+            problems.push(`${at}: Entra settings belong to ${prefix}.auth (certificate sign-in is not offered); use ${prefix}.auth.azureAdApp or workloadIdentity`);
         }
     }
     const duplicates = (list: string[] | undefined, key: string) => {

@@ -11,7 +11,7 @@ import {
     serviceIdOf,
     uuidV5,
 } from "../components/azureIds";
-import { gatewaySettings, observabilitySettings, proxyEnv, tokenAudienceFor, typedOwner } from "../components/settings";
+import { gatewaySettings, observabilitySettings, proxyEnv, settingOwner, tokenAudienceFor } from "../components/settings";
 import { configMapData } from "../components/specs";
 
 const PORTAL = {
@@ -120,12 +120,13 @@ describe("gateway settings (ConfigMap data)", () => {
         assert.deepEqual(proxyEnv(undefined), []);
     });
 
-    it("knows which typed option owns a setting, case-insensitively (.NET configuration keys are)", () => {
-        assert.equal(typedOwner("telemetry.logs.std.level"), "observability.logs.std.level");
-        assert.equal(typedOwner("Telemetry.Logs.Std.Level"), "observability.logs.std.level");
-        assert.equal(typedOwner("https_proxy"), "proxy.https");
-        assert.equal(typedOwner("config.service.auth.azureAd.certificatePath"), "auth");
-        assert.equal(typedOwner("net.server.http.forwarded.proto.enabled"), undefined);
+    it("knows who owns a setting, case-insensitively (.NET configuration keys are)", () => {
+        assert.deepEqual(settingOwner("telemetry.logs.std.level"), { kind: "option", path: "observability.logs.std.level" });
+        assert.deepEqual(settingOwner("Telemetry.Logs.Std.Level"), { kind: "option", path: "observability.logs.std.level" });
+        assert.deepEqual(settingOwner("https_proxy"), { kind: "option", path: "proxy.https" });
+        assert.deepEqual(settingOwner("neighborhood.host"), { kind: "component", what: "the instance-discovery Service" });
+        assert.deepEqual(settingOwner("config.service.auth.azureAd.certificatePath"), { kind: "auth" });
+        assert.equal(settingOwner("net.server.http.forwarded.proto.enabled"), undefined);
     });
 
     it("uses each sovereign cloud's configuration API audience, and the gateway's default in public", () => {
