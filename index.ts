@@ -5,6 +5,7 @@ import { formatProblems, SelfHostedGateway, validateArgs } from "./components";
 import { describeFindings, profileFindings } from "./components/profile";
 import { rotationNotice, tokenPlan } from "./components/rotation";
 import { resolveSettings } from "./components/specs";
+import { CLIENT_SECRET_CONFIG_KEY, ClientSecretConfig, withClientSecret } from "./components/stackConfig";
 import { nameProblems } from "./components/validation";
 
 const config = new pulumi.Config();
@@ -34,9 +35,18 @@ try {
 if (raw === undefined) {
     fail([`gateway: required; set it in Pulumi.${stack}.yaml (copy Pulumi.dev.yaml as a start)`]);
 }
-const result = validateArgs(raw, "gateway");
-if (!result.ok) {
-    fail(result.problems);
+// The Entra client secret comes only from its own secret key, and is a Pulumi secret from here on.
+// (The SDK's own pattern error would quote the value; ours does not.)
+let clientSecret: ClientSecretConfig;
+try {
+    clientSecret = config.getSecret(CLIENT_SECRET_CONFIG_KEY, { pattern: /\S/ });
+} catch {
+    clientSecret = "blank";
+}
+const secretPlacement = withClientSecret(raw, clientSecret, config.name, stack);
+const result = validateArgs(secretPlacement.raw, "gateway");
+if (secretPlacement.problems.length > 0 || !result.ok) {
+    fail([...secretPlacement.problems, ...(result.ok ? [] : result.problems)]);
 }
 const args = result.args;
 // The gateway name also names the Kubernetes objects, so it must be a DNS-1123 label there.
@@ -50,7 +60,8 @@ if (nameIssues.length > 0) {
 const settings = resolveSettings(args);
 if (settings.environment === "prod") {
     const now = new Date(Date.now());
-    const findings = profileFindings(name, args, settings, tokenPlan(now, settings).expiry, now);
+    const expiry = settings.authType === "token" ? tokenPlan(now, settings).expiry : undefined;
+    const findings = profileFindings(name, args, settings, expiry, now);
     if (findings.length > 0) {
         fail([
             ...describeFindings(findings, "gateway"),
@@ -63,12 +74,13 @@ const gw = new SelfHostedGateway(name, args);
 
 // One plain line when a rotation is due, a warning when the stored token is (nearly) expired.
 // The stored expiry is this stack's own last `tokenExpiry` output, read through a reference to itself.
-if (notices) {
+if (notices && (args.auth?.type ?? "token") === "token") {
     const self = new pulumi.StackReference(`${name}-previous`, {
         name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`,
     });
     const stored = pulumi.output(self.getOutputDetails("tokenExpiry")).apply((d) => (typeof d.value === "string" ? d.value : undefined));
     pulumi.all([stored, gw.tokenExpiry, gw.tokenKeyType, gw.tokenRotatesAfter]).apply(([prev, expiry, keyType, rotatesAfter]) => {
+        if (expiry === undefined || keyType === undefined || rotatesAfter === undefined) return;
         const next = { expiry, keyType, rotatesAfter };
         const notice = rotationNotice({ stored: prev, next, now: new Date(Date.now()), stack, dryRun: pulumi.runtime.isDryRun() });
         if (notice) {
@@ -78,6 +90,7 @@ if (notices) {
 }
 
 export const gatewayId = gw.gateway.id;
+export const authType = gw.authType;
 export const namespaceName = gw.namespaceName;
 export const configurationEndpoint = gw.configurationEndpoint;
 export const tokenExpiry = gw.tokenExpiry;
@@ -86,4 +99,5 @@ export const tokenKeyType = gw.tokenKeyType;
 export const deploymentName = gw.deploymentName;
 export const serviceName = gw.serviceName;
 export const discoveryServiceName = gw.discoveryServiceName;
+export const workloadIdentityClientId = gw.workloadIdentityClientId;
 export const loadBalancerAddress = gw.loadBalancerAddress;

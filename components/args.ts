@@ -1,6 +1,7 @@
 // Public argument types of the SelfHostedGateway component, and their defaults.
 // Other projects import these names: keep them stable.
 import type * as pulumi from "@pulumi/pulumi";
+import type * as In from "@pulumi/kubernetes/types/input";
 
 /** Where the gateway lives in Azure: an existing API Management instance. */
 export interface ApimArgs {
@@ -52,6 +53,12 @@ export interface NamespaceArgs {
     name: pulumi.Input<string>;
     /** Create the namespace (default true). Set false to deploy into an existing one. */
     create?: boolean;
+    /**
+     * Pod Security Admission level enforced on the created namespace (label
+     * `pod-security.kubernetes.io/enforce`). Default: none. The gateway's pods meet `restricted`;
+     * a service-mesh sidecar injector may not.
+     */
+    podSecurityLevel?: "restricted" | "baseline" | "privileged";
 }
 
 /** An int (pods) or a percentage string such as "25%". */
@@ -64,6 +71,8 @@ export interface RollingUpdateArgs {
     maxSurge?: IntOrPercent;
 }
 
+export type PullPolicy = "IfNotPresent" | "Always" | "Never";
+
 export interface ImageArgs {
     /** Default `mcr.microsoft.com/azure-api-management/gateway`. */
     repository?: string;
@@ -71,6 +80,10 @@ export interface ImageArgs {
     tag?: string;
     /** Optional content digest (`sha256:…`) to pin the exact image bytes. */
     digest?: string;
+    /** Default IfNotPresent. */
+    pullPolicy?: PullPolicy;
+    /** Names of Secrets (in the gateway's namespace) used to pull from a private registry. */
+    pullSecrets?: string[];
 }
 
 export type Quantity = string | number;
@@ -96,6 +109,8 @@ export interface ServiceArgs {
     httpPort?: number;
     /** Default 443. */
     httpsPort?: number;
+    /** LoadBalancer only: `false` stops Kubernetes allocating node ports (Kubernetes default true). */
+    allocateLoadBalancerNodePorts?: boolean;
 }
 
 export type BackupAccessMode = "ReadWriteMany" | "ReadWriteOnce" | "ReadWriteOncePod";
@@ -123,6 +138,252 @@ export interface DnsConfigArgs {
 
 export type Environment = "dev" | "prod";
 
+/** How the gateway authenticates to the configuration API of API Management. */
+export type AuthType = "token" | "existingSecret" | "azureAdApp" | "workloadIdentity";
+
+/** A key of an existing Kubernetes Secret in the gateway's namespace. */
+export interface SecretKeyRefArgs {
+    name: pulumi.Input<string>;
+    /** Default `value` (the portal's key name; the Helm chart uses `gateway-key`). */
+    key?: string;
+}
+
+export interface AzureAdAppArgs {
+    /** Microsoft Entra tenant (directory) id. */
+    tenantId: pulumi.Input<string>;
+    /** Application (client) id of the app registration. */
+    clientId: pulumi.Input<string>;
+    /**
+     * The app's client secret. Pass a Pulumi secret (the stack program reads it from the separate
+     * secret key `apim-gateway:azureAdClientSecret`); it goes only into a Kubernetes Secret.
+     * Exactly one of clientSecret and existingSecret.
+     */
+    clientSecret?: pulumi.Input<string>;
+    /** Take the client secret from this existing Kubernetes Secret instead. */
+    existingSecret?: SecretKeyRefArgs;
+    /** Authority URL. Default: the gateway's default, `https://login.microsoftonline.com` (other clouds: theirs). */
+    authority?: string;
+}
+
+/** Creates everything workload identity needs in Azure, so nothing is left to click. */
+export interface WorkloadIdentityProvisionArgs {
+    /** The cluster's OIDC issuer URL (`az aks show --query oidcIssuerProfile.issuerUrl`). */
+    oidcIssuerUrl: pulumi.Input<string>;
+    /** Azure region of the user-assigned identity, e.g. `westeurope`. */
+    location: pulumi.Input<string>;
+    /** Resource group of the identity. Default: the API Management instance's. */
+    resourceGroupName?: pulumi.Input<string>;
+    /** Name of the identity. Default: auto-named from the component name. */
+    identityName?: pulumi.Input<string>;
+    /**
+     * Role that grants `Microsoft.ApiManagement/service/gateways/getConfiguration/action`: a full
+     * role definition id or its GUID. Default: the component creates Microsoft's documented custom
+     * role "API Management Gateway Configuration Reader Role" (scoped to the APIM resource group).
+     */
+    roleDefinitionId?: pulumi.Input<string>;
+    /** Where the role is assigned: the gateway (default, least privilege) or the whole APIM instance. */
+    roleScope?: "gateway" | "service";
+    /**
+     * Principal id of the API Management instance's system-assigned managed identity. When set, the
+     * component also creates and assigns Microsoft's documented "API Management Configuration API
+     * Access Validator Service Role" to it (once per APIM instance: set it in one stack only).
+     */
+    apimPrincipalId?: pulumi.Input<string>;
+}
+
+export interface WorkloadIdentityArgs {
+    /** Client id of an existing identity (user-assigned identity or app registration). Not with `provision`. */
+    clientId?: pulumi.Input<string>;
+    provision?: WorkloadIdentityProvisionArgs;
+}
+
+export interface AuthArgs {
+    /** Default `token`: the component issues and rotates the gateway token. */
+    type?: AuthType;
+    /** `existingSecret`: a Secret you manage whose key holds `GatewayKey <token>`. */
+    existingSecret?: SecretKeyRefArgs;
+    azureAdApp?: AzureAdAppArgs;
+    workloadIdentity?: WorkloadIdentityArgs;
+    /**
+     * Entra modes: audience of the configuration API token. Default: follows the azure-native
+     * cloud (public: the gateway's default; china `https://azure-api.cn/configuration`;
+     * usgovernment `https://azure-api.us/configuration`).
+     */
+    tokenAudience?: string;
+}
+
+export type WhenUnsatisfiable = "ScheduleAnyway" | "DoNotSchedule";
+export type AntiAffinity = "none" | "preferred" | "required";
+
+export interface HighAvailabilityArgs {
+    /** Default: on when the replica floor is 2 or more (replicas, or autoscaling.minReplicas). */
+    enabled?: boolean;
+    /** PodDisruptionBudget maxUnavailable (int or percentage). Default "25%" (the chart's). */
+    maxUnavailable?: IntOrPercent;
+    /** Topology spread constraints, maxSkew 1 on each key. */
+    topologySpread?: {
+        /** Default ScheduleAnyway (the chart's): spread when possible, never block scheduling. */
+        whenUnsatisfiable?: WhenUnsatisfiable;
+        /** Default zone then node: `topology.kubernetes.io/zone`, `kubernetes.io/hostname`. */
+        topologyKeys?: string[];
+    };
+    /** Pod anti-affinity between gateway pods on one node. Default none (topology spread does the work). */
+    antiAffinity?: AntiAffinity;
+}
+
+export interface ProbeTimingArgs {
+    initialDelaySeconds?: number;
+    periodSeconds?: number;
+    timeoutSeconds?: number;
+    failureThreshold?: number;
+}
+
+export interface ProbesArgs {
+    /** Default every 5 s, 3 failures, 3 s timeout. */
+    readiness?: ProbeTimingArgs & { successThreshold?: number };
+    /** Default every 10 s, 6 failures, 3 s timeout. */
+    liveness?: ProbeTimingArgs;
+    /** Default every 5 s, 60 failures (5 minutes to fetch the first configuration), 3 s timeout. */
+    startup?: ProbeTimingArgs;
+}
+
+export interface PodSecurityArgs {
+    /** Default 1001 (the image's user). Root (0) is refused: the restricted profile forbids it. */
+    runAsUser?: number;
+    /** Default 1001. */
+    runAsGroup?: number;
+    /** Default 1001: the backup volume must be writable by group 1001. */
+    fsGroup?: number;
+    /** Kubernetes default Always; OnRootMismatch speeds up mounting large volumes. */
+    fsGroupChangePolicy?: "OnRootMismatch" | "Always";
+}
+
+export interface TolerationArgs {
+    key?: string;
+    operator?: "Exists" | "Equal";
+    value?: string;
+    effect?: "NoSchedule" | "PreferNoSchedule" | "NoExecute";
+    tolerationSeconds?: number;
+}
+
+export interface HostAliasArgs {
+    ip: string;
+    hostnames: string[];
+}
+
+export interface ServiceAccountArgs {
+    /** Default: true with workloadIdentity, else false (the namespace's `default` account). */
+    create?: boolean;
+    /** Default: the component name. With create false, an existing account's name. */
+    name?: string;
+    annotations?: Record<string, string>;
+}
+
+export interface NetworkPolicyPeerArgs {
+    namespaceSelector?: { matchLabels: Record<string, string> };
+    podSelector?: { matchLabels: Record<string, string> };
+    ipBlock?: { cidr: string; except?: string[] };
+}
+
+export interface NetworkPolicyArgs {
+    /** Default false. */
+    enabled?: boolean;
+    /**
+     * Who may reach the HTTP/HTTPS ports. Default: anyone (a gateway serves clients); the UDP
+     * rate-limit/heartbeat ports are always open to the gateway's own pods only.
+     */
+    ingressFrom?: NetworkPolicyPeerArgs[];
+}
+
+export interface ProxyArgs {
+    /** HTTP_PROXY, e.g. `http://proxy.corp:3128` (no credentials in plain config). */
+    http?: string;
+    /** HTTPS_PROXY. */
+    https?: string;
+    /** NO_PROXY entries, e.g. `["localhost", ".svc.cluster.local", "10.0.0.0/8"]`. */
+    bypass?: string[];
+}
+
+export interface TlsArgs {
+    /** `net.server.tls.ciphers.allowed-suites`: client-to-gateway cipher suites. */
+    serverCipherSuites?: string[];
+    /** `net.client.tls.ciphers.allowed-suites`: gateway-to-backend cipher suites. */
+    clientCipherSuites?: string[];
+}
+
+export interface ConfigurationTrustArgs {
+    /**
+     * PEM CA certificates to trust for the configuration endpoint (a custom domain signed by a
+     * private CA). Each is mounted as a file into the image's OpenSSL certificate directory, which
+     * the gateway (.NET on Linux) reads as its root store, and `certificates.local.ca.enabled` is set.
+     */
+    caCertificates?: string[];
+    /** Directory the CA files are mounted into. Default `/etc/ssl/certs`. */
+    caDirectory?: string;
+    /**
+     * `config.service.endpoint.disableCertificateValidation`. Testing only: anyone on the path can
+     * impersonate API Management. Logs a warning on every run.
+     */
+    disableCertificateValidation?: boolean;
+}
+
+export type StdLogFormat = "none" | "text" | "json";
+export type LogLevel = "all" | "debug" | "info" | "warn" | "error" | "fatal";
+export type LocalLogType = "none" | "auto" | "localsyslog" | "rfc5424" | "journal" | "json";
+export type StatsdTagFormat = "librato" | "dogStatsD" | "influxDB";
+
+export interface ObservabilityArgs {
+    logs?: {
+        /** Container (stdout) logs. Gateway defaults: text, info, color on. */
+        std?: { format?: StdLogFormat; level?: LogLevel; color?: boolean };
+        /** Local log sink. Gateway default `auto`. */
+        local?: { type: LocalLogType; endpoint?: string; facility?: number };
+    };
+    metrics?: {
+        /** `telemetry.metrics.cloud`: metrics to Azure Monitor. Gateway default true. */
+        azureMonitor?: boolean;
+        /** Local metrics through StatsD. */
+        statsd?: { endpoint: string; sampling?: number; tagFormat?: StatsdTagFormat };
+    };
+    /** Metrics to an OpenTelemetry collector. */
+    openTelemetry?: { collectorUri: string; systemMetrics?: boolean; histogramBuckets?: number[] };
+}
+
+export interface AutoscalingArgs {
+    /** Default true when the block is present (no block: no autoscaler). */
+    enabled?: boolean;
+    /** Default `replicas`; never below `replicas` nor below 2. */
+    minReplicas?: number;
+    maxReplicas: number;
+    /** Average CPU utilisation (percent of the CPU request) to aim for. Default 70. */
+    targetCpuUtilizationPercentage?: number;
+}
+
+export interface ApiAssignmentArgs {
+    /** API id in the APIM instance (the last segment of its resource id). */
+    apiId: string;
+}
+
+export interface HostnameConfigurationArgs {
+    /** Identifier of the configuration in the gateway (letters, digits, '-'). */
+    id: string;
+    /** Host name, e.g. `api.contoso.com` or `*.contoso.com`. */
+    hostname: string;
+    /** APIM certificate id for TLS on this host name. */
+    certificateId?: string;
+    negotiateClientCertificate?: boolean;
+    http2Enabled?: boolean;
+    tls10Enabled?: boolean;
+    tls11Enabled?: boolean;
+}
+
+export interface CertificateAuthorityArgs {
+    /** APIM certificate id of the CA certificate. */
+    certificateId: string;
+    /** Default true: a trusted root; false for an intermediate. */
+    isTrusted?: boolean;
+}
+
 export interface SelfHostedGatewayArgs {
     /**
      * `prod` (default): the deployment guide's production rules are errors. `dev`: each broken rule
@@ -131,6 +392,8 @@ export interface SelfHostedGatewayArgs {
     environment?: Environment;
     apim: ApimArgs;
     token?: TokenArgs;
+    /** Default `{ type: "token" }`. */
+    auth?: AuthArgs;
     namespace: NamespaceArgs;
     /** Default 2 (the guide asks for at least 2 in production, 3 recommended). */
     replicas?: number;
@@ -143,6 +406,41 @@ export interface SelfHostedGatewayArgs {
     /** Default ClusterFirst. `None` requires `dnsConfig.nameservers`. */
     dnsPolicy?: DnsPolicy;
     dnsConfig?: DnsConfigArgs;
+    highAvailability?: HighAvailabilityArgs;
+    autoscaling?: AutoscalingArgs;
+    probes?: ProbesArgs;
+    podSecurity?: PodSecurityArgs;
+    /** Default 60 (the portal's): time to finish in-flight requests on shutdown. */
+    terminationGracePeriodSeconds?: number;
+    nodeSelector?: Record<string, string>;
+    tolerations?: TolerationArgs[];
+    /** Passed to the pod as is; the Kubernetes API validates its inner structure. */
+    affinity?: In.core.v1.Affinity;
+    priorityClassName?: string;
+    hostAliases?: HostAliasArgs[];
+    /** Added to every Kubernetes object (and the pods). */
+    commonLabels?: Record<string, string>;
+    /** Added to every Kubernetes object's metadata. */
+    commonAnnotations?: Record<string, string>;
+    /** Added to the pod template only. */
+    podAnnotations?: Record<string, string>;
+    serviceAccount?: ServiceAccountArgs;
+    networkPolicy?: NetworkPolicyArgs;
+    proxy?: ProxyArgs;
+    tls?: TlsArgs;
+    configurationTrust?: ConfigurationTrustArgs;
+    observability?: ObservabilityArgs;
+    /**
+     * Gateway settings not typed here yet (ConfigMap keys, see Microsoft's settings reference).
+     * A key that a typed option owns is refused, naming that option.
+     */
+    additionalSettings?: Record<string, string | number | boolean>;
+    /** APIs to assign to this gateway (GatewayApiEntityTag). */
+    apis?: ApiAssignmentArgs[];
+    /** Gateway hostname configurations (GatewayHostnameConfiguration). */
+    hostnames?: HostnameConfigurationArgs[];
+    /** CA certificates the gateway trusts (GatewayCertificateAuthority); sets `certificates.local.ca.enabled`. */
+    certificateAuthorities?: CertificateAuthorityArgs[];
 }
 
 export const DEFAULT_IMAGE_REPOSITORY = "mcr.microsoft.com/azure-api-management/gateway";
@@ -166,7 +464,22 @@ export const DEFAULTS = {
     backupAccessMode: "ReadWriteMany" as BackupAccessMode,
     backupSize: "50Mi",
     dnsPolicy: "ClusterFirst" as DnsPolicy,
+    authType: "token" as AuthType,
+    pullPolicy: "IfNotPresent" as PullPolicy,
+    terminationGracePeriodSeconds: 60,
+    pdbMaxUnavailable: "25%" as IntOrPercent,
+    whenUnsatisfiable: "ScheduleAnyway" as WhenUnsatisfiable,
+    topologyKeys: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"],
+    antiAffinity: "none" as AntiAffinity,
+    targetCpuUtilizationPercentage: 70,
+    caDirectory: "/etc/ssl/certs",
+    readiness: { periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 3, successThreshold: 1 },
+    liveness: { periodSeconds: 10, failureThreshold: 6, timeoutSeconds: 3 },
+    startup: { periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 3 },
 };
+
+/** Autoscaling never goes below this many replicas (one pod is not highly available). */
+export const MIN_AUTOSCALING_REPLICAS = 2;
 
 /** The longest token lifetime Azure issues. */
 export const MAX_TOKEN_LIFETIME_DAYS = 30;

@@ -5,20 +5,22 @@ import { DeploymentShape, deploymentFindings, Finding, serviceFindings, ServiceS
 import { deploymentSpec, liveTrafficServiceSpec, Settings } from "./specs";
 
 /** Runs the rules on the objects the component would build from these arguments. */
-export function profileFindings(name: string, args: SelfHostedGatewayArgs, s: Settings, tokenExpiry: string, now: Date): Finding[] {
+export function profileFindings(name: string, args: SelfHostedGatewayArgs, s: Settings, tokenExpiry: string | undefined, now: Date): Finding[] {
     const ns = args.namespace.name;
     const spec = deploymentSpec(name, s, {
         configMapName: "(generated)",
-        secretName: "(generated)",
+        secretEnv: [],
         backupClaimName: s.backup.enabled ? "(claim)" : undefined,
-        tokenExpiry,
-        keyType: s.keyType,
+        token: tokenExpiry !== undefined ? { expiry: tokenExpiry, keyType: s.keyType } : undefined,
     });
     return [
         // An Output namespace is checked by the policy pack once known; here only a plain name is.
-        ...deploymentFindings({ metadata: { namespace: typeof ns === "string" ? ns : "(output)" }, spec: spec as unknown as DeploymentShape["spec"] }),
+        ...deploymentFindings(
+            { metadata: { namespace: typeof ns === "string" ? ns : "(output)" }, spec: spec as unknown as DeploymentShape["spec"] },
+            s.autoscaling?.minReplicas,
+        ),
         ...serviceFindings({ spec: liveTrafficServiceSpec(name, s) as unknown as ServiceShape["spec"] }),
-        ...tokenFindings(tokenExpiry, now),
+        ...(tokenExpiry !== undefined ? tokenFindings(tokenExpiry, now) : []),
     ];
 }
 

@@ -134,17 +134,38 @@ function gatewayContainer(d: DeploymentShape): ContainerShape | undefined {
 
 const shown = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v));
 
-/** The guide's rules that a gateway Deployment breaks. */
-export function deploymentFindings(d: DeploymentShape): Finding[] {
+/** A HorizontalPodAutoscaler's target and floor. */
+export interface AutoscalerShape {
+    spec?: { scaleTargetRef?: { kind?: unknown; name?: unknown }; minReplicas?: unknown };
+}
+
+/** The lowest replica count an autoscaler keeps for a Deployment of this name, if one targets it. */
+export function autoscalerFloor(deploymentName: unknown, autoscalers: AutoscalerShape[]): number | undefined {
+    const hpa = autoscalers.find((h) => h.spec?.scaleTargetRef?.kind === "Deployment" && h.spec.scaleTargetRef.name === deploymentName);
+    if (hpa === undefined) return undefined;
+    return typeof hpa.spec?.minReplicas === "number" ? hpa.spec.minReplicas : 1;
+}
+
+/**
+ * The guide's rules that a gateway Deployment breaks. `autoscalerMin` is the floor of an autoscaler
+ * that owns the replica count (the Deployment then leaves `replicas` unset).
+ */
+export function deploymentFindings(d: DeploymentShape, autoscalerMin?: number): Finding[] {
     const out: Finding[] = [];
     const add = (rule: RuleId, message: string) => out.push({ rule, key: RULES[rule].key, message });
     const ns = d.metadata?.namespace;
     if (ns === undefined || ns === "default") {
         add("dedicated-namespace", `namespace.name: got ${shown(ns ?? "default")}; deploy the gateway into a dedicated namespace`);
     }
-    const replicas = d.spec?.replicas ?? 1;
-    if (typeof replicas === "number" && replicas < 2) {
-        add("min-replicas", `replicas: got ${replicas}; production needs at least 2 (3 recommended)`);
+    if (d.spec?.replicas === undefined && autoscalerMin !== undefined) {
+        if (autoscalerMin < 2) {
+            add("min-replicas", `autoscaling.minReplicas: got ${autoscalerMin}; production needs at least 2 (3 recommended)`);
+        }
+    } else {
+        const replicas = d.spec?.replicas ?? 1;
+        if (typeof replicas === "number" && replicas < 2) {
+            add("min-replicas", `replicas: got ${replicas}; production needs at least 2 (3 recommended)`);
+        }
     }
     const strategy = d.spec?.strategy;
     const ru = strategy?.rollingUpdate;

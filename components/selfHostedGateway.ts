@@ -1,24 +1,49 @@
-// The SelfHostedGateway component: the gateway resource in Azure, its rotating token, and the
-// Kubernetes objects that run it. Pure logic lives in specs.ts, rotation.ts and validation.ts;
-// this file only wires resources together.
+// The SelfHostedGateway component: the gateway resource in Azure, its authentication (a rotating
+// token, an Entra app or workload identity), and the Kubernetes objects that run it. Pure logic
+// lives in specs.ts, settings.ts, azureIds.ts, rotation.ts and validation.ts; this file only wires
+// resources together.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
-import { KeyType, SelfHostedGatewayArgs } from "./args";
-import { tokenPlan } from "./rotation";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import { AuthType, KeyType, SelfHostedGatewayArgs, WorkloadIdentityProvisionArgs } from "./args";
 import {
+    CONFIG_API_VALIDATOR_ROLE,
+    customRoleName,
+    GATEWAY_CONFIG_READER_ROLE,
+    parseGatewayId,
+    resourceGroupIdOf,
+    roleAssignmentName,
+    roleDefinitionFullId,
+    roleDefinitionGuid,
+    serviceAccountSubject,
+    serviceIdOf,
+    WORKLOAD_IDENTITY_AUDIENCE,
+} from "./azureIds";
+import { tokenPlan } from "./rotation";
+import { AuthSettings, gatewaySettings, tokenAudienceFor } from "./settings";
+import {
+    autoscalerSpec,
     backupClaimSpec,
-    commonLabels,
-    configMapData,
+    caConfigMapData,
+    CLIENT_SECRET_KEY,
     defaultConfigurationEndpoint,
     deploymentSpec,
     discoveryServiceSpec,
+    disruptionBudgetSpec,
     liveTrafficServiceSpec,
+    networkPolicySpec,
+    objectLabels,
     objectNames,
+    POD_SECURITY_LABEL,
     resolveSettings,
+    SecretEnv,
     TOKEN_SECRET_KEY,
+    WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION,
+    WORKLOAD_IDENTITY_USE_LABEL,
 } from "./specs";
-import { CLOUDS, cloudFor } from "./token/credential";
+import { AzureEnvironment, CLOUDS, cloudFor } from "./token/credential";
 import { GatewayToken } from "./token/resource";
 import { describeFindings, profileFindings } from "./profile";
 import { checkResolved, formatProblems, nameProblems, validateArgs } from "./validation";
@@ -28,29 +53,52 @@ export const SELF_HOSTED_GATEWAY_TYPE = "apim-gateway:index:SelfHostedGateway";
 export class SelfHostedGateway extends pulumi.ComponentResource {
     /** The gateway resource in the API Management instance. */
     public readonly gateway: apimanagement.Gateway;
-    /** Holds the current access token as a secret. */
-    public readonly token: GatewayToken;
+    /** Token mode only: holds the current access token as a secret. */
+    public readonly token?: GatewayToken;
     public readonly namespace?: k8s.core.v1.Namespace;
-    public readonly secret: k8s.core.v1.Secret;
+    /** The Secret the component creates: the token (token mode) or the Entra client secret (azureAdApp). */
+    public readonly secret?: k8s.core.v1.Secret;
     public readonly configMap: k8s.core.v1.ConfigMap;
+    /** The configuration endpoint's CA certificates (configurationTrust.caCertificates). */
+    public readonly caConfigMap?: k8s.core.v1.ConfigMap;
     public readonly backupClaim?: k8s.core.v1.PersistentVolumeClaim;
+    public readonly serviceAccount?: k8s.core.v1.ServiceAccount;
     public readonly deployment: k8s.apps.v1.Deployment;
+    public readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
+    public readonly autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
+    public readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
     public readonly service: k8s.core.v1.Service;
     public readonly discoveryService: k8s.core.v1.Service;
+    /** Workload identity provisioning: the identity, its federated credential and role resources. */
+    public readonly identity?: managedidentity.UserAssignedIdentity;
+    public readonly federatedCredential?: managedidentity.FederatedIdentityCredential;
+    public readonly roleDefinition?: authorization.RoleDefinition;
+    public readonly roleAssignment?: authorization.RoleAssignment;
+    public readonly validatorRoleDefinition?: authorization.RoleDefinition;
+    public readonly validatorRoleAssignment?: authorization.RoleAssignment;
+    public readonly apiAssignments: apimanagement.GatewayApiEntityTag[];
+    public readonly hostnameConfigurations: apimanagement.GatewayHostnameConfiguration[];
+    public readonly certificateAuthorities: apimanagement.GatewayCertificateAuthority[];
 
+    public readonly authType: pulumi.Output<AuthType>;
     public readonly namespaceName: pulumi.Output<string>;
     public readonly configurationEndpoint: pulumi.Output<string>;
-    /** When the current token expires (ISO-8601). */
-    public readonly tokenExpiry: pulumi.Output<string>;
-    /** From this instant on, the next `pulumi up` issues a new token (ISO-8601). */
-    public readonly tokenRotatesAfter: pulumi.Output<string>;
-    /** The key that signs the current token; in an incident, regenerate the other one. */
-    public readonly tokenKeyType: pulumi.Output<KeyType>;
+    /** Token mode: when the current token expires (ISO-8601); undefined in the other modes. */
+    public readonly tokenExpiry: pulumi.Output<string | undefined>;
+    /** Token mode: from this instant on, the next `pulumi up` issues a new token (ISO-8601). */
+    public readonly tokenRotatesAfter: pulumi.Output<string | undefined>;
+    /** Token mode: the key that signs the current token; in an incident, regenerate the other one. */
+    public readonly tokenKeyType: pulumi.Output<KeyType | undefined>;
     public readonly deploymentName: pulumi.Output<string>;
     public readonly serviceName: pulumi.Output<string>;
     public readonly discoveryServiceName: pulumi.Output<string>;
     public readonly configMapName: pulumi.Output<string>;
-    public readonly secretName: pulumi.Output<string>;
+    /** The Secret the pods read (created, or existing); undefined with workload identity. */
+    public readonly secretName: pulumi.Output<string | undefined>;
+    /** The pods' ServiceAccount; undefined means the namespace's default account. */
+    public readonly serviceAccountName: pulumi.Output<string | undefined>;
+    /** Workload identity: the client id the ServiceAccount carries. */
+    public readonly workloadIdentityClientId: pulumi.Output<string | undefined>;
     /** The load balancer's IP or host name, once Kubernetes reports one. */
     public readonly loadBalancerAddress: pulumi.Output<string | undefined>;
 
@@ -64,15 +112,30 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
         }
         const s = resolveSettings(args);
         const names = objectNames(name);
-        const labels = commonLabels(name);
+        const labels = objectLabels(name, s);
+        const annotations = Object.keys(s.commonAnnotations).length > 0 ? { annotations: s.commonAnnotations } : {};
         const child = { parent: this };
+        const fail = (message: string): never => {
+            throw new pulumi.ResourceError(`SelfHostedGateway "${name}": ${message}`, this, true);
+        };
         /** Checks a value that may only be known later (an Output) inside apply. */
-        const checked = (key: string, v: pulumi.Input<string>, rule: "dnsLabel" | "hostname") =>
+        const checked = (key: string, v: pulumi.Input<string>, rule: "dnsLabel" | "hostname" | "dnsSubdomain") =>
             pulumi.output(v).apply((value) => {
                 const problem = checkResolved(key, value, rule);
-                if (problem) throw new pulumi.ResourceError(`SelfHostedGateway "${name}": ${problem}`, this, true);
-                return value;
+                return problem ? fail(problem) : value;
             });
+        let cloudCache: AzureEnvironment | undefined;
+        const cloud = (): AzureEnvironment => {
+            if (cloudCache === undefined) {
+                const environment = new pulumi.Config("azure-native").get("environment") ?? process.env.ARM_ENVIRONMENT;
+                try {
+                    cloudCache = cloudFor(environment);
+                } catch (e) {
+                    return fail((e as Error).message);
+                }
+            }
+            return cloudCache;
+        };
 
         if (s.backup.accessMode !== "ReadWriteMany" && s.replicas > 1 && s.backup.enabled) {
             pulumi.log.warn(
@@ -80,11 +143,19 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
                 this,
             );
         }
+        if (args.configurationTrust?.disableCertificateValidation) {
+            pulumi.log.warn(
+                "SECURITY: configurationTrust.disableCertificateValidation is true: the gateway does NOT verify the configuration " +
+                    "endpoint's TLS certificate, so anyone on the network path can impersonate API Management and feed it " +
+                    "configuration. Use it only for a test; trust a private CA with configurationTrust.caCertificates instead.",
+                this,
+            );
+        }
 
         // Every check that can fail runs before the first child is registered: nothing half-applied.
         const now = new Date(Date.now());
-        const plan = tokenPlan(now, s);
-        const findings = describeFindings(profileFindings(name, args, s, plan.expiry, now), "args");
+        const plan = s.authType === "token" ? tokenPlan(now, s) : undefined;
+        const findings = describeFindings(profileFindings(name, args, s, plan?.expiry, now), "args");
         if (findings.length > 0 && s.environment === "prod") {
             throw new pulumi.ResourceError(
                 formatProblems(`SelfHostedGateway "${name}": breaks the deployment guide's production rules (environment: prod)`, findings) +
@@ -96,17 +167,10 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
         for (const f of findings) {
             pulumi.log.warn(`dev environment, production rule relaxed: ${f}`, this);
         }
-        let armEndpoint = args.token?.armEndpoint;
-        if (armEndpoint === undefined) {
-            const environment = new pulumi.Config("azure-native").get("environment") ?? process.env.ARM_ENVIRONMENT;
-            try {
-                armEndpoint = CLOUDS[cloudFor(environment)].arm;
-            } catch (e) {
-                throw new pulumi.ResourceError(`SelfHostedGateway "${name}": ${(e as Error).message}`, this, true);
-            }
-        }
+        const armEndpoint = plan ? (args.token?.armEndpoint ?? CLOUDS[cloud()].arm) : undefined;
+        if (s.authType === "azureAdApp" || s.authType === "workloadIdentity") cloud(); // an unknown cloud fails here, not half-way
 
-        // Azure: the gateway resource and its token.
+        // Azure: the gateway resource.
         this.gateway = new apimanagement.Gateway(
             `${name}-gateway`,
             {
@@ -118,20 +182,32 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             },
             child,
         );
-        this.token = new GatewayToken(
-            `${name}-token`,
-            { gatewayResourceId: this.gateway.id, keyType: plan.keyType, expiry: plan.expiry, armEndpoint },
-            child,
-        );
-        this.tokenExpiry = pulumi.output(plan.expiry);
-        this.tokenRotatesAfter = pulumi.output(plan.rotatesAfter);
-        this.tokenKeyType = pulumi.output(plan.keyType);
+        this.authType = pulumi.output(s.authType);
 
-        // Kubernetes.
+        // Token mode: the rotating token.
+        if (plan !== undefined && armEndpoint !== undefined) {
+            this.token = new GatewayToken(
+                `${name}-token`,
+                { gatewayResourceId: this.gateway.id, keyType: plan.keyType, expiry: plan.expiry, armEndpoint },
+                child,
+            );
+        }
+        this.tokenExpiry = pulumi.output(plan?.expiry);
+        this.tokenRotatesAfter = pulumi.output(plan?.rotatesAfter);
+        this.tokenKeyType = pulumi.output(plan?.keyType);
+
+        // Kubernetes: namespace.
         if (s.createNamespace) {
+            const level = args.namespace.podSecurityLevel;
             this.namespace = new k8s.core.v1.Namespace(
                 `${name}-namespace`,
-                { metadata: { name: checked("namespace.name", args.namespace.name, "dnsLabel"), labels } },
+                {
+                    metadata: {
+                        name: checked("namespace.name", args.namespace.name, "dnsLabel"),
+                        labels: { ...labels, ...(level ? { [POD_SECURITY_LABEL]: level } : {}) },
+                        ...annotations,
+                    },
+                },
                 child,
             );
             this.namespaceName = this.namespace.metadata.name;
@@ -139,31 +215,126 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             this.namespaceName = checked("namespace.name", args.namespace.name, "dnsLabel");
         }
         const namespace = this.namespaceName;
+        const meta = { namespace, labels, ...annotations };
 
         this.configurationEndpoint =
             args.apim.configurationEndpoint !== undefined
                 ? checked("apim.configurationEndpoint", args.apim.configurationEndpoint, "hostname")
                 : pulumi.output(args.apim.serviceName).apply(defaultConfigurationEndpoint);
 
-        this.secret = new k8s.core.v1.Secret(
-            `${name}-token-secret`,
-            {
-                metadata: { name: names.secret, namespace, labels },
-                type: "Opaque",
-                stringData: { [TOKEN_SECRET_KEY]: pulumi.secret(pulumi.interpolate`GatewayKey ${this.token.value}`) },
-            },
-            child,
-        );
+        // Workload identity: the identity chain in Azure (optional), and the ServiceAccount.
+        const wi = args.auth?.workloadIdentity;
+        const saName = s.serviceAccount ? s.serviceAccount.name || names.serviceAccount : undefined;
+        let clientId: pulumi.Output<string> | undefined;
+        if (s.authType === "workloadIdentity" && wi?.provision !== undefined && saName !== undefined) {
+            const chain = this.provisionIdentity(name, args, wi.provision, namespace, saName);
+            this.identity = chain.identity;
+            this.federatedCredential = chain.federatedCredential;
+            this.roleDefinition = chain.roleDefinition;
+            this.roleAssignment = chain.roleAssignment;
+            this.validatorRoleDefinition = chain.validatorRoleDefinition;
+            this.validatorRoleAssignment = chain.validatorRoleAssignment;
+            clientId = chain.identity.clientId;
+        } else if (s.authType === "workloadIdentity" && wi?.clientId !== undefined) {
+            clientId = pulumi.output(wi.clientId);
+        }
+        this.workloadIdentityClientId = pulumi.output(clientId);
+        if (s.serviceAccount?.create && saName !== undefined) {
+            const wiMeta = s.authType === "workloadIdentity";
+            this.serviceAccount = new k8s.core.v1.ServiceAccount(
+                `${name}-service-account`,
+                {
+                    metadata: {
+                        name: saName,
+                        namespace,
+                        labels: { ...labels, ...(wiMeta ? { [WORKLOAD_IDENTITY_USE_LABEL]: "true" } : {}) },
+                        annotations: {
+                            ...s.commonAnnotations,
+                            ...s.serviceAccount.annotations,
+                            ...(wiMeta && clientId ? { [WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION]: clientId } : {}),
+                        },
+                    },
+                    automountServiceAccountToken: false,
+                },
+                child,
+            );
+        }
+        this.serviceAccountName = this.serviceAccount ? this.serviceAccount.metadata.name : pulumi.output(saName);
 
-        // Auto-named: a change of settings gives a new name, which rolls the pods.
-        this.configMap = new k8s.core.v1.ConfigMap(
-            `${name}-env`,
-            {
-                metadata: { namespace, labels },
-                data: this.configurationEndpoint.apply((endpoint) => configMapData(endpoint, names.discovery)),
-            },
-            child,
-        );
+        // The credential the pods read: a Secret we create, or the user's.
+        const secretEnv: SecretEnv[] = [];
+        const auth = args.auth ?? {};
+        if (s.authType === "token" && this.token !== undefined) {
+            this.secret = new k8s.core.v1.Secret(
+                `${name}-token-secret`,
+                {
+                    metadata: { name: names.secret, ...meta },
+                    type: "Opaque",
+                    stringData: { [TOKEN_SECRET_KEY]: pulumi.secret(pulumi.interpolate`GatewayKey ${this.token.value}`) },
+                },
+                child,
+            );
+            secretEnv.push({ name: "config.service.auth", secretName: this.secret.metadata.name, key: TOKEN_SECRET_KEY });
+        } else if (s.authType === "existingSecret" && auth.existingSecret !== undefined) {
+            secretEnv.push({
+                name: "config.service.auth",
+                secretName: checked("auth.existingSecret.name", auth.existingSecret.name, "dnsSubdomain"),
+                key: auth.existingSecret.key ?? TOKEN_SECRET_KEY,
+            });
+        } else if (s.authType === "azureAdApp" && auth.azureAdApp !== undefined) {
+            const aad = auth.azureAdApp;
+            if (aad.clientSecret !== undefined) {
+                // Auto-named: a new client secret gives a new Secret name, which rolls the pods.
+                this.secret = new k8s.core.v1.Secret(
+                    `${name}-azure-ad-secret`,
+                    { metadata: meta, type: "Opaque", stringData: { [CLIENT_SECRET_KEY]: pulumi.secret(aad.clientSecret) } },
+                    child,
+                );
+                secretEnv.push({ name: "config.service.auth.azureAd.clientSecret", secretName: this.secret.metadata.name, key: CLIENT_SECRET_KEY });
+            } else if (aad.existingSecret !== undefined) {
+                secretEnv.push({
+                    name: "config.service.auth.azureAd.clientSecret",
+                    secretName: checked("auth.azureAdApp.existingSecret.name", aad.existingSecret.name, "dnsSubdomain"),
+                    key: aad.existingSecret.key ?? TOKEN_SECRET_KEY,
+                });
+            }
+        }
+        this.secretName = secretEnv.length > 0 ? pulumi.output(secretEnv[0].secretName) : pulumi.output(undefined);
+
+        // Settings (auto-named ConfigMap: a change of settings gives a new name, which rolls the pods).
+        const entra = s.authType === "azureAdApp" || s.authType === "workloadIdentity";
+        const tokenAudience = entra ? auth.tokenAudience ?? tokenAudienceFor(cloud()) : undefined;
+        const authority = s.authType === "azureAdApp" ? auth.azureAdApp?.authority ?? (cloud() === "public" ? undefined : CLOUDS[cloud()].authority) : undefined;
+        const localCa = s.ca.certificates.length > 0 || (args.certificateAuthorities?.length ?? 0) > 0;
+        const settingsData = pulumi
+            .all([this.configurationEndpoint, args.apim.gatewayName, auth.azureAdApp?.tenantId, auth.azureAdApp?.clientId])
+            .apply(([endpoint, gatewayName, tenantId, aadClientId]) => {
+                const authSettings: AuthSettings =
+                    s.authType === "azureAdApp"
+                        ? { type: "azureAdApp", gatewayName, tenantId: tenantId ?? "", clientId: aadClientId ?? "", authority, tokenAudience }
+                        : s.authType === "workloadIdentity"
+                          ? { type: "workloadIdentity", gatewayName, tokenAudience }
+                          : { type: s.authType };
+                return gatewaySettings({
+                    endpoint,
+                    discoveryServiceName: names.discovery,
+                    auth: authSettings,
+                    localCa,
+                    disableCertificateValidation: args.configurationTrust?.disableCertificateValidation,
+                    observability: args.observability,
+                    tls: args.tls,
+                    additionalSettings: args.additionalSettings,
+                });
+            });
+        this.configMap = new k8s.core.v1.ConfigMap(`${name}-env`, { metadata: meta, data: settingsData }, child);
+
+        if (s.ca.certificates.length > 0) {
+            this.caConfigMap = new k8s.core.v1.ConfigMap(
+                `${name}-configuration-ca`,
+                { metadata: meta, data: caConfigMapData(s.ca.certificates) },
+                child,
+            );
+        }
 
         let backupClaimName: pulumi.Input<string> | undefined;
         if (s.backup.enabled) {
@@ -173,7 +344,7 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
                 this.backupClaim = new k8s.core.v1.PersistentVolumeClaim(
                     `${name}-config-backup`,
                     {
-                        metadata: { name: names.backupClaim, namespace, labels },
+                        metadata: { name: names.backupClaim, ...meta },
                         spec: backupClaimSpec(s, args.configBackup?.storageClassName),
                     },
                     child,
@@ -185,18 +356,42 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
         this.deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             {
-                metadata: { name: names.deployment, namespace, labels },
+                metadata: { name: names.deployment, ...meta },
                 spec: deploymentSpec(name, s, {
                     configMapName: this.configMap.metadata.name,
-                    secretName: this.secret.metadata.name,
+                    secretEnv,
                     backupClaimName,
-                    tokenExpiry: plan.expiry,
-                    keyType: plan.keyType,
+                    token: plan ? { expiry: plan.expiry, keyType: plan.keyType } : undefined,
+                    caConfigMapName: this.caConfigMap?.metadata.name,
+                    serviceAccountName: saName !== undefined ? this.serviceAccountName.apply((n) => n ?? saName) : undefined,
                 }),
             },
             child,
         );
 
+        if (s.ha.enabled) {
+            this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
+                `${name}-pdb`,
+                { metadata: { name: names.disruptionBudget, ...meta }, spec: disruptionBudgetSpec(name, s) },
+                child,
+            );
+        }
+        if (s.autoscaling) {
+            this.autoscaler = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                `${name}-hpa`,
+                { metadata: { name: names.autoscaler, ...meta }, spec: autoscalerSpec(this.deployment.metadata.name, s) },
+                child,
+            );
+        }
+        if (s.networkPolicy) {
+            this.networkPolicy = new k8s.networking.v1.NetworkPolicy(
+                `${name}-network-policy`,
+                { metadata: { name: names.networkPolicy, ...meta }, spec: networkPolicySpec(name, s) },
+                child,
+            );
+        }
+
+        const serviceAnnotations = args.service?.annotations;
         this.service = new k8s.core.v1.Service(
             `${name}-live-traffic`,
             {
@@ -204,7 +399,9 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
                     name: names.liveTraffic,
                     namespace,
                     labels,
-                    ...(args.service?.annotations !== undefined ? { annotations: args.service.annotations } : {}),
+                    ...(serviceAnnotations !== undefined
+                        ? { annotations: pulumi.output(serviceAnnotations).apply((a) => ({ ...s.commonAnnotations, ...a })) }
+                        : annotations),
                 },
                 spec: liveTrafficServiceSpec(name, s, args.service?.loadBalancerIP),
             },
@@ -213,17 +410,49 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
         this.discoveryService = new k8s.core.v1.Service(
             `${name}-instance-discovery`,
             {
-                metadata: { name: names.discovery, namespace, labels },
+                metadata: { name: names.discovery, ...meta },
                 spec: discoveryServiceSpec(name),
             },
             child,
+        );
+
+        // Azure, beyond the chart: API assignments, hostname configurations, certificate authorities.
+        const inService = { resourceGroupName: args.apim.resourceGroupName, serviceName: args.apim.serviceName, gatewayId: this.gateway.name };
+        this.apiAssignments = (args.apis ?? []).map(
+            (a) => new apimanagement.GatewayApiEntityTag(`${name}-api-${a.apiId}`, { ...inService, apiId: a.apiId }, child),
+        );
+        this.hostnameConfigurations = (args.hostnames ?? []).map(
+            (h) =>
+                new apimanagement.GatewayHostnameConfiguration(
+                    `${name}-hostname-${h.id}`,
+                    {
+                        ...inService,
+                        hcId: h.id,
+                        hostname: h.hostname,
+                        ...(h.certificateId !== undefined
+                            ? { certificateId: this.gateway.id.apply((id) => `${serviceIdOf(id)}/certificates/${h.certificateId}`) }
+                            : {}),
+                        negotiateClientCertificate: h.negotiateClientCertificate,
+                        http2Enabled: h.http2Enabled,
+                        tls10Enabled: h.tls10Enabled,
+                        tls11Enabled: h.tls11Enabled,
+                    },
+                    child,
+                ),
+        );
+        this.certificateAuthorities = (args.certificateAuthorities ?? []).map(
+            (c) =>
+                new apimanagement.GatewayCertificateAuthority(
+                    `${name}-ca-${c.certificateId}`,
+                    { ...inService, certificateId: c.certificateId, isTrusted: c.isTrusted ?? true },
+                    child,
+                ),
         );
 
         this.deploymentName = this.deployment.metadata.name;
         this.serviceName = this.service.metadata.name;
         this.discoveryServiceName = this.discoveryService.metadata.name;
         this.configMapName = this.configMap.metadata.name;
-        this.secretName = this.secret.metadata.name;
         this.loadBalancerAddress = this.service.status.apply((st) => {
             const ingress = st?.loadBalancer?.ingress?.[0];
             return ingress?.ip || ingress?.hostname || undefined;
@@ -231,6 +460,7 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
 
         this.registerOutputs({
             gateway: this.gateway,
+            authType: this.authType,
             namespaceName: this.namespaceName,
             configurationEndpoint: this.configurationEndpoint,
             tokenExpiry: this.tokenExpiry,
@@ -241,7 +471,103 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             discoveryServiceName: this.discoveryServiceName,
             configMapName: this.configMapName,
             secretName: this.secretName,
+            serviceAccountName: this.serviceAccountName,
+            workloadIdentityClientId: this.workloadIdentityClientId,
             loadBalancerAddress: this.loadBalancerAddress,
         });
+    }
+
+    /**
+     * Workload identity in Azure: a user-assigned identity, its federated credential for the
+     * cluster's OIDC issuer and the gateway's ServiceAccount, and the role that lets it read the
+     * gateway's configuration (Microsoft documents it as a custom role; created unless given).
+     */
+    private provisionIdentity(
+        name: string,
+        args: SelfHostedGatewayArgs,
+        p: WorkloadIdentityProvisionArgs,
+        namespace: pulumi.Output<string>,
+        serviceAccount: string,
+    ) {
+        const child = { parent: this };
+        const resourceGroupName = p.resourceGroupName ?? args.apim.resourceGroupName;
+        const identity = new managedidentity.UserAssignedIdentity(
+            `${name}-identity`,
+            { resourceGroupName, location: p.location, ...(p.identityName !== undefined ? { resourceName: p.identityName } : {}) },
+            child,
+        );
+        const federatedCredential = new managedidentity.FederatedIdentityCredential(
+            `${name}-federated-credential`,
+            {
+                resourceGroupName,
+                resourceName: identity.name,
+                issuer: p.oidcIssuerUrl,
+                subject: namespace.apply((ns) => serviceAccountSubject(ns, serviceAccount)),
+                audiences: [WORKLOAD_IDENTITY_AUDIENCE],
+            },
+            child,
+        );
+        const gatewayId = this.gateway.id;
+        const subscriptionId = gatewayId.apply((id) => parseGatewayId(id).subscriptionId);
+        const rgScope = gatewayId.apply(resourceGroupIdOf);
+
+        /** A custom role at the APIM resource group with a stable GUID, and its full id (depends on the definition). */
+        const customRole = (resourceName: string, role: typeof GATEWAY_CONFIG_READER_ROLE, withGateway: boolean) => {
+            const roleName = gatewayId.apply((id) => {
+                const g = parseGatewayId(id);
+                return customRoleName(role.name, g.resourceGroupName, g.serviceName, withGateway ? g.gatewayName : undefined);
+            });
+            const guid = pulumi.all([rgScope, roleName]).apply(([scope, rn]) => roleDefinitionGuid(scope, rn));
+            const definition = new authorization.RoleDefinition(
+                resourceName,
+                {
+                    scope: rgScope,
+                    roleDefinitionId: guid,
+                    roleName,
+                    description: role.description,
+                    roleType: "CustomRole",
+                    permissions: [{ actions: role.actions, notActions: [], dataActions: role.dataActions, notDataActions: [] }],
+                    assignableScopes: [rgScope],
+                },
+                child,
+            );
+            const fullId = pulumi.all([definition.id, guid, subscriptionId]).apply(([, g, sub]) => roleDefinitionFullId(g, sub));
+            return { definition, fullId };
+        };
+        /** A role assignment whose name is a GUID derived from (scope, principal, role): never duplicated by a re-run. */
+        const assign = (resourceName: string, scope: pulumi.Input<string>, principalId: pulumi.Input<string>, roleId: pulumi.Input<string>) =>
+            new authorization.RoleAssignment(
+                resourceName,
+                {
+                    scope,
+                    principalId,
+                    principalType: "ServicePrincipal",
+                    roleDefinitionId: roleId,
+                    roleAssignmentName: pulumi.all([scope, principalId, roleId]).apply(([sc, pr, ro]) => roleAssignmentName(sc, pr, ro)),
+                },
+                child,
+            );
+
+        let roleDefinition: authorization.RoleDefinition | undefined;
+        let roleId: pulumi.Output<string>;
+        if (p.roleDefinitionId !== undefined) {
+            const given = p.roleDefinitionId;
+            roleId = pulumi.all([given, subscriptionId]).apply(([r, sub]) => roleDefinitionFullId(r, sub));
+        } else {
+            const reader = customRole(`${name}-config-reader-role`, GATEWAY_CONFIG_READER_ROLE, true);
+            roleDefinition = reader.definition;
+            roleId = reader.fullId;
+        }
+        const scope = p.roleScope === "service" ? gatewayId.apply(serviceIdOf) : gatewayId;
+        const roleAssignment = assign(`${name}-config-reader`, scope, identity.principalId, roleId);
+
+        let validatorRoleDefinition: authorization.RoleDefinition | undefined;
+        let validatorRoleAssignment: authorization.RoleAssignment | undefined;
+        if (p.apimPrincipalId !== undefined) {
+            const validator = customRole(`${name}-validator-role`, CONFIG_API_VALIDATOR_ROLE, false);
+            validatorRoleDefinition = validator.definition;
+            validatorRoleAssignment = assign(`${name}-validator`, rgScope, p.apimPrincipalId, validator.fullId);
+        }
+        return { identity, federatedCredential, roleDefinition, roleAssignment, validatorRoleDefinition, validatorRoleAssignment };
     }
 }

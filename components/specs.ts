@@ -2,7 +2,10 @@
 // The component passes their results to @pulumi/kubernetes; tests call them directly too.
 import type * as pulumi from "@pulumi/pulumi";
 import type * as In from "@pulumi/kubernetes/types/input";
+import { gatewaySettings, proxyEnv } from "./settings";
 import {
+    AntiAffinity,
+    AuthType,
     BackupAccessMode,
     DEFAULT_IMAGE_REPOSITORY,
     DEFAULT_IMAGE_TAG,
@@ -11,11 +14,16 @@ import {
     DnsPolicy,
     Environment,
     ExternalTrafficPolicy,
+    HostAliasArgs,
     IntOrPercent,
     KeyType,
+    NetworkPolicyPeerArgs,
+    PullPolicy,
     Quantity,
     SelfHostedGatewayArgs,
     ServiceType,
+    TolerationArgs,
+    WhenUnsatisfiable,
 } from "./args";
 
 
@@ -32,6 +40,21 @@ export const TOKEN_SECRET_KEY = "value";
 /** Pod-template annotations that change exactly when the token changes. */
 export const TOKEN_EXPIRY_ANNOTATION = "apim-gateway/token-expiry";
 export const TOKEN_KEY_ANNOTATION = "apim-gateway/token-key";
+/** Workload identity: the pod label the webhook looks for, and the ServiceAccount annotation. */
+export const WORKLOAD_IDENTITY_USE_LABEL = "azure.workload.identity/use";
+export const WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
+/** Key of the client secret in the Secret the component creates for azureAdApp. */
+export const CLIENT_SECRET_KEY = "client-secret";
+/** Pod Security Admission level enforced on a namespace the component creates. */
+export const POD_SECURITY_LABEL = "pod-security.kubernetes.io/enforce";
+
+export interface ProbeTiming {
+    initialDelaySeconds?: number;
+    periodSeconds: number;
+    timeoutSeconds: number;
+    failureThreshold: number;
+    successThreshold: number;
+}
 
 /** Everything the builders need, with defaults applied. */
 export interface Settings {
@@ -53,6 +76,34 @@ export interface Settings {
     backup: { enabled: boolean; accessMode: BackupAccessMode; size: string };
     dnsPolicy: DnsPolicy;
     dnsConfig?: DnsConfigArgs;
+    authType: AuthType;
+    pullPolicy: PullPolicy;
+    pullSecrets?: string[];
+    terminationGracePeriodSeconds: number;
+    ha: {
+        enabled: boolean;
+        maxUnavailable: IntOrPercent;
+        whenUnsatisfiable: WhenUnsatisfiable;
+        topologyKeys: string[];
+        antiAffinity: AntiAffinity;
+    };
+    autoscaling?: { minReplicas: number; maxReplicas: number; targetCpuUtilizationPercentage: number };
+    probes: { readiness: ProbeTiming; liveness: ProbeTiming; startup: ProbeTiming };
+    podSecurity: { runAsUser: number; runAsGroup: number; fsGroup: number; fsGroupChangePolicy?: "OnRootMismatch" | "Always" };
+    nodeSelector?: Record<string, string>;
+    tolerations?: TolerationArgs[];
+    affinity?: In.core.v1.Affinity;
+    priorityClassName?: string;
+    hostAliases?: HostAliasArgs[];
+    commonLabels: Record<string, string>;
+    commonAnnotations: Record<string, string>;
+    podAnnotations: Record<string, string>;
+    /** The pod's ServiceAccount: created by the component or existing; undefined means the namespace default. */
+    serviceAccount?: { create: boolean; name: string; annotations: Record<string, string> };
+    networkPolicy?: { ingressFrom?: NetworkPolicyPeerArgs[] };
+    proxyEnv: { name: string; value: string }[];
+    allocateLoadBalancerNodePorts?: boolean;
+    ca: { certificates: string[]; directory: string };
 }
 
 export function imageReference(image: SelfHostedGatewayArgs["image"]): string {
@@ -96,6 +147,86 @@ export function resolveSettings(args: SelfHostedGatewayArgs): Settings {
         },
         dnsPolicy: args.dnsPolicy ?? DEFAULTS.dnsPolicy,
         dnsConfig: args.dnsConfig,
+        ...resolveExtras(args),
+    };
+}
+
+function timing(
+    given: { initialDelaySeconds?: number; periodSeconds?: number; timeoutSeconds?: number; failureThreshold?: number; successThreshold?: number } | undefined,
+    d: { periodSeconds: number; timeoutSeconds: number; failureThreshold: number },
+): ProbeTiming {
+    return {
+        ...(given?.initialDelaySeconds !== undefined ? { initialDelaySeconds: given.initialDelaySeconds } : {}),
+        periodSeconds: given?.periodSeconds ?? d.periodSeconds,
+        timeoutSeconds: given?.timeoutSeconds ?? d.timeoutSeconds,
+        failureThreshold: given?.failureThreshold ?? d.failureThreshold,
+        successThreshold: given?.successThreshold ?? 1,
+    };
+}
+
+/** The replica floor: `replicas`, or the autoscaler's minimum when autoscaling is on. */
+export function replicaFloor(args: SelfHostedGatewayArgs): number {
+    const replicas = args.replicas ?? DEFAULTS.replicas;
+    const as = args.autoscaling;
+    return as !== undefined && as.enabled !== false ? as.minReplicas ?? replicas : replicas;
+}
+
+function resolveExtras(args: SelfHostedGatewayArgs) {
+    const authType = args.auth?.type ?? DEFAULTS.authType;
+    const ha = args.highAvailability ?? {};
+    const sa = args.serviceAccount;
+    const createSa = sa?.create ?? authType === "workloadIdentity";
+    const as = args.autoscaling;
+    const replicas = args.replicas ?? DEFAULTS.replicas;
+    return {
+        authType,
+        pullPolicy: args.image?.pullPolicy ?? DEFAULTS.pullPolicy,
+        pullSecrets: args.image?.pullSecrets,
+        terminationGracePeriodSeconds: args.terminationGracePeriodSeconds ?? DEFAULTS.terminationGracePeriodSeconds,
+        ha: {
+            enabled: ha.enabled ?? replicaFloor(args) >= 2,
+            maxUnavailable: ha.maxUnavailable ?? DEFAULTS.pdbMaxUnavailable,
+            whenUnsatisfiable: ha.topologySpread?.whenUnsatisfiable ?? DEFAULTS.whenUnsatisfiable,
+            topologyKeys: ha.topologySpread?.topologyKeys ?? DEFAULTS.topologyKeys,
+            antiAffinity: ha.antiAffinity ?? DEFAULTS.antiAffinity,
+        },
+        autoscaling: as !== undefined && as.enabled !== false
+            ? {
+                  minReplicas: as.minReplicas ?? replicas,
+                  maxReplicas: as.maxReplicas,
+                  targetCpuUtilizationPercentage: as.targetCpuUtilizationPercentage ?? DEFAULTS.targetCpuUtilizationPercentage,
+              }
+            : undefined,
+        probes: {
+            readiness: timing(args.probes?.readiness, DEFAULTS.readiness),
+            liveness: timing(args.probes?.liveness, DEFAULTS.liveness),
+            startup: timing(args.probes?.startup, DEFAULTS.startup),
+        },
+        podSecurity: {
+            runAsUser: args.podSecurity?.runAsUser ?? GATEWAY_UID,
+            runAsGroup: args.podSecurity?.runAsGroup ?? GATEWAY_UID,
+            fsGroup: args.podSecurity?.fsGroup ?? GATEWAY_UID,
+            fsGroupChangePolicy: args.podSecurity?.fsGroupChangePolicy,
+        },
+        nodeSelector: args.nodeSelector,
+        tolerations: args.tolerations,
+        affinity: args.affinity,
+        priorityClassName: args.priorityClassName,
+        hostAliases: args.hostAliases,
+        commonLabels: args.commonLabels ?? {},
+        commonAnnotations: args.commonAnnotations ?? {},
+        podAnnotations: args.podAnnotations ?? {},
+        serviceAccount:
+            createSa || sa?.name !== undefined
+                ? { create: createSa, name: sa?.name ?? "", annotations: sa?.annotations ?? {} }
+                : undefined,
+        networkPolicy: args.networkPolicy?.enabled ? { ingressFrom: args.networkPolicy.ingressFrom } : undefined,
+        proxyEnv: proxyEnv(args.proxy),
+        allocateLoadBalancerNodePorts: args.service?.allocateLoadBalancerNodePorts,
+        ca: {
+            certificates: args.configurationTrust?.caCertificates ?? [],
+            directory: args.configurationTrust?.caDirectory ?? DEFAULTS.caDirectory,
+        },
     };
 }
 
@@ -107,6 +238,10 @@ export function objectNames(name: string) {
         liveTraffic: `${name}-live-traffic`,
         discovery: `${name}-instance-discovery`,
         backupClaim: `${name}-config-backup`,
+        serviceAccount: name,
+        disruptionBudget: name,
+        autoscaler: name,
+        networkPolicy: name,
     };
 }
 
@@ -129,36 +264,111 @@ export function defaultConfigurationEndpoint(serviceName: string): string {
     return `${serviceName}.configuration.azure-api.net`;
 }
 
-/** The gateway's settings (ConfigMap data), as in the portal's YAML. */
+/** The gateway's settings (ConfigMap data) for the token modes, as in the portal's YAML (see settings.ts). */
 export function configMapData(endpoint: string, discoveryServiceName: string): Record<string, string> {
-    return {
-        "config.service.endpoint": endpoint,
-        "neighborhood.host": discoveryServiceName,
-        "runtime.deployment.artifact.source": "Pulumi",
-        "runtime.deployment.mechanism": "YAML",
-        "runtime.deployment.orchestrator.type": "Kubernetes",
-    };
+    return gatewaySettings({ endpoint, discoveryServiceName, auth: { type: "token" } });
+}
+
+/** One environment variable from a Secret key. */
+export interface SecretEnv {
+    name: string;
+    secretName: pulumi.Input<string>;
+    key: string;
 }
 
 export interface PodInputs {
     configMapName: pulumi.Input<string>;
-    secretName: pulumi.Input<string>;
+    /** Environment variables from Secrets: the token (`config.service.auth`) or the Entra client secret. */
+    secretEnv: SecretEnv[];
     backupClaimName?: pulumi.Input<string>;
-    tokenExpiry: string;
-    keyType: KeyType;
+    /** Token mode only: the annotations that roll the pods on rotation. */
+    token?: { expiry: string; keyType: KeyType };
+    /** ConfigMap holding the configuration endpoint's CA certificates (`ca-<i>.crt`). */
+    caConfigMapName?: pulumi.Input<string>;
+    serviceAccountName?: pulumi.Input<string>;
+}
+
+/** Labels on the pods: ours, the common ones, and the workload identity switch. */
+export function podLabels(name: string, s: Settings): Record<string, string> {
+    return {
+        ...s.commonLabels,
+        ...commonLabels(name),
+        ...(s.authType === "workloadIdentity" ? { [WORKLOAD_IDENTITY_USE_LABEL]: "true" } : {}),
+    };
+}
+
+/** Labels on every object: the common ones, then ours (validation keeps ours from being overridden). */
+export function objectLabels(name: string, s: Settings): Record<string, string> {
+    return { ...s.commonLabels, ...commonLabels(name) };
+}
+
+export function probeSpec(t: ProbeTiming): In.core.v1.Probe {
+    return { httpGet: { path: STATUS_PATH, port: "http", scheme: "HTTP" }, ...t };
+}
+
+/** Topology spread (one constraint per key) and the optional anti-affinity, merged with the user's affinity. */
+export function scheduling(name: string, s: Settings): Pick<In.core.v1.PodSpec, "topologySpreadConstraints" | "affinity"> {
+    const selector = { matchLabels: selectorLabels(name) };
+    const out: Pick<In.core.v1.PodSpec, "topologySpreadConstraints" | "affinity"> = {};
+    if (s.ha.enabled) {
+        out.topologySpreadConstraints = s.ha.topologyKeys.map((topologyKey) => ({
+            maxSkew: 1,
+            topologyKey,
+            whenUnsatisfiable: s.ha.whenUnsatisfiable,
+            labelSelector: selector,
+        }));
+    }
+    const anti =
+        s.ha.enabled && s.ha.antiAffinity === "preferred"
+            ? {
+                  preferredDuringSchedulingIgnoredDuringExecution: [
+                      { weight: 100, podAffinityTerm: { labelSelector: selector, topologyKey: "kubernetes.io/hostname" } },
+                  ],
+              }
+            : s.ha.enabled && s.ha.antiAffinity === "required"
+              ? { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: selector, topologyKey: "kubernetes.io/hostname" }] }
+              : undefined;
+    if (s.affinity !== undefined || anti !== undefined) {
+        out.affinity = { ...(s.affinity ?? {}), ...(anti ? { podAntiAffinity: anti } : {}) };
+    }
+    return out;
+}
+
+/** Mount points of the configuration endpoint's CA certificates: one file each in the CA directory. */
+export function caMounts(s: Settings): In.core.v1.VolumeMount[] {
+    return s.ca.certificates.map((_, i) => ({
+        name: "configuration-ca",
+        mountPath: `${s.ca.directory}/apim-configuration-ca-${i}.pem`,
+        subPath: `ca-${i}.crt`,
+        readOnly: true,
+    }));
+}
+
+/** The ConfigMap data for the CA certificates (public material, not a Secret). */
+export function caConfigMapData(certificates: string[]): Record<string, string> {
+    return Object.fromEntries(certificates.map((pem, i) => [`ca-${i}.crt`, pem.trim() + "\n"]));
 }
 
 export function deploymentSpec(name: string, s: Settings, p: PodInputs): In.apps.v1.DeploymentSpec {
-    const labels = commonLabels(name);
-    const probe = (periodSeconds: number, failureThreshold: number): In.core.v1.Probe => ({
-        httpGet: { path: STATUS_PATH, port: "http", scheme: "HTTP" },
-        periodSeconds,
-        failureThreshold,
-        successThreshold: 1,
-        timeoutSeconds: 3,
-    });
+    const annotations = {
+        ...s.podAnnotations,
+        ...(p.token ? { [TOKEN_EXPIRY_ANNOTATION]: p.token.expiry, [TOKEN_KEY_ANNOTATION]: p.token.keyType } : {}),
+    };
+    const env: In.core.v1.EnvVar[] = [
+        ...p.secretEnv.map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secretName, key: e.key } } })),
+        ...s.proxyEnv,
+    ];
+    const mounts: In.core.v1.VolumeMount[] = [
+        ...(p.backupClaimName ? [{ name: "config-backup", mountPath: BACKUP_MOUNT_PATH }] : []),
+        ...(p.caConfigMapName ? caMounts(s) : []),
+    ];
+    const volumes: In.core.v1.Volume[] = [
+        ...(p.backupClaimName ? [{ name: "config-backup", persistentVolumeClaim: { claimName: p.backupClaimName } }] : []),
+        ...(p.caConfigMapName ? [{ name: "configuration-ca", configMap: { name: p.caConfigMapName } }] : []),
+    ];
     return {
-        replicas: s.replicas,
+        // With an autoscaler, the HorizontalPodAutoscaler owns the replica count.
+        ...(s.autoscaling ? {} : { replicas: s.replicas }),
         selector: { matchLabels: selectorLabels(name) },
         strategy: {
             type: "RollingUpdate",
@@ -168,60 +378,100 @@ export function deploymentSpec(name: string, s: Settings, p: PodInputs): In.apps
         revisionHistoryLimit: 10,
         template: {
             metadata: {
-                labels,
-                annotations: {
-                    [TOKEN_EXPIRY_ANNOTATION]: p.tokenExpiry,
-                    [TOKEN_KEY_ANNOTATION]: p.keyType,
-                },
+                labels: podLabels(name, s),
+                ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
             },
             spec: {
-                terminationGracePeriodSeconds: 60,
+                terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
                 dnsPolicy: s.dnsPolicy,
                 ...(s.dnsConfig ? { dnsConfig: s.dnsConfig } : {}),
+                ...(p.serviceAccountName !== undefined ? { serviceAccountName: p.serviceAccountName } : {}),
+                ...(s.pullSecrets ? { imagePullSecrets: s.pullSecrets.map((n) => ({ name: n })) } : {}),
+                ...(s.nodeSelector ? { nodeSelector: s.nodeSelector } : {}),
+                ...(s.tolerations ? { tolerations: s.tolerations } : {}),
+                ...(s.priorityClassName ? { priorityClassName: s.priorityClassName } : {}),
+                ...(s.hostAliases ? { hostAliases: s.hostAliases } : {}),
+                ...scheduling(name, s),
                 securityContext: {
                     runAsNonRoot: true,
-                    runAsUser: GATEWAY_UID,
-                    runAsGroup: GATEWAY_UID,
-                    fsGroup: GATEWAY_UID,
+                    runAsUser: s.podSecurity.runAsUser,
+                    runAsGroup: s.podSecurity.runAsGroup,
+                    fsGroup: s.podSecurity.fsGroup,
+                    ...(s.podSecurity.fsGroupChangePolicy ? { fsGroupChangePolicy: s.podSecurity.fsGroupChangePolicy } : {}),
                     seccompProfile: { type: "RuntimeDefault" },
                 },
                 containers: [
                     {
                         name: "gateway",
                         image: s.image,
-                        imagePullPolicy: "IfNotPresent",
+                        imagePullPolicy: s.pullPolicy,
                         ports: [
                             { name: "http", containerPort: PORTS.http, protocol: "TCP" },
                             { name: "https", containerPort: PORTS.https, protocol: "TCP" },
                             { name: "rate-limit-dc", containerPort: PORTS.rateLimit, protocol: "UDP" },
                             { name: "dc-heartbeat", containerPort: PORTS.heartbeat, protocol: "UDP" },
                         ],
-                        readinessProbe: probe(5, 3),
-                        livenessProbe: probe(10, 6),
-                        // Up to 5 minutes to download the first configuration before liveness applies.
-                        startupProbe: probe(5, 60),
-                        env: [
-                            {
-                                name: "config.service.auth",
-                                valueFrom: { secretKeyRef: { name: p.secretName, key: TOKEN_SECRET_KEY } },
-                            },
-                        ],
+                        readinessProbe: probeSpec(s.probes.readiness),
+                        livenessProbe: probeSpec(s.probes.liveness),
+                        // Up to 5 minutes (by default) to download the first configuration before liveness applies.
+                        startupProbe: probeSpec(s.probes.startup),
+                        ...(env.length > 0 ? { env } : {}),
                         envFrom: [{ configMapRef: { name: p.configMapName } }],
                         resources: s.resources,
                         securityContext: {
                             allowPrivilegeEscalation: false,
                             capabilities: { drop: ["ALL"] },
                         },
-                        ...(p.backupClaimName
-                            ? { volumeMounts: [{ name: "config-backup", mountPath: BACKUP_MOUNT_PATH }] }
-                            : {}),
+                        ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
                     },
                 ],
-                ...(p.backupClaimName
-                    ? { volumes: [{ name: "config-backup", persistentVolumeClaim: { claimName: p.backupClaimName } }] }
-                    : {}),
+                ...(volumes.length > 0 ? { volumes } : {}),
             },
         },
+    };
+}
+
+export function disruptionBudgetSpec(name: string, s: Settings): In.policy.v1.PodDisruptionBudgetSpec {
+    return { maxUnavailable: s.ha.maxUnavailable, selector: { matchLabels: selectorLabels(name) } };
+}
+
+export function autoscalerSpec(deploymentName: pulumi.Input<string>, s: Settings): In.autoscaling.v2.HorizontalPodAutoscalerSpec {
+    const a = s.autoscaling;
+    if (a === undefined) throw new Error("autoscalerSpec: autoscaling is off");
+    return {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName },
+        minReplicas: a.minReplicas,
+        maxReplicas: a.maxReplicas,
+        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: a.targetCpuUtilizationPercentage } } }],
+    };
+}
+
+/**
+ * Ingress only: HTTP/HTTPS from the allowed peers (anyone by default), and the UDP rate-limit and
+ * heartbeat ports from the gateway's own pods. Egress stays open: backends can be anywhere.
+ */
+export function networkPolicySpec(name: string, s: Settings): In.networking.v1.NetworkPolicySpec {
+    const own = { podSelector: { matchLabels: selectorLabels(name) } };
+    const from = s.networkPolicy?.ingressFrom;
+    return {
+        podSelector: { matchLabels: selectorLabels(name) },
+        policyTypes: ["Ingress"],
+        ingress: [
+            {
+                ...(from !== undefined ? { from } : {}),
+                ports: [
+                    { protocol: "TCP", port: "http" },
+                    { protocol: "TCP", port: "https" },
+                ],
+            },
+            {
+                from: [own],
+                ports: [
+                    { protocol: "UDP", port: PORTS.rateLimit },
+                    { protocol: "UDP", port: PORTS.heartbeat },
+                ],
+            },
+        ],
     };
 }
 
@@ -233,6 +483,7 @@ export function liveTrafficServiceSpec(
     return {
         type: s.serviceType,
         ...(s.externalTrafficPolicy ? { externalTrafficPolicy: s.externalTrafficPolicy } : {}),
+        ...(s.allocateLoadBalancerNodePorts !== undefined ? { allocateLoadBalancerNodePorts: s.allocateLoadBalancerNodePorts } : {}),
         ...(loadBalancerIP !== undefined ? { loadBalancerIP } : {}),
         selector: selectorLabels(name),
         ports: [

@@ -3,8 +3,9 @@
 // of one input are reported together.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { MAX_TOKEN_LIFETIME_DAYS, SelfHostedGatewayArgs } from "./args";
+import { MAX_TOKEN_LIFETIME_DAYS, MIN_AUTOSCALING_REPLICAS, SelfHostedGatewayArgs } from "./args";
 import { rotationProblems } from "./rotation";
+import { settingOwner } from "./settings";
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 // https://github.com/kubernetes/apimachinery resource.Quantity grammar.
@@ -78,6 +79,41 @@ const plainMessages: z.core.$ZodErrorMap = (iss) => {
 const port = z.int().min(1).max(65535);
 const annotationMap = z.record(z.string().min(1), z.union([z.string(), deferred]));
 
+// Kubernetes and Azure name grammars used by the options of issue 5.
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const ROLE_DEFINITION_ID = /^(\/subscriptions\/[^/]+)?\/providers\/Microsoft\.Authorization\/roleDefinitions\/[0-9a-fA-F-]{36}$/;
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/;
+const PEM_CERTIFICATE = /^\s*-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----\s*$/;
+const WILDCARD_HOSTNAME = /^(\*\.)?([a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*$/;
+const APIM_ID = /^[^*#&+:<>?/%\\\s]{1,256}$/;
+
+const dnsSubdomain = z.string().max(253).regex(DNS1123_SUBDOMAIN, "must be a Kubernetes name: lower-case letters, digits, '-' and '.'");
+const guid = z.string().regex(GUID, "must be a GUID such as 00000000-0000-0000-0000-000000000000");
+const httpsUrl = z.url({ protocol: /^https$/, error: "expected an https:// URL" });
+const labelKey = z.string().regex(LABEL_KEY, "must be a label key such as team or example.com/team");
+const labelMap = z.record(labelKey, z.string().regex(LABEL_VALUE, "must be a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"));
+const plainAnnotations = z.record(labelKey, z.string());
+const secretKeyRef = z.strictObject({
+    name: input(dnsSubdomain),
+    key: z.string().max(253).regex(CONFIG_KEY, "must be a Secret key: letters, digits, '-', '_' and '.'").optional(),
+});
+const NO_CREDENTIALS = "must not contain credentials (user:password@); plain stack config is not secret";
+const proxyUrl = z
+    .url({ protocol: /^https?$/, error: "expected an http:// or https:// URL such as http://proxy.corp:3128" })
+    .refine((v) => !/^[a-z]+:\/\/[^/]*@/i.test(v), NO_CREDENTIALS);
+const probeTiming = {
+    initialDelaySeconds: z.int().min(0).max(3600).optional(),
+    periodSeconds: z.int().min(1).max(300).optional(),
+    timeoutSeconds: z.int().min(1).max(60).optional(),
+    failureThreshold: z.int().min(1).max(1000).optional(),
+};
+const ROOT_REFUSED = "must be at least 1: the gateway runs as non-root (uid 1001) under the restricted pod security profile";
+const matchLabels = z.strictObject({ matchLabels: labelMap });
+
 export const apimSchema = z.strictObject({
     resourceGroupName: input(nonEmpty.max(90).regex(/^[-\w._()]+$/, "letters, digits, '-', '_', '.', '(' and ')' only")),
     serviceName: input(nonEmpty.max(50).regex(/^[a-zA-Z](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/, "letters, digits and '-', starting with a letter")),
@@ -109,6 +145,7 @@ export const argsSchema = z.strictObject({
     namespace: z.strictObject({
         name: input(dnsLabel),
         create: z.boolean().optional(),
+        podSecurityLevel: z.enum(["restricted", "baseline", "privileged"]).optional(),
     }),
     replicas: z.int().min(1).max(100).optional(),
     rollingUpdate: z
@@ -119,6 +156,8 @@ export const argsSchema = z.strictObject({
             repository: z.string().regex(IMAGE_REPOSITORY, "must be an image repository such as mcr.microsoft.com/azure-api-management/gateway").optional(),
             tag: z.string().regex(IMAGE_TAG, "must be an image tag such as 2.11.1").optional(),
             digest: z.string().regex(IMAGE_DIGEST, "must look like sha256:<64 hex characters>").optional(),
+            pullPolicy: z.enum(["IfNotPresent", "Always", "Never"]).optional(),
+            pullSecrets: z.array(dnsSubdomain).min(1).optional(),
         })
         .optional(),
     resources: z
@@ -135,6 +174,7 @@ export const argsSchema = z.strictObject({
             loadBalancerIP: input(z.ipv4().or(z.ipv6())).optional(),
             httpPort: port.optional(),
             httpsPort: port.optional(),
+            allocateLoadBalancerNodePorts: z.boolean().optional(),
         })
         .optional(),
     configBackup: z
@@ -154,7 +194,224 @@ export const argsSchema = z.strictObject({
             options: z.array(z.strictObject({ name: nonEmpty, value: z.string().optional() })).optional(),
         })
         .optional(),
+    ...optionsShape(),
 });
+
+/** The options of issue 5 (auth modes, HA, scheduling, network, trust, telemetry, Azure extras). */
+function optionsShape() {
+    return {
+        auth: z
+            .strictObject({
+                type: z.enum(["token", "existingSecret", "azureAdApp", "workloadIdentity"]).optional(),
+                existingSecret: secretKeyRef.optional(),
+                azureAdApp: z
+                    .strictObject({
+                        tenantId: input(guid),
+                        clientId: input(guid),
+                        clientSecret: input(nonEmpty).optional(),
+                        existingSecret: secretKeyRef.optional(),
+                        authority: httpsUrl.optional(),
+                    })
+                    .optional(),
+                workloadIdentity: z
+                    .strictObject({
+                        clientId: input(guid).optional(),
+                        provision: z
+                            .strictObject({
+                                oidcIssuerUrl: input(httpsUrl),
+                                location: input(z.string().regex(/^[a-z0-9]+$/, "must be an Azure region name such as westeurope")),
+                                resourceGroupName: input(nonEmpty.max(90).regex(/^[-\w._()]+$/, "letters, digits, '-', '_', '.', '(' and ')' only")).optional(),
+                                identityName: input(z.string().regex(/^[a-zA-Z0-9][-\w]{2,127}$/, "must be 3 to 128 letters, digits, '-' or '_', starting with a letter or digit")).optional(),
+                                roleDefinitionId: input(
+                                    z.union([guid, z.string().regex(ROLE_DEFINITION_ID)], {
+                                        error: "expected a role definition GUID or /subscriptions/<id>/providers/Microsoft.Authorization/roleDefinitions/<GUID>",
+                                    }),
+                                ).optional(),
+                                roleScope: z.enum(["gateway", "service"]).optional(),
+                                apimPrincipalId: input(guid).optional(),
+                            })
+                            .optional(),
+                    })
+                    .optional(),
+                tokenAudience: httpsUrl.optional(),
+            })
+            .optional(),
+        highAvailability: z
+            .strictObject({
+                enabled: z.boolean().optional(),
+                maxUnavailable: intOrPercent.optional(),
+                topologySpread: z
+                    .strictObject({
+                        whenUnsatisfiable: z.enum(["ScheduleAnyway", "DoNotSchedule"]).optional(),
+                        topologyKeys: z.array(labelKey).min(1).optional(),
+                    })
+                    .optional(),
+                antiAffinity: z.enum(["none", "preferred", "required"]).optional(),
+            })
+            .optional(),
+        autoscaling: z
+            .strictObject({
+                enabled: z.boolean().optional(),
+                minReplicas: z.int().min(1).max(100).optional(),
+                maxReplicas: z.int().min(1).max(100),
+                targetCpuUtilizationPercentage: z.int().min(1).max(100).optional(),
+            })
+            .optional(),
+        probes: z
+            .strictObject({
+                readiness: z.strictObject({ ...probeTiming, successThreshold: z.int().min(1).max(10).optional() }).optional(),
+                liveness: z.strictObject(probeTiming).optional(),
+                startup: z.strictObject(probeTiming).optional(),
+            })
+            .optional(),
+        podSecurity: z
+            .strictObject({
+                runAsUser: z.int().min(1, ROOT_REFUSED).optional(),
+                runAsGroup: z.int().min(1, ROOT_REFUSED).optional(),
+                fsGroup: z.int().min(1, ROOT_REFUSED).optional(),
+                fsGroupChangePolicy: z.enum(["OnRootMismatch", "Always"]).optional(),
+            })
+            .optional(),
+        terminationGracePeriodSeconds: z.int().min(0).max(3600).optional(),
+        nodeSelector: labelMap.optional(),
+        tolerations: z
+            .array(
+                z.strictObject({
+                    key: labelKey.optional(),
+                    operator: z.enum(["Exists", "Equal"]).optional(),
+                    value: z.string().regex(LABEL_VALUE, "must be a label value").optional(),
+                    effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"]).optional(),
+                    tolerationSeconds: z.int().min(0).optional(),
+                }),
+            )
+            .optional(),
+        affinity: z
+            .strictObject({
+                nodeAffinity: z.record(z.string(), z.unknown()).optional(),
+                podAffinity: z.record(z.string(), z.unknown()).optional(),
+                podAntiAffinity: z.record(z.string(), z.unknown()).optional(),
+            })
+            .optional(),
+        priorityClassName: dnsSubdomain.optional(),
+        hostAliases: z
+            .array(z.strictObject({ ip: z.ipv4().or(z.ipv6()), hostnames: z.array(z.string().regex(HOSTNAME, "must be a host name")).min(1) }))
+            .optional(),
+        commonLabels: labelMap.optional(),
+        commonAnnotations: plainAnnotations.optional(),
+        podAnnotations: plainAnnotations.optional(),
+        serviceAccount: z
+            .strictObject({ create: z.boolean().optional(), name: dnsSubdomain.optional(), annotations: plainAnnotations.optional() })
+            .optional(),
+        networkPolicy: z
+            .strictObject({
+                enabled: z.boolean().optional(),
+                ingressFrom: z
+                    .array(
+                        z.strictObject({
+                            namespaceSelector: matchLabels.optional(),
+                            podSelector: matchLabels.optional(),
+                            ipBlock: z
+                                .strictObject({
+                                    cidr: z.string().regex(CIDR, "must be a CIDR such as 10.0.0.0/8"),
+                                    except: z.array(z.string().regex(CIDR, "must be a CIDR such as 10.0.0.0/24")).optional(),
+                                })
+                                .optional(),
+                        }),
+                    )
+                    .min(1)
+                    .optional(),
+            })
+            .optional(),
+        proxy: z
+            .strictObject({
+                http: proxyUrl.optional(),
+                https: proxyUrl.optional(),
+                bypass: z.array(z.string().regex(/^[^\s,]+$/, "one host, domain (.corp.com), IP or CIDR per entry; no spaces or commas")).min(1).optional(),
+            })
+            .optional(),
+        tls: z
+            .strictObject({
+                serverCipherSuites: z.array(z.string().regex(/^TLS_[A-Z0-9_]+$/, "must be a cipher suite name such as TLS_AES_256_GCM_SHA384")).min(1).optional(),
+                clientCipherSuites: z.array(z.string().regex(/^TLS_[A-Z0-9_]+$/, "must be a cipher suite name such as TLS_AES_256_GCM_SHA384")).min(1).optional(),
+            })
+            .optional(),
+        configurationTrust: z
+            .strictObject({
+                caCertificates: z
+                    .array(z.string().regex(PEM_CERTIFICATE, "must be one PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)"))
+                    .min(1)
+                    .max(10)
+                    .optional(),
+                caDirectory: z.string().regex(/^\/[-\w./]*[^/]$/, "must be an absolute directory such as /etc/ssl/certs").optional(),
+                disableCertificateValidation: z.boolean().optional(),
+            })
+            .optional(),
+        observability: z
+            .strictObject({
+                logs: z
+                    .strictObject({
+                        std: z
+                            .strictObject({
+                                format: z.enum(["none", "text", "json"]).optional(),
+                                level: z.enum(["all", "debug", "info", "warn", "error", "fatal"]).optional(),
+                                color: z.boolean().optional(),
+                            })
+                            .optional(),
+                        local: z
+                            .strictObject({
+                                type: z.enum(["none", "auto", "localsyslog", "rfc5424", "journal", "json"]),
+                                endpoint: nonEmpty.optional(),
+                                facility: z.int().min(0).max(23).optional(),
+                            })
+                            .optional(),
+                    })
+                    .optional(),
+                metrics: z
+                    .strictObject({
+                        azureMonitor: z.boolean().optional(),
+                        statsd: z
+                            .strictObject({
+                                endpoint: z.string().regex(/^(udp:\/\/)?[a-zA-Z0-9.-]+:\d{1,5}$/, "must be host:port such as 10.0.41.179:8125 (optionally udp://)"),
+                                sampling: z.number().min(0).max(1).optional(),
+                                tagFormat: z.enum(["librato", "dogStatsD", "influxDB"]).optional(),
+                            })
+                            .optional(),
+                    })
+                    .optional(),
+                openTelemetry: z
+                    .strictObject({
+                        collectorUri: z.url({ protocol: /^https?$/, error: "expected a URL such as http://otel-collector:4317" }),
+                        systemMetrics: z.boolean().optional(),
+                        histogramBuckets: z.array(z.number().positive()).min(1).optional(),
+                    })
+                    .optional(),
+            })
+            .optional(),
+        additionalSettings: z
+            .record(
+                z.string().max(253).regex(CONFIG_KEY, "must be a setting name: letters, digits, '-', '_' and '.'"),
+                z.union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or true/false" }),
+            )
+            .optional(),
+        apis: z.array(z.strictObject({ apiId: z.string().regex(APIM_ID, "must be an API id (no spaces or * # & + : < > ? / % \\)") })).optional(),
+        hostnames: z
+            .array(
+                z.strictObject({
+                    id: z.string().regex(/^[a-zA-Z0-9][-a-zA-Z0-9]{0,79}$/, "letters, digits and '-', at most 80"),
+                    hostname: z.string().max(253).regex(WILDCARD_HOSTNAME, "must be a host name such as api.contoso.com or *.contoso.com"),
+                    certificateId: z.string().regex(APIM_ID, "must be an APIM certificate id").optional(),
+                    negotiateClientCertificate: z.boolean().optional(),
+                    http2Enabled: z.boolean().optional(),
+                    tls10Enabled: z.boolean().optional(),
+                    tls11Enabled: z.boolean().optional(),
+                }),
+            )
+            .optional(),
+        certificateAuthorities: z
+            .array(z.strictObject({ certificateId: z.string().regex(APIM_ID, "must be an APIM certificate id"), isTrusted: z.boolean().optional() }))
+            .optional(),
+    };
+}
 
 /** Names the place in the input; prefix is the config key (e.g. `gateway`) or the arg name. */
 function keyPath(prefix: string, path: readonly PropertyKey[]): string {
@@ -166,7 +423,8 @@ function keyPath(prefix: string, path: readonly PropertyKey[]): string {
 
 function shown(v: unknown): string {
     if (v === undefined) return "nothing";
-    if (typeof v === "string") return JSON.stringify(v);
+    // A URL's user:password@ part is a credential: never repeat it.
+    if (typeof v === "string") return JSON.stringify(v.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1***@"));
     if (typeof v === "object" && v !== null) return Array.isArray(v) ? "a list" : "an object";
     return `${JSON.stringify(v)} (${typeof v})`;
 }
@@ -195,6 +453,9 @@ function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] 
     return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
 }
 
+/** Keys whose values are secrets: problems name them but never show their value. */
+const SECRET_KEYS = new Set(["clientSecret"]);
+
 /** One sentence per problem: `<key path>: got <value>; <what is allowed>`. */
 export function describeIssues(schema: z.ZodType, issues: readonly z.core.$ZodIssue[], prefix: string): string[] {
     const lines: string[] = [];
@@ -205,6 +466,18 @@ export function describeIssues(schema: z.ZodType, issues: readonly z.core.$ZodIs
             for (const key of issue.keys) {
                 lines.push(`${keyPath(prefix, [...issue.path, key])}: unknown key; allowed keys here: ${allowed.join(", ")}`);
             }
+            continue;
+        }
+        if (SECRET_KEYS.has(String(issue.path[issue.path.length - 1]))) {
+            // Never echo a secret, even a malformed one.
+            lines.push(`${keyPath(prefix, issue.path)}: got a value (hidden: it is a secret); expected a non-empty string (a Pulumi secret)`);
+            continue;
+        }
+        if (issue.code === "invalid_key") {
+            // A record key: name the key in brackets and say what keys may look like.
+            const key = String(issue.path[issue.path.length - 1]);
+            const inner = issue.issues[0]?.message ?? "invalid key";
+            lines.push(`${keyPath(prefix, issue.path.slice(0, -1))}["${key}"]: invalid key; ${inner}`);
             continue;
         }
         let what = issue.message.replace(/^Invalid input: /, "");
@@ -237,6 +510,9 @@ function crossFieldProblems(args: SelfHostedGatewayArgs, prefix: string): string
                 `Set maxSurge to 1 or "25%"`,
         );
     }
+    if (args.namespace.podSecurityLevel !== undefined && args.namespace.create === false) {
+        problems.push(`${prefix}.namespace.podSecurityLevel: only applies to a namespace the component creates (create is false); label the existing namespace yourself`);
+    }
     if (args.namespace.name === "default" && args.namespace.create !== false) {
         problems.push(
             `${prefix}.namespace.name: got "default"; use a dedicated namespace, or set ${prefix}.namespace.create: false ` +
@@ -259,6 +535,176 @@ function crossFieldProblems(args: SelfHostedGatewayArgs, prefix: string): string
     if (backup.enabled === false && (backup.existingClaimName !== undefined || backup.storageClassName !== undefined)) {
         problems.push(`${prefix}.configBackup.enabled: is false, so storageClassName/existingClaimName would be ignored; remove them or enable the backup`);
     }
+    problems.push(...authProblems(args, prefix), ...optionProblems(args, prefix));
+    return problems;
+}
+
+/** Which auth block goes with which auth.type, exactly one source of each credential. */
+function authProblems(args: SelfHostedGatewayArgs, prefix: string): string[] {
+    const problems: string[] = [];
+    const auth = args.auth ?? {};
+    const type = auth.type ?? "token";
+    const p = `${prefix}.auth`;
+    const blocks = { existingSecret: auth.existingSecret, azureAdApp: auth.azureAdApp, workloadIdentity: auth.workloadIdentity } as const;
+    for (const [block, value] of Object.entries(blocks)) {
+        if (value !== undefined && block !== type) {
+            problems.push(`${p}.${block}: only applies when ${p}.type is "${block}" (it is "${type}"); remove it or set ${p}.type`);
+        } else if (value === undefined && block === type) {
+            problems.push(`${p}.${block}: required when ${p}.type is "${type}"`);
+        }
+    }
+    if (type !== "token" && args.token !== undefined) {
+        problems.push(`${prefix}.token: only applies when ${p}.type is "token" (it is "${type}"): nothing is issued or rotated in this mode; remove it`);
+    }
+    if (auth.tokenAudience !== undefined && type !== "azureAdApp" && type !== "workloadIdentity") {
+        problems.push(`${p}.tokenAudience: only applies to the Entra modes (azureAdApp, workloadIdentity); remove it`);
+    }
+    const aad = auth.azureAdApp;
+    if (type === "azureAdApp" && aad !== undefined && (aad.clientSecret === undefined) === (aad.existingSecret === undefined)) {
+        problems.push(
+            `${p}.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret`,
+        );
+    }
+    const wi = auth.workloadIdentity;
+    if (type === "workloadIdentity" && wi !== undefined && (wi.clientId === undefined) === (wi.provision === undefined)) {
+        problems.push(`${p}.workloadIdentity: set exactly one of clientId (an existing identity) and provision (the component creates the identity)`);
+    }
+    if (type === "workloadIdentity" && args.serviceAccount?.create === false && args.serviceAccount.name === undefined) {
+        problems.push(
+            `${prefix}.serviceAccount.name: required when ${prefix}.serviceAccount.create is false with workload identity: name the existing ServiceAccount (it must carry the azure.workload.identity/client-id annotation)`,
+        );
+    }
+    if (args.serviceAccount?.annotations?.["azure.workload.identity/client-id"] !== undefined) {
+        problems.push(`${prefix}.serviceAccount.annotations["azure.workload.identity/client-id"]: is set by ${p}.workloadIdentity; remove it`);
+    }
+    return problems;
+}
+
+const RESERVED_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component", "app.kubernetes.io/managed-by", "azure.workload.identity/use"];
+const RESERVED_POD_ANNOTATIONS = ["apim-gateway/token-expiry", "apim-gateway/token-key"];
+
+/** Cross-field rules of the other options (HA, autoscaling, scheduling, network, trust, telemetry, Azure extras). */
+function optionProblems(args: SelfHostedGatewayArgs, prefix: string): string[] {
+    const problems: string[] = [];
+    const isZero = (v: unknown) => v === 0 || v === "0%";
+    const ha = args.highAvailability;
+    if (ha !== undefined) {
+        if (ha.enabled === false && (ha.maxUnavailable !== undefined || ha.topologySpread !== undefined || ha.antiAffinity !== undefined)) {
+            problems.push(`${prefix}.highAvailability.enabled: is false, so maxUnavailable/topologySpread/antiAffinity would be ignored; remove them or enable it`);
+        }
+        if (ha.maxUnavailable !== undefined && isZero(ha.maxUnavailable)) {
+            problems.push(
+                `${prefix}.highAvailability.maxUnavailable: got ${JSON.stringify(ha.maxUnavailable)}; a disruption budget of 0 blocks every node drain and upgrade. Use 1 or "25%"`,
+            );
+        }
+        if (ha.antiAffinity !== undefined && ha.antiAffinity !== "none" && args.affinity?.podAntiAffinity !== undefined) {
+            problems.push(`${prefix}.affinity.podAntiAffinity: conflicts with ${prefix}.highAvailability.antiAffinity; set only one`);
+        }
+    }
+    const as = args.autoscaling;
+    if (as !== undefined && as.enabled !== false) {
+        const replicas = args.replicas ?? 2;
+        const min = as.minReplicas ?? replicas;
+        const floor = Math.max(replicas, MIN_AUTOSCALING_REPLICAS);
+        if (min < floor) {
+            problems.push(
+                `${prefix}.autoscaling.minReplicas: got ${min}; must be at least ${floor} (${prefix}.replicas is ${replicas} and autoscaling never goes below ${MIN_AUTOSCALING_REPLICAS} replicas)`,
+            );
+        }
+        if (as.maxReplicas < min) {
+            problems.push(`${prefix}.autoscaling.maxReplicas: got ${as.maxReplicas}; must be at least minReplicas (${min})`);
+        }
+        if (args.resources !== undefined && args.resources.requests?.cpu === undefined) {
+            problems.push(`${prefix}.resources.requests.cpu: required with autoscaling: CPU utilisation is measured against the CPU request`);
+        }
+    }
+    const localCa = (args.configurationTrust?.caCertificates?.length ?? 0) > 0 || (args.certificateAuthorities?.length ?? 0) > 0;
+    const uid = args.podSecurity?.runAsUser;
+    if (localCa && uid !== undefined && uid !== 1001) {
+        problems.push(
+            `${prefix}.podSecurity.runAsUser: got ${uid}; must be 1001 when CA certificates are used (configurationTrust.caCertificates or certificateAuthorities): the gateway loads local CA certificates only as uid 1001`,
+        );
+    }
+    (args.tolerations ?? []).forEach((t, i) => {
+        if (t.operator === "Exists" && t.value !== undefined) {
+            problems.push(`${prefix}.tolerations[${i}].value: must be empty when operator is "Exists"`);
+        }
+        if (t.tolerationSeconds !== undefined && t.effect !== "NoExecute") {
+            problems.push(`${prefix}.tolerations[${i}].tolerationSeconds: only applies with effect "NoExecute"`);
+        }
+    });
+    for (const key of Object.keys(args.commonLabels ?? {})) {
+        if (RESERVED_LABELS.includes(key)) {
+            problems.push(`${prefix}.commonLabels["${key}"]: is set by the component (selectors and workload identity depend on it); use another key`);
+        }
+    }
+    for (const key of Object.keys(args.podAnnotations ?? {})) {
+        if (RESERVED_POD_ANNOTATIONS.includes(key)) {
+            problems.push(`${prefix}.podAnnotations["${key}"]: is set by the component (token rotation); use another key`);
+        }
+    }
+    const np = args.networkPolicy;
+    if (np !== undefined && np.enabled !== true && np.ingressFrom !== undefined) {
+        problems.push(`${prefix}.networkPolicy.enabled: is not true, so ingressFrom would be ignored; set enabled: true or remove it`);
+    }
+    (np?.ingressFrom ?? []).forEach((peer, i) => {
+        if (peer.ipBlock !== undefined ? peer.namespaceSelector !== undefined || peer.podSelector !== undefined : peer.namespaceSelector === undefined && peer.podSelector === undefined) {
+            problems.push(`${prefix}.networkPolicy.ingressFrom[${i}]: set ipBlock alone, or namespaceSelector and/or podSelector`);
+        }
+    });
+    const svc = args.service ?? {};
+    if (svc.allocateLoadBalancerNodePorts !== undefined && (svc.type ?? "LoadBalancer") !== "LoadBalancer") {
+        problems.push(`${prefix}.service.allocateLoadBalancerNodePorts: only applies to a LoadBalancer service (type is "${svc.type}")`);
+    }
+    const trust = args.configurationTrust;
+    if (trust?.disableCertificateValidation === true && trust.caCertificates !== undefined) {
+        problems.push(
+            `${prefix}.configurationTrust.disableCertificateValidation: with caCertificates set, validation can succeed: remove disableCertificateValidation`,
+        );
+    }
+    if (trust?.caDirectory !== undefined && trust.caCertificates === undefined) {
+        problems.push(`${prefix}.configurationTrust.caDirectory: only applies with caCertificates`);
+    }
+    const local = args.observability?.logs?.local;
+    if (local !== undefined) {
+        const lp = `${prefix}.observability.logs.local`;
+        if (["localsyslog", "rfc5424", "journal"].includes(local.type) && local.endpoint === undefined) {
+            problems.push(`${lp}.endpoint: required when type is "${local.type}"`);
+        }
+        if ((local.type === "none" || local.type === "auto") && local.endpoint !== undefined) {
+            problems.push(`${lp}.endpoint: does not apply when type is "${local.type}"; remove it`);
+        }
+        if (local.facility !== undefined && local.type !== "localsyslog" && local.type !== "rfc5424") {
+            problems.push(`${lp}.facility: only applies to type "localsyslog" or "rfc5424"`);
+        }
+    }
+    const buckets = args.observability?.openTelemetry?.histogramBuckets;
+    if (buckets !== undefined && buckets.some((b, i) => i > 0 && b <= buckets[i - 1])) {
+        problems.push(`${prefix}.observability.openTelemetry.histogramBuckets: got ${JSON.stringify(buckets)}; must be strictly increasing`);
+    }
+    for (const key of Object.keys(args.additionalSettings ?? {})) {
+        const owner = settingOwner(key);
+        const at = `${prefix}.additionalSettings["${key}"]`;
+        if (owner?.kind === "option") {
+            problems.push(`${at}: shadows the typed option ${prefix}.${owner.path}; set that instead`);
+        } else if (owner?.kind === "component") {
+            problems.push(`${at}: is set by the component (${owner.what}); it cannot be overridden`);
+        } else if (owner?.kind === "auth") {
+            problems.push(`${at}: Entra settings belong to ${prefix}.auth (certificate sign-in is not offered); use ${prefix}.auth.azureAdApp or workloadIdentity`);
+        }
+    }
+    const duplicates = (list: string[] | undefined, key: string) => {
+        const seen = new Set<string>();
+        (list ?? []).forEach((v, i) => {
+            const k = v.toLowerCase();
+            if (seen.has(k)) problems.push(`${prefix}.${key.replace("#", String(i))}: got ${JSON.stringify(v)} twice; each must be unique`);
+            seen.add(k);
+        });
+    };
+    duplicates(args.apis?.map((a) => a.apiId), "apis[#].apiId");
+    duplicates(args.hostnames?.map((h) => h.id), "hostnames[#].id");
+    duplicates(args.hostnames?.map((h) => h.hostname), "hostnames[#].hostname");
+    duplicates(args.certificateAuthorities?.map((c) => c.certificateId), "certificateAuthorities[#].certificateId");
     return problems;
 }
 
@@ -290,12 +736,19 @@ export function nameProblems(name: string, key = "name"): string[] {
 }
 
 /** Checks one resolved string against a rule (used inside `apply` for Output values). */
-export function checkResolved(key: string, value: string, rule: "dnsLabel" | "hostname"): string | undefined {
-    const ok = rule === "dnsLabel" ? DNS1123_LABEL.test(value) && value.length <= 63 : HOSTNAME.test(value);
+export function checkResolved(key: string, value: string, rule: "dnsLabel" | "hostname" | "dnsSubdomain"): string | undefined {
+    const ok =
+        rule === "dnsLabel"
+            ? DNS1123_LABEL.test(value) && value.length <= 63
+            : rule === "dnsSubdomain"
+              ? DNS1123_SUBDOMAIN.test(value) && value.length <= 253
+              : HOSTNAME.test(value);
     if (ok) return undefined;
     return rule === "dnsLabel"
         ? `${key}: got ${JSON.stringify(value)}; must be a DNS-1123 label (lower-case letters, digits, '-', at most 63 characters)`
-        : `${key}: got ${JSON.stringify(value)}; must be a host name such as apim.configuration.contoso.com`;
+        : rule === "dnsSubdomain"
+          ? `${key}: got ${JSON.stringify(value)}; must be a Kubernetes name (lower-case letters, digits, '-' and '.')`
+          : `${key}: got ${JSON.stringify(value)}; must be a host name such as apim.configuration.contoso.com`;
 }
 
 export function formatProblems(title: string, problems: string[]): string {

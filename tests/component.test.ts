@@ -77,7 +77,7 @@ describe("SelfHostedGateway component", () => {
         assert.deepEqual(
             resources.map((r) => r.name).sort(),
             ["edge-weu", "edge-weu-config-backup", "edge-weu-deployment", "edge-weu-env", "edge-weu-gateway", "edge-weu-instance-discovery",
-                "edge-weu-live-traffic", "edge-weu-namespace", "edge-weu-token", "edge-weu-token-secret"],
+                "edge-weu-live-traffic", "edge-weu-namespace", "edge-weu-pdb", "edge-weu-token", "edge-weu-token-secret"],
         );
         const urn = await promiseOf(built.gw.deployment.urn);
         assert.equal(urn, "urn:pulumi:test::apim-gateway::apim-gateway:index:SelfHostedGateway$kubernetes:apps/v1:Deployment::edge-weu-deployment");

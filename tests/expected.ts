@@ -73,6 +73,11 @@ export const PROD_DEPLOYMENT = {
                     seccompProfile: { type: "RuntimeDefault" },
                 },
                 terminationGracePeriodSeconds: 60,
+                // highAvailability (issue 5): spread over zones, then nodes, without ever blocking scheduling.
+                topologySpreadConstraints: [
+                    { labelSelector: { matchLabels: PROD_SELECTOR }, maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" },
+                    { labelSelector: { matchLabels: PROD_SELECTOR }, maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway" },
+                ],
                 volumes: [{ name: "config-backup", persistentVolumeClaim: { claimName: "apim-gw-prod-config-backup" } }],
             },
         },
@@ -128,7 +133,19 @@ export const PROD_PVC = {
     spec: { accessModes: ["ReadWriteMany"], resources: { requests: { storage: "50Mi" } }, storageClassName: "azurefile-csi" },
 };
 
-export const PROD_NAMESPACE = { apiVersion: "v1", kind: "Namespace", metadata: { labels: PROD_LABELS, name: "apim-gateway" } };
+export const PROD_NAMESPACE = {
+    apiVersion: "v1",
+    kind: "Namespace",
+    // namespace.podSecurityLevel: restricted (issue 5).
+    metadata: { labels: { ...PROD_LABELS, "pod-security.kubernetes.io/enforce": "restricted" }, name: "apim-gateway" },
+};
+
+export const PROD_PDB = {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: { labels: PROD_LABELS, name: "apim-gw-prod", namespace: "apim-gateway" },
+    spec: { maxUnavailable: 1, selector: { matchLabels: PROD_SELECTOR } },
+};
 
 export const PROD_GATEWAY = {
     description: "Self-hosted gateway, production cluster",
@@ -145,3 +162,6 @@ export const PROD_TOKEN_INPUTS = {
     gatewayResourceId: PROD_GATEWAY_ID,
     keyType: "primary",
 };
+
+/** A PEM-shaped fake CA certificate (the gateway never parses it in tests). */
+export const TEST_CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUFAKEFAKEFAKE\nAAAA==\n-----END CERTIFICATE-----\n";

@@ -34,8 +34,25 @@ export function fakeToken(gatewayId: string, expiry: string): string {
 
 export const FAKE_TOKEN_MARKER = "FAKESIG";
 
+/** A fake client secret whose bytes the secrecy tests search for. */
+export const FAKE_CLIENT_SECRET = "FAKECLIENTSECRET~q8R.z3v_Kp0Lw";
+
+/** The client and principal ids the mock gives a user-assigned identity (deterministic per resource name). */
+export function fakeIdentity(resourceName: string): { clientId: string; principalId: string } {
+    const guid = (seed: string) => {
+        const h = crypto.createHash("sha256").update(seed).digest("hex");
+        return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    };
+    return { clientId: guid(`client|${resourceName}`), principalId: guid(`principal|${resourceName}`) };
+}
+
 function shortHash(v: unknown): string {
     return crypto.createHash("sha256").update(JSON.stringify(v)).digest("hex").slice(0, 8);
+}
+
+/** The name the mock gives an auto-named Kubernetes object (what the tests expect it to be referenced by). */
+export function mockAutoName(resourceName: string, dataOrSpec: unknown = {}): string {
+    return `${resourceName}-${shortHash(dataOrSpec)}`;
 }
 
 export const mocks: pulumi.runtime.Mocks = {
@@ -51,6 +68,14 @@ export const mocks: pulumi.runtime.Mocks = {
                 `/providers/Microsoft.ApiManagement/service/${inputs.serviceName}/gateways/${inputs.gatewayId}`;
             return { id, state: { ...inputs, name: inputs.gatewayId } };
         }
+        if (args.type === "azure-native:managedidentity:UserAssignedIdentity") {
+            const name = String(inputs.resourceName ?? `${args.name}-abc123`);
+            const id = `/subscriptions/${FAKE_SUBSCRIPTION}/resourceGroups/${inputs.resourceGroupName}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${name}`;
+            return { id, state: { ...inputs, name, ...fakeIdentity(args.name) } };
+        }
+        if (args.type === "azure-native:authorization:RoleDefinition") {
+            return { id: `${inputs.scope}/providers/Microsoft.Authorization/roleDefinitions/${inputs.roleDefinitionId}`, state: inputs };
+        }
         if (args.type.startsWith("pulumi-nodejs:dynamic")) {
             const gatewayId = String(inputs.gatewayResourceId).split("/").pop() as string;
             return {
@@ -63,7 +88,7 @@ export const mocks: pulumi.runtime.Mocks = {
             if (metadata.name === undefined) {
                 // Like the provider's auto-naming, and a new name whenever the content changes
                 // (the provider replaces an auto-named ConfigMap on change).
-                metadata.name = `${args.name}-${shortHash(inputs.data ?? inputs.spec ?? {})}`;
+                metadata.name = mockAutoName(args.name, inputs.data ?? inputs.spec ?? {});
             }
             // A Service's status is output-only: unknown in a preview unless the mock gives one.
             const status = inputs.kind === "Service" ? { status: { loadBalancer: {} } } : {};

@@ -1,7 +1,7 @@
 // The guide's production rules: the pure checks, the environment profile in the component and the
 // stack program, and the CrossGuard policies run on resources built by the real component.
 import { strict as assert } from "assert";
-import type { ResourceValidationArgs } from "@pulumi/policy";
+import type { StackValidationArgs } from "@pulumi/policy";
 import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
 import { deploymentFindings, isPinned, parseImage, serviceFindings, tokenFindings } from "../components/rules";
 import { findingsFor, policies } from "../policy/policies";
@@ -16,23 +16,28 @@ function minimal(extra: Partial<SelfHostedGatewayArgs> = {}): SelfHostedGatewayA
     };
 }
 
-/** What the CrossGuard engine hands a resource validation. */
-function validationArgs(r: Registered): ResourceValidationArgs {
+/** What the CrossGuard engine hands a stack validation. */
+function stackArgs(resources: Registered[]): StackValidationArgs {
+    const opts = {
+        protect: false,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+    };
     return {
-        type: r.type,
-        props: unwrapSecrets(r.inputs) as Record<string, unknown>,
-        urn: `urn:pulumi:test::apim-gateway::${r.type}::${r.name}`,
-        name: r.name,
-        opts: {
-            protect: false,
-            ignoreChanges: [],
-            aliases: [],
-            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-            additionalSecretOutputs: [],
-        },
+        resources: resources.map((r) => ({
+            type: r.type,
+            props: unwrapSecrets(r.inputs) as Record<string, unknown>,
+            urn: `urn:pulumi:test::apim-gateway::${r.type}::${r.name}`,
+            name: r.name,
+            opts,
+            dependencies: [],
+            propertyDependencies: {},
+            isType: () => false,
+            asType: () => undefined,
+        })),
         stackTags: new Map(),
-        isType: () => false,
-        asType: () => undefined,
         getConfig: <T extends object>() => ({}) as T,
         notApplicable: (reason?: string): never => {
             throw new Error(`not applicable: ${reason}`);
@@ -40,16 +45,11 @@ function validationArgs(r: Registered): ResourceValidationArgs {
     };
 }
 
-/** Runs every policy on every resource; returns `policy-name: message` lines. */
+/** Runs every policy on the stack; returns `policy-name: message` lines. */
 async function violations(resources: Registered[]): Promise<string[]> {
     const out: string[] = [];
-    for (const r of resources) {
-        for (const p of policies) {
-            const validate = Array.isArray(p.validateResource) ? p.validateResource : p.validateResource ? [p.validateResource] : [];
-            for (const v of validate) {
-                await v(validationArgs(r), (message) => out.push(`${p.name}: ${message}`));
-            }
-        }
+    for (const p of policies) {
+        await p.validateStack?.(stackArgs(resources), (message) => out.push(`${p.name}: ${message}`));
     }
     return out;
 }
@@ -237,11 +237,25 @@ describe("CrossGuard policy pack", () => {
         });
         const found = await violations(mutated);
         assert.equal(found.length, 2);
-        assert.match(found[0], new RegExp(`^apim-gateway-token-lifetime: token\\.lifetimeDays: expiry "${far}" is more than 30 days after .+; Azure allows 30 days at most$`));
         assert.equal(
-            found[1],
+            found[0],
             "apim-gateway-explicit-rolling-update: rollingUpdate: got nothing; set strategy RollingUpdate with explicit maxUnavailable and maxSurge (e.g. 0 and 1)",
         );
+        assert.match(found[1], new RegExp(`^apim-gateway-token-lifetime: token\\.lifetimeDays: expiry "${far}" is more than 30 days after .+; Azure allows 30 days at most$`));
+    });
+
+    it("judges an autoscaled Deployment by its autoscaler's minimum", async () => {
+        const scaled = await built(minimal({ autoscaling: { minReplicas: 3, maxReplicas: 6 } }));
+        assert.equal((scaled.find((r) => r.type === "kubernetes:apps/v1:Deployment")?.inputs.spec as Record<string, unknown>).replicas, undefined);
+        assert.deepEqual(await violations(scaled), []);
+        const lowered = scaled.map((r) =>
+            r.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
+                ? { ...r, inputs: { ...r.inputs, spec: { ...(r.inputs.spec as Record<string, unknown>), minReplicas: 1 } } }
+                : r,
+        );
+        assert.deepEqual(await violations(lowered), ["apim-gateway-min-replicas: autoscaling.minReplicas: got 1; production needs at least 2 (3 recommended)"]);
+        const unscaled = scaled.filter((r) => r.type !== "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+        assert.deepEqual(await violations(unscaled), ["apim-gateway-min-replicas: replicas: got 1; production needs at least 2 (3 recommended)"]);
     });
 
     it("also holds for hand-written portal YAML registered as raw resources", () => {

@@ -4,6 +4,7 @@ import { strict as assert } from "assert";
 import {
     byUrnish,
     diffPaths,
+    FAKE_CLIENT_SECRET,
     FAKE_TOKEN_MARKER,
     fakeToken,
     invokes,
@@ -18,6 +19,11 @@ import * as X from "./expected";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const TOKEN = "pulumi-nodejs:dynamic/apim-gateway:GatewayToken";
 const SECRET = "kubernetes:core/v1:Secret";
+
+/** `type::name` of every resource whose inputs contain the marker's bytes. */
+function holdersOf(resources: Registered[], marker: string): string[] {
+    return resources.filter((r) => JSON.stringify(inputsOf(r)).includes(marker)).map((r) => `${r.type}::${r.name}`);
+}
 
 /** Inputs without the serialized dynamic provider (19 KB of code). */
 function inputsOf(r: Registered): Record<string, unknown> {
@@ -43,6 +49,7 @@ describe("stack program: prod", () => {
                 "kubernetes:core/v1:PersistentVolumeClaim::apim-gw-prod-config-backup",
                 "kubernetes:core/v1:Service::apim-gw-prod-instance-discovery",
                 "kubernetes:core/v1:Service::apim-gw-prod-live-traffic",
+                "kubernetes:policy/v1:PodDisruptionBudget::apim-gw-prod-pdb",
                 "azure-native:apimanagement:Gateway::apim-gw-prod-gateway",
                 `${TOKEN}::apim-gw-prod-token`,
                 `${SECRET}::apim-gw-prod-token-secret`,
@@ -68,8 +75,12 @@ describe("stack program: prod", () => {
         assert.deepEqual(one(run.resources, "kubernetes:core/v1:Service", "apim-gw-prod-instance-discovery").inputs, X.PROD_DISCOVERY);
     });
 
-    it("declares the Deployment exactly: 3 replicas, explicit rolling update, 2 CPU / 2Gi, pinned tag, backup", () => {
+    it("declares the Deployment exactly: 3 replicas, explicit rolling update, 2 CPU / 2Gi, pinned tag, backup, zone/node spread", () => {
         assert.deepEqual(one(run.resources, DEPLOYMENT).inputs, X.PROD_DEPLOYMENT);
+    });
+
+    it("declares the PodDisruptionBudget exactly: one pod at a time", () => {
+        assert.deepEqual(one(run.resources, "kubernetes:policy/v1:PodDisruptionBudget").inputs, X.PROD_PDB);
     });
 
     it("writes `GatewayKey <token>` into an Opaque Secret, marked secret", () => {
@@ -89,6 +100,7 @@ describe("stack program: prod", () => {
     it("exports the outputs, none of them secret or holding the token", () => {
         assert.deepEqual(run.outputs, {
             gatewayId: X.PROD_GATEWAY_ID,
+            authType: "token",
             namespaceName: "apim-gateway",
             configurationEndpoint: "REPLACE-ME-apim-service.configuration.azure-api.net",
             tokenExpiry: "2026-12-19T00:00:00Z",
@@ -97,17 +109,28 @@ describe("stack program: prod", () => {
             deploymentName: "apim-gw-prod",
             serviceName: "apim-gw-prod-live-traffic",
             discoveryServiceName: "apim-gw-prod-instance-discovery",
+            workloadIdentityClientId: undefined,
             loadBalancerAddress: undefined,
         });
         assert.deepEqual(run.secretOutputs, []);
     });
 
     it("puts the token's bytes only inside the Secret", () => {
-        const holders = run.resources
-            .filter((r) => JSON.stringify(inputsOf(r)).includes(FAKE_TOKEN_MARKER))
-            .map((r) => `${r.type}::${r.name}`);
-        assert.deepEqual(holders, [`${SECRET}::apim-gw-prod-token-secret`]);
+        assert.deepEqual(holdersOf(run.resources, FAKE_TOKEN_MARKER), [`${SECRET}::apim-gw-prod-token-secret`]);
         assert.equal(JSON.stringify(run.outputs).includes(FAKE_TOKEN_MARKER), false);
+    });
+
+    it("stops, showing neither the value nor a resource, when a client secret is configured in token mode", async () => {
+        let error: Error | undefined;
+        try {
+            await runProgram({ ...stackConfig("prod"), "apim-gateway:azureAdClientSecret": FAKE_CLIENT_SECRET }, X.CLOCK, "prod");
+        } catch (e) {
+            error = e as Error;
+        }
+        assert.equal(error?.constructor.name, "RunError");
+        assert.equal(error?.message.includes(FAKE_CLIENT_SECRET), false, "the error must not echo the secret");
+        assert.match(error?.message ?? "", /azureAdClientSecret: is set but gateway\.auth\.type is "token", not "azureAdApp"/);
+        assert.deepEqual(registered, []);
     });
 
     it("gives identical inputs everywhere for two evaluations inside one rotation window", async () => {
@@ -234,9 +257,14 @@ describe("stack program: dev", () => {
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].resources.limits`,
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].resources.requests.cpu`,
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].resources.requests.memory`,
+            // One replica in dev: no high availability (no spread, no disruption budget).
+            `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.topologySpreadConstraints`,
+            // Pod Security Admission is enforced explicitly in prod only.
+            `kubernetes:core/v1:Namespace::apim-gw-dev-namespace.metadata.labels.pod-security.kubernetes.io/enforce`,
             `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-dev-config-backup.spec.accessModes[0]`,
             `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-dev-config-backup.spec.storageClassName`,
             `${SECRET}::apim-gw-dev-token-secret.stringData.value.value`,
+            "kubernetes:policy/v1:PodDisruptionBudget::apim-gw-dev-pdb",
             "pulumi:pulumi:StackReference::apim-gw-dev-previous.name",
         ]);
         // maxSurge falls back to the default "25%" in dev.
@@ -282,7 +310,7 @@ describe("stack program: bad config", () => {
                 '  - gateway.replicas: got "3"; expected a whole number\n' +
                 '  - gateway.rollingUpdate.maxSurge: got "2 Gi"; expected a whole number ≥ 0 or a percentage such as "25%"\n' +
                 '  - gateway.resources.requests.memory: got "2 Gi"; expected a Kubernetes quantity such as "500m", "2", "512Mi" or "2Gi" (no spaces)\n' +
-                "  - gateway.service.tpye: unknown key; allowed keys here: type, externalTrafficPolicy, annotations, loadBalancerIP, httpPort, httpsPort\n" +
+                "  - gateway.service.tpye: unknown key; allowed keys here: type, externalTrafficPolicy, annotations, loadBalancerIP, httpPort, httpsPort, allocateLoadBalancerNodePorts\n" +
                 "Fix it in Pulumi.bad.yaml (see README, 'Configuration reference').",
         );
         assert.equal(msg.includes("    at "), false, "no stack trace");
@@ -304,5 +332,84 @@ describe("stack program: bad config", () => {
             await failure(g),
             /gateway\.token\.rotateEveryDays: got 7; it must be less than gateway\.token\.lifetimeDays \(7\), or a token expires before the next one is issued/,
         );
+    });
+});
+
+describe("stack program: Entra app (azureAdApp) with the client secret in its own secret key", () => {
+    const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+    const APP = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+    const gateway = (azureAdApp: Record<string, unknown> = { tenantId: TENANT, clientId: APP }) => {
+        const g = JSON.parse(JSON.stringify((stackConfig("prod") as Record<string, unknown>)["apim-gateway:gateway"]));
+        delete g.token;
+        g.auth = { type: "azureAdApp", azureAdApp };
+        return g;
+    };
+    async function failure(config: Record<string, unknown>): Promise<string> {
+        try {
+            await runProgram(config, X.CLOCK, "prod");
+        } catch (e) {
+            assert.equal((e as Error).constructor.name, "RunError");
+            assert.deepEqual(registered, [], "nothing may be registered");
+            return (e as Error).message;
+        }
+        assert.fail("the program accepted the config");
+    }
+
+    it("keeps the client secret only in the Kubernetes Secret, marked secret: not in outputs, other inputs or logs", async () => {
+        const run = await runProgram({ "apim-gateway:gateway": gateway(), "apim-gateway:azureAdClientSecret": FAKE_CLIENT_SECRET }, X.CLOCK, "prod", { preview: true });
+        assert.deepEqual(holdersOf(run.resources, FAKE_CLIENT_SECRET), [`${SECRET}::apim-gw-prod-azure-ad-secret`]);
+        const stringData = one(run.resources, SECRET).inputs.stringData as Record<string, unknown>;
+        assert.deepEqual(stringData, { [X.SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270", value: { "client-secret": FAKE_CLIENT_SECRET } });
+        assert.deepEqual(holdersOf(run.resources, FAKE_TOKEN_MARKER), [], "no gateway token in this mode");
+        assert.equal(run.resources.some((r) => r.type === TOKEN || r.type === "pulumi:pulumi:StackReference"), false);
+        assert.equal(JSON.stringify(run.outputs).includes(FAKE_CLIENT_SECRET), false);
+        assert.equal(run.logs.join("\n").includes(FAKE_CLIENT_SECRET), false);
+        assert.deepEqual(run.secretOutputs, []);
+        assert.deepEqual(run.outputs, {
+            gatewayId: X.PROD_GATEWAY_ID,
+            authType: "azureAdApp",
+            namespaceName: "apim-gateway",
+            configurationEndpoint: "REPLACE-ME-apim-service.configuration.azure-api.net",
+            tokenExpiry: undefined,
+            tokenRotatesAfter: undefined,
+            tokenKeyType: undefined,
+            deploymentName: "apim-gw-prod",
+            serviceName: "apim-gw-prod-live-traffic",
+            discoveryServiceName: "apim-gw-prod-instance-discovery",
+            workloadIdentityClientId: undefined,
+            loadBalancerAddress: undefined,
+        });
+    });
+
+    it("refuses a client secret inside the plain `gateway` object, without echoing it", async () => {
+        const msg = await failure({ "apim-gateway:gateway": gateway({ tenantId: TENANT, clientId: APP, clientSecret: FAKE_CLIENT_SECRET }) });
+        assert.equal(
+            msg,
+            "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (1 problem):\n" +
+                "  - gateway.auth.azureAdApp.clientSecret: must not be in the plain 'gateway' object (stack config keeps it in clear text); " +
+                "remove it and run: pulumi config set --secret apim-gateway:azureAdClientSecret <client-secret> --stack prod\n" +
+                "Fix it in Pulumi.prod.yaml (see README, 'Configuration reference').",
+        );
+    });
+
+    it("asks for the secret key when it is missing", async () => {
+        const msg = await failure({ "apim-gateway:gateway": gateway() });
+        assert.match(
+            msg,
+            /azureAdClientSecret: required when gateway\.auth\.type is "azureAdApp" \(unless gateway\.auth\.azureAdApp\.existingSecret names a Kubernetes Secret\); run: pulumi config set --secret apim-gateway:azureAdClientSecret <client-secret> --stack prod/,
+        );
+    });
+
+    it("refuses a blank secret key without quoting it, and still reports the other problems of the run", async () => {
+        const msg = await failure({ "apim-gateway:gateway": gateway(), "apim-gateway:azureAdClientSecret": "  " });
+        assert.equal(
+            msg,
+            "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (1 problem):\n" +
+                "  - azureAdClientSecret: is empty; set the Entra app's client secret with: pulumi config set --secret apim-gateway:azureAdClientSecret <client-secret> --stack prod\n" +
+                "Fix it in Pulumi.prod.yaml (see README, 'Configuration reference').",
+        );
+        const g = gateway();
+        g.replicas = 0;
+        assert.match(await failure({ "apim-gateway:gateway": g, "apim-gateway:azureAdClientSecret": "" }), /\(2 problems\):\n  - azureAdClientSecret: is empty;[^\n]*\n  - gateway\.replicas: got 0 \(number\); must be at least 1\n/);
     });
 });

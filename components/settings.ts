@@ -1,0 +1,167 @@
+// The gateway's settings (its ConfigMap data and a few environment variables), as pure functions.
+// Keys are Microsoft's "self-hosted gateway container configuration settings" reference.
+import type { AuthType, ObservabilityArgs, ProxyArgs, TlsArgs } from "./args";
+
+/** Setting keys (ConfigMap) and environment variables that typed options own, with the option that owns each. */
+export const TYPED_SETTINGS: Readonly<Record<string, string>> = {
+    "config.service.endpoint": "apim.configurationEndpoint",
+    "config.service.auth": "auth.type",
+    "config.service.auth.azureAd.tenantId": "auth.azureAdApp.tenantId",
+    "config.service.auth.azureAd.clientId": "auth.azureAdApp.clientId",
+    "config.service.auth.azureAd.clientSecret": "auth.azureAdApp.clientSecret",
+    "config.service.auth.azureAd.authority": "auth.azureAdApp.authority",
+    "config.service.auth.tokenAudience": "auth.tokenAudience",
+    "config.service.endpoint.disableCertificateValidation": "configurationTrust.disableCertificateValidation",
+    "certificates.local.ca.enabled": "configurationTrust.caCertificates / certificateAuthorities",
+    "gateway.name": "apim.gatewayName",
+    "telemetry.logs.std": "observability.logs.std.format",
+    "telemetry.logs.std.level": "observability.logs.std.level",
+    "telemetry.logs.std.color": "observability.logs.std.color",
+    "telemetry.logs.local": "observability.logs.local.type",
+    "telemetry.logs.local.localsyslog.endpoint": "observability.logs.local.endpoint",
+    "telemetry.logs.local.localsyslog.facility": "observability.logs.local.facility",
+    "telemetry.logs.local.rfc5424.endpoint": "observability.logs.local.endpoint",
+    "telemetry.logs.local.rfc5424.facility": "observability.logs.local.facility",
+    "telemetry.logs.local.journal.endpoint": "observability.logs.local.endpoint",
+    "telemetry.logs.local.json.endpoint": "observability.logs.local.endpoint",
+    "telemetry.metrics.cloud": "observability.metrics.azureMonitor",
+    "telemetry.metrics.local": "observability.metrics.statsd",
+    "telemetry.metrics.local.statsd.endpoint": "observability.metrics.statsd.endpoint",
+    "telemetry.metrics.local.statsd.sampling": "observability.metrics.statsd.sampling",
+    "telemetry.metrics.local.statsd.tag-format": "observability.metrics.statsd.tagFormat",
+    "observability.opentelemetry.enabled": "observability.openTelemetry",
+    "observability.opentelemetry.collector.uri": "observability.openTelemetry.collectorUri",
+    "observability.opentelemetry.system-metrics.enabled": "observability.openTelemetry.systemMetrics",
+    "observability.opentelemetry.histogram.buckets": "observability.openTelemetry.histogramBuckets",
+    "net.server.tls.ciphers.allowed-suites": "tls.serverCipherSuites",
+    "net.client.tls.ciphers.allowed-suites": "tls.clientCipherSuites",
+    HTTP_PROXY: "proxy.http",
+    HTTPS_PROXY: "proxy.https",
+    NO_PROXY: "proxy.bypass",
+};
+
+/** Settings the component itself sets (never user-overridable), with what they are for. */
+export const COMPONENT_SETTINGS: Readonly<Record<string, string>> = {
+    "neighborhood.host": "the instance-discovery Service",
+    "runtime.deployment.artifact.source": "deployment metadata",
+    "runtime.deployment.mechanism": "deployment metadata",
+    "runtime.deployment.orchestrator.type": "deployment metadata",
+};
+
+export type SettingOwner = { kind: "option"; path: string } | { kind: "component"; what: string } | { kind: "auth" };
+
+/**
+ * Who owns a setting key, if anyone: a typed option, the component, or the auth modes. The gateway
+ * reads its settings through .NET configuration, whose keys are case-insensitive, so the comparison is too.
+ */
+export function settingOwner(key: string): SettingOwner | undefined {
+    const k = key.toLowerCase();
+    const typed = Object.keys(TYPED_SETTINGS).find((t) => t.toLowerCase() === k);
+    if (typed !== undefined) return { kind: "option", path: TYPED_SETTINGS[typed] };
+    const own = Object.keys(COMPONENT_SETTINGS).find((t) => t.toLowerCase() === k);
+    if (own !== undefined) return { kind: "component", what: COMPONENT_SETTINGS[own] };
+    // Any other Entra setting (certificatePath, …) would bypass auth.*: certificate sign-in needs a mounted file we do not offer.
+    if (k.startsWith("config.service.auth.")) return { kind: "auth" };
+    return undefined;
+}
+
+/** Resolved authentication, plain values only (Outputs already resolved). */
+export type AuthSettings =
+    | { type: Extract<AuthType, "token" | "existingSecret"> }
+    | { type: "azureAdApp"; gatewayName: string; tenantId: string; clientId: string; authority?: string; tokenAudience?: string }
+    | { type: "workloadIdentity"; gatewayName: string; tokenAudience?: string };
+
+export interface SettingsInput {
+    endpoint: string;
+    discoveryServiceName: string;
+    auth: AuthSettings;
+    /** Mounted CA certificates or gateway certificate authorities are in use. */
+    localCa?: boolean;
+    disableCertificateValidation?: boolean;
+    observability?: ObservabilityArgs;
+    tls?: TlsArgs;
+    additionalSettings?: Record<string, string | number | boolean>;
+}
+
+/**
+ * The ConfigMap data. The first five keys are the portal's, in the portal's order; every other
+ * key appears only when its option is set, so a default configuration reproduces the portal.
+ */
+export function gatewaySettings(i: SettingsInput): Record<string, string> {
+    const d: Record<string, string> = {
+        "config.service.endpoint": i.endpoint,
+        "neighborhood.host": i.discoveryServiceName,
+        "runtime.deployment.artifact.source": "Pulumi",
+        "runtime.deployment.mechanism": "YAML",
+        "runtime.deployment.orchestrator.type": "Kubernetes",
+    };
+    const a = i.auth;
+    if (a.type === "azureAdApp") {
+        d["config.service.auth"] = "azureAdApp";
+        d["config.service.auth.azureAd.tenantId"] = a.tenantId;
+        d["config.service.auth.azureAd.clientId"] = a.clientId;
+        if (a.authority !== undefined) d["config.service.auth.azureAd.authority"] = a.authority;
+        if (a.tokenAudience !== undefined) d["config.service.auth.tokenAudience"] = a.tokenAudience;
+        d["gateway.name"] = a.gatewayName;
+    } else if (a.type === "workloadIdentity") {
+        d["config.service.auth"] = "workloadIdentity";
+        if (a.tokenAudience !== undefined) d["config.service.auth.tokenAudience"] = a.tokenAudience;
+        d["gateway.name"] = a.gatewayName;
+    }
+    // token / existingSecret: config.service.auth is an env var from the Secret (see authEnv).
+    if (i.disableCertificateValidation) d["config.service.endpoint.disableCertificateValidation"] = "true";
+    if (i.localCa) d["certificates.local.ca.enabled"] = "true";
+    Object.assign(d, observabilitySettings(i.observability));
+    if (i.tls?.serverCipherSuites) d["net.server.tls.ciphers.allowed-suites"] = i.tls.serverCipherSuites.join(",");
+    if (i.tls?.clientCipherSuites) d["net.client.tls.ciphers.allowed-suites"] = i.tls.clientCipherSuites.join(",");
+    for (const [k, v] of Object.entries(i.additionalSettings ?? {})) {
+        d[k] = String(v);
+    }
+    return d;
+}
+
+/** The telemetry settings, as documented (only the keys whose options are set). */
+export function observabilitySettings(o: ObservabilityArgs | undefined): Record<string, string> {
+    const d: Record<string, string> = {};
+    if (o === undefined) return d;
+    const std = o.logs?.std;
+    if (std?.format !== undefined) d["telemetry.logs.std"] = std.format;
+    if (std?.level !== undefined) d["telemetry.logs.std.level"] = std.level;
+    if (std?.color !== undefined) d["telemetry.logs.std.color"] = String(std.color);
+    const local = o.logs?.local;
+    if (local !== undefined) {
+        d["telemetry.logs.local"] = local.type;
+        if (local.endpoint !== undefined) d[`telemetry.logs.local.${local.type}.endpoint`] = local.endpoint;
+        if (local.facility !== undefined) d[`telemetry.logs.local.${local.type}.facility`] = String(local.facility);
+    }
+    if (o.metrics?.azureMonitor !== undefined) d["telemetry.metrics.cloud"] = String(o.metrics.azureMonitor);
+    const statsd = o.metrics?.statsd;
+    if (statsd !== undefined) {
+        d["telemetry.metrics.local"] = "statsd";
+        d["telemetry.metrics.local.statsd.endpoint"] = statsd.endpoint;
+        if (statsd.sampling !== undefined) d["telemetry.metrics.local.statsd.sampling"] = String(statsd.sampling);
+        if (statsd.tagFormat !== undefined) d["telemetry.metrics.local.statsd.tag-format"] = statsd.tagFormat;
+    }
+    const otel = o.openTelemetry;
+    if (otel !== undefined) {
+        d["observability.opentelemetry.enabled"] = "true";
+        d["observability.opentelemetry.collector.uri"] = otel.collectorUri;
+        if (otel.systemMetrics !== undefined) d["observability.opentelemetry.system-metrics.enabled"] = String(otel.systemMetrics);
+        if (otel.histogramBuckets !== undefined) d["observability.opentelemetry.histogram.buckets"] = otel.histogramBuckets.join(",");
+    }
+    return d;
+}
+
+/** HTTP(S) proxy environment variables (the gateway honours the conventional names). */
+export function proxyEnv(p: ProxyArgs | undefined): { name: string; value: string }[] {
+    const env: { name: string; value: string }[] = [];
+    if (p?.http !== undefined) env.push({ name: "HTTP_PROXY", value: p.http });
+    if (p?.https !== undefined) env.push({ name: "HTTPS_PROXY", value: p.https });
+    if (p?.bypass !== undefined) env.push({ name: "NO_PROXY", value: p.bypass.join(",") });
+    return env;
+}
+
+/** Token audience of the configuration API per cloud; undefined for public (the gateway's default). */
+export function tokenAudienceFor(cloud: "public" | "usgovernment" | "china"): string | undefined {
+    return cloud === "china" ? "https://azure-api.cn/configuration" : cloud === "usgovernment" ? "https://azure-api.us/configuration" : undefined;
+}

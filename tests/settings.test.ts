@@ -1,0 +1,176 @@
+// Pure settings and Azure-id helpers: exact maps, no Pulumi.
+import { strict as assert } from "assert";
+import {
+    customRoleName,
+    parseGatewayId,
+    resourceGroupIdOf,
+    roleAssignmentName,
+    roleDefinitionFullId,
+    roleDefinitionGuid,
+    serviceAccountSubject,
+    serviceIdOf,
+    uuidV5,
+} from "../components/azureIds";
+import { gatewaySettings, observabilitySettings, proxyEnv, settingOwner, tokenAudienceFor } from "../components/settings";
+import { configMapData } from "../components/specs";
+
+const PORTAL = {
+    "config.service.endpoint": "contoso.configuration.azure-api.net",
+    "neighborhood.host": "edge-instance-discovery",
+    "runtime.deployment.artifact.source": "Pulumi",
+    "runtime.deployment.mechanism": "YAML",
+    "runtime.deployment.orchestrator.type": "Kubernetes",
+};
+const base = { endpoint: "contoso.configuration.azure-api.net", discoveryServiceName: "edge-instance-discovery" };
+
+describe("gateway settings (ConfigMap data)", () => {
+    it("reproduces the portal's keys, in the portal's order, for both token modes", () => {
+        for (const type of ["token", "existingSecret"] as const) {
+            const d = gatewaySettings({ ...base, auth: { type } });
+            assert.deepEqual(d, PORTAL);
+            assert.deepEqual(Object.keys(d), Object.keys(PORTAL), "key order feeds the auto-named ConfigMap");
+        }
+        assert.deepEqual(configMapData(base.endpoint, base.discoveryServiceName), PORTAL);
+    });
+
+    it("maps azureAdApp to the documented keys", () => {
+        assert.deepEqual(
+            gatewaySettings({
+                ...base,
+                auth: { type: "azureAdApp", gatewayName: "edge", tenantId: "t-id", clientId: "c-id", authority: "https://login.chinacloudapi.cn", tokenAudience: "https://azure-api.cn/configuration" },
+            }),
+            {
+                ...PORTAL,
+                "config.service.auth": "azureAdApp",
+                "config.service.auth.azureAd.tenantId": "t-id",
+                "config.service.auth.azureAd.clientId": "c-id",
+                "config.service.auth.azureAd.authority": "https://login.chinacloudapi.cn",
+                "config.service.auth.tokenAudience": "https://azure-api.cn/configuration",
+                "gateway.name": "edge",
+            },
+        );
+    });
+
+    it("maps workloadIdentity to config.service.auth and gateway.name only", () => {
+        assert.deepEqual(gatewaySettings({ ...base, auth: { type: "workloadIdentity", gatewayName: "edge" } }), {
+            ...PORTAL,
+            "config.service.auth": "workloadIdentity",
+            "gateway.name": "edge",
+        });
+    });
+
+    it("adds trust, TLS and additional settings only when set", () => {
+        assert.deepEqual(
+            gatewaySettings({
+                ...base,
+                auth: { type: "token" },
+                localCa: true,
+                disableCertificateValidation: true,
+                tls: { serverCipherSuites: ["TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256"], clientCipherSuites: ["TLS_AES_128_GCM_SHA256"] },
+                additionalSettings: { "net.server.http.forwarded.proto.enabled": true, "config.service.integration.timeout": "00:02:00", "neighborhood.heartbeat.port": 4391 },
+            }),
+            {
+                ...PORTAL,
+                "config.service.endpoint.disableCertificateValidation": "true",
+                "certificates.local.ca.enabled": "true",
+                "net.server.tls.ciphers.allowed-suites": "TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256",
+                "net.client.tls.ciphers.allowed-suites": "TLS_AES_128_GCM_SHA256",
+                "net.server.http.forwarded.proto.enabled": "true",
+                "config.service.integration.timeout": "00:02:00",
+                "neighborhood.heartbeat.port": "4391",
+            },
+        );
+    });
+
+    it("maps every telemetry option to the documented setting", () => {
+        assert.deepEqual(
+            observabilitySettings({
+                logs: { std: { format: "json", level: "warn", color: false }, local: { type: "localsyslog", endpoint: "/dev/log", facility: 7 } },
+                metrics: { azureMonitor: false, statsd: { endpoint: "10.0.41.179:8125", sampling: 0.5, tagFormat: "dogStatsD" } },
+                openTelemetry: { collectorUri: "http://otel-collector:4317", systemMetrics: true, histogramBuckets: [5, 10, 25.5] },
+            }),
+            {
+                "telemetry.logs.std": "json",
+                "telemetry.logs.std.level": "warn",
+                "telemetry.logs.std.color": "false",
+                "telemetry.logs.local": "localsyslog",
+                "telemetry.logs.local.localsyslog.endpoint": "/dev/log",
+                "telemetry.logs.local.localsyslog.facility": "7",
+                "telemetry.metrics.cloud": "false",
+                "telemetry.metrics.local": "statsd",
+                "telemetry.metrics.local.statsd.endpoint": "10.0.41.179:8125",
+                "telemetry.metrics.local.statsd.sampling": "0.5",
+                "telemetry.metrics.local.statsd.tag-format": "dogStatsD",
+                "observability.opentelemetry.enabled": "true",
+                "observability.opentelemetry.collector.uri": "http://otel-collector:4317",
+                "observability.opentelemetry.system-metrics.enabled": "true",
+                "observability.opentelemetry.histogram.buckets": "5,10,25.5",
+            },
+        );
+        assert.deepEqual(observabilitySettings({ logs: { local: { type: "json" } } }), { "telemetry.logs.local": "json" });
+        assert.deepEqual(observabilitySettings(undefined), {});
+    });
+
+    it("sets the conventional proxy variables", () => {
+        assert.deepEqual(proxyEnv({ http: "http://p:3128", https: "http://p:3129", bypass: ["localhost", ".svc.cluster.local", "10.0.0.0/8"] }), [
+            { name: "HTTP_PROXY", value: "http://p:3128" },
+            { name: "HTTPS_PROXY", value: "http://p:3129" },
+            { name: "NO_PROXY", value: "localhost,.svc.cluster.local,10.0.0.0/8" },
+        ]);
+        assert.deepEqual(proxyEnv(undefined), []);
+    });
+
+    it("knows who owns a setting, case-insensitively (.NET configuration keys are)", () => {
+        assert.deepEqual(settingOwner("telemetry.logs.std.level"), { kind: "option", path: "observability.logs.std.level" });
+        assert.deepEqual(settingOwner("Telemetry.Logs.Std.Level"), { kind: "option", path: "observability.logs.std.level" });
+        assert.deepEqual(settingOwner("https_proxy"), { kind: "option", path: "proxy.https" });
+        assert.deepEqual(settingOwner("neighborhood.host"), { kind: "component", what: "the instance-discovery Service" });
+        assert.deepEqual(settingOwner("config.service.auth.azureAd.certificatePath"), { kind: "auth" });
+        assert.equal(settingOwner("net.server.http.forwarded.proto.enabled"), undefined);
+    });
+
+    it("uses each sovereign cloud's configuration API audience, and the gateway's default in public", () => {
+        assert.equal(tokenAudienceFor("public"), undefined);
+        assert.equal(tokenAudienceFor("china"), "https://azure-api.cn/configuration");
+        assert.equal(tokenAudienceFor("usgovernment"), "https://azure-api.us/configuration");
+    });
+});
+
+describe("Azure ids and name-based GUIDs", () => {
+    const GW = "/subscriptions/sub-1/resourceGroups/rg-apim/providers/Microsoft.ApiManagement/service/contoso/gateways/edge";
+
+    it("computes RFC 4122 version-5 UUIDs (the RFC's DNS example, and our namespace)", () => {
+        assert.equal(uuidV5("www.example.com", "6ba7b810-9dad-11d1-80b4-00c04fd430c8"), "2ed6657d-e927-568b-95e1-2665a8aea6a2");
+        // Cross-checked with Python's uuid.uuid5(UUID("6f1c8a52-3d0e-4b7a-9c1e-8a4d2b6e5f10"), "role-assignment|/a|b|c").
+        assert.equal(roleAssignmentName("/a", "b", "c"), "fb82c67b-4f4d-56b5-8174-b47f6238ac87");
+    });
+
+    it("gives a role assignment the same name for the same (scope, principal, role) and a new one when any changes", () => {
+        const n = roleAssignmentName(GW, "p-1", "/providers/Microsoft.Authorization/roleDefinitions/r-1");
+        assert.equal(roleAssignmentName(GW.toUpperCase(), "P-1", "/PROVIDERS/Microsoft.Authorization/roleDefinitions/R-1"), n, "ARM ids are case-insensitive");
+        assert.notEqual(roleAssignmentName(GW, "p-2", "/providers/Microsoft.Authorization/roleDefinitions/r-1"), n);
+        assert.notEqual(roleAssignmentName(`${GW}x`, "p-1", "/providers/Microsoft.Authorization/roleDefinitions/r-1"), n);
+        assert.notEqual(roleAssignmentName(GW, "p-1", "/providers/Microsoft.Authorization/roleDefinitions/r-2"), n);
+        assert.match(n, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        assert.equal(roleDefinitionGuid("/subscriptions/s/resourceGroups/r", "role"), roleDefinitionGuid("/SUBSCRIPTIONS/s/resourceGroups/r", "role"));
+    });
+
+    it("parses a gateway id into its instance, resource group and subscription", () => {
+        assert.deepEqual(parseGatewayId(GW), { subscriptionId: "sub-1", resourceGroupName: "rg-apim", serviceName: "contoso", gatewayName: "edge" });
+        assert.equal(serviceIdOf(GW), "/subscriptions/sub-1/resourceGroups/rg-apim/providers/Microsoft.ApiManagement/service/contoso");
+        assert.equal(resourceGroupIdOf(GW), "/subscriptions/sub-1/resourceGroups/rg-apim");
+        assert.throws(() => parseGatewayId("/subscriptions/s/resourceGroups/r"), /not an API Management gateway resource id/);
+    });
+
+    it("completes a role GUID in the subscription and keeps a full role id", () => {
+        const guid = "8b9dca3f-3b7d-4f5c-9a0e-1d2c3b4a5f60";
+        assert.equal(roleDefinitionFullId(guid, "sub-1"), `/subscriptions/sub-1/providers/Microsoft.Authorization/roleDefinitions/${guid}`);
+        assert.equal(roleDefinitionFullId(`/providers/Microsoft.Authorization/roleDefinitions/${guid}`, "sub-1"), `/providers/Microsoft.Authorization/roleDefinitions/${guid}`);
+    });
+
+    it("names the ServiceAccount subject and tenant-unique custom roles", () => {
+        assert.equal(serviceAccountSubject("apim-gateway", "edge"), "system:serviceaccount:apim-gateway:edge");
+        assert.equal(customRoleName("Reader", "rg", "svc", "gw"), "Reader (rg/svc/gw)");
+        assert.equal(customRoleName("Validator", "rg", "svc"), "Validator (rg/svc)");
+    });
+});

@@ -1,0 +1,216 @@
+// Validation of the issue-5 options: every rule's message names the full key path, the value
+// (never a secret's) and what is allowed; all problems of one input come together.
+import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { SelfHostedGateway, SelfHostedGatewayArgs, validateArgs } from "../components";
+import { CLOCK, TEST_CA_PEM } from "./expected";
+import { buildComponent, FAKE_CLIENT_SECRET, registered } from "./harness";
+
+const GUID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const base = { apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } }, namespace: { name: "gw" } };
+const problemsOf = (raw: unknown): string[] => {
+    const r = validateArgs(raw, "gateway");
+    return r.ok ? [] : r.problems;
+};
+
+describe("validation: options of issue 5", () => {
+    it("accepts every option at once when it is consistent", () => {
+        assert.deepEqual(
+            problemsOf({
+                ...base,
+                replicas: 3,
+                auth: { type: "workloadIdentity", workloadIdentity: { provision: { oidcIssuerUrl: "https://oidc.example/", location: "westeurope", roleScope: "service", apimPrincipalId: GUID } } },
+                highAvailability: { maxUnavailable: 1, antiAffinity: "preferred", topologySpread: { whenUnsatisfiable: "DoNotSchedule" } },
+                autoscaling: { maxReplicas: 6 },
+                probes: { readiness: { successThreshold: 2 } },
+                nodeSelector: { "kubernetes.io/os": "linux" },
+                tolerations: [{ key: "dedicated", operator: "Exists", effect: "NoExecute", tolerationSeconds: 60 }],
+                commonLabels: { team: "platform" },
+                proxy: { https: "https://proxy.corp:3128", bypass: ["localhost"] },
+                configurationTrust: { caCertificates: [TEST_CA_PEM] },
+                observability: { logs: { local: { type: "localsyslog", endpoint: "/dev/log", facility: 7 } } },
+                additionalSettings: { "net.server.http.forwarded.proto.enabled": true },
+                apis: [{ apiId: "echo" }],
+                hostnames: [{ id: "api", hostname: "*.contoso.com" }],
+                certificateAuthorities: [{ certificateId: "root" }],
+            }),
+            [],
+        );
+    });
+
+    it("reports every schema problem together, each with its key path and what is allowed", () => {
+        assert.deepEqual(
+            problemsOf({
+                ...base,
+                auth: { type: "azureAd", tokenAudience: "http://x" },
+                highAvailability: { maxUnavailable: "30 %", antiAffinity: "always" },
+                autoscaling: { minReplicas: 0 },
+                probes: { liveness: { successThreshold: 2 } },
+                podSecurity: { runAsUser: 0 },
+                nodeSelector: { "bad key!": "x" },
+                commonLabels: { team: "has space" },
+                proxy: { http: "http://user:pw@proxy:3128", bypass: ["a, b"] },
+                tls: { serverCipherSuites: ["aes"] },
+                configurationTrust: { caCertificates: ["not a pem"], caDirectory: "relative" },
+                observability: { logs: { std: { level: "verbose" }, local: { type: "syslog" } }, metrics: { statsd: { endpoint: "statsd", sampling: 2 } }, openTelemetry: { collectorUri: "otel:4317" } },
+                additionalSettings: { "bad key": "x", ok: { nested: 1 } },
+                apis: [{ apiId: "a/b" }],
+                hostnames: [{ id: "x", hostname: "https://api.contoso.com" }],
+                image: { pullPolicy: "always", pullSecrets: ["Bad_Name"] },
+                service: { allocateLoadBalancerNodePorts: "no" },
+            }),
+            [
+                'gateway.image.pullPolicy: got "always"; expected one of "IfNotPresent", "Always", "Never"',
+                "gateway.image.pullSecrets[0]: got \"Bad_Name\"; must be a Kubernetes name: lower-case letters, digits, '-' and '.'",
+                'gateway.service.allocateLoadBalancerNodePorts: got "no"; expected true or false',
+                'gateway.auth.type: got "azureAd"; expected one of "token", "existingSecret", "azureAdApp", "workloadIdentity"',
+                'gateway.auth.tokenAudience: got "http://x"; expected an https:// URL',
+                'gateway.highAvailability.maxUnavailable: got "30 %"; expected a whole number ≥ 0 or a percentage such as "25%"',
+                'gateway.highAvailability.antiAffinity: got "always"; expected one of "none", "preferred", "required"',
+                "gateway.autoscaling.minReplicas: got 0 (number); must be at least 1",
+                "gateway.autoscaling.maxReplicas: got nothing; required (expected a whole number)",
+                "gateway.probes.liveness.successThreshold: unknown key; allowed keys here: initialDelaySeconds, periodSeconds, timeoutSeconds, failureThreshold",
+                "gateway.podSecurity.runAsUser: got 0 (number); must be at least 1: the gateway runs as non-root (uid 1001) under the restricted pod security profile",
+                'gateway.nodeSelector["bad key!"]: invalid key; must be a label key such as team or example.com/team',
+                "gateway.commonLabels.team: got \"has space\"; must be a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+                'gateway.proxy.http: got "http://***@proxy:3128"; must not contain credentials (user:password@); plain stack config is not secret',
+                'gateway.proxy.bypass[0]: got "a, b"; one host, domain (.corp.com), IP or CIDR per entry; no spaces or commas',
+                'gateway.tls.serverCipherSuites[0]: got "aes"; must be a cipher suite name such as TLS_AES_256_GCM_SHA384',
+                'gateway.configurationTrust.caCertificates[0]: got "not a pem"; must be one PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)',
+                'gateway.configurationTrust.caDirectory: got "relative"; must be an absolute directory such as /etc/ssl/certs',
+                'gateway.observability.logs.std.level: got "verbose"; expected one of "all", "debug", "info", "warn", "error", "fatal"',
+                'gateway.observability.logs.local.type: got "syslog"; expected one of "none", "auto", "localsyslog", "rfc5424", "journal", "json"',
+                'gateway.observability.metrics.statsd.endpoint: got "statsd"; must be host:port such as 10.0.41.179:8125 (optionally udp://)',
+                "gateway.observability.metrics.statsd.sampling: got 2 (number); must be at most 1",
+                'gateway.observability.openTelemetry.collectorUri: got "otel:4317"; expected a URL such as http://otel-collector:4317',
+                "gateway.additionalSettings[\"bad key\"]: invalid key; must be a setting name: letters, digits, '-', '_' and '.'",
+                "gateway.additionalSettings.ok: got an object; expected a string, number or true/false",
+                "gateway.apis[0].apiId: got \"a/b\"; must be an API id (no spaces or * # & + : < > ? / % \\)",
+                'gateway.hostnames[0].hostname: got "https://api.contoso.com"; must be a host name such as api.contoso.com or *.contoso.com',
+            ],
+        );
+    });
+
+    it("never shows a client secret or proxy password, even a malformed one", () => {
+        const problems = problemsOf({ ...base, auth: { type: "azureAdApp", azureAdApp: { tenantId: GUID, clientId: GUID, clientSecret: 42 } }, proxy: { https: `http://me:${FAKE_CLIENT_SECRET}@p:1` } });
+        assert.deepEqual(problems, [
+            "gateway.auth.azureAdApp.clientSecret: got a value (hidden: it is a secret); expected a non-empty string (a Pulumi secret)",
+            'gateway.proxy.https: got "http://***@p:1"; must not contain credentials (user:password@); plain stack config is not secret',
+        ]);
+        assert.equal(problems.join("\n").includes(FAKE_CLIENT_SECRET), false);
+    });
+
+    it("reports every cross-field problem together", () => {
+        assert.deepEqual(
+            problemsOf({
+                ...base,
+                replicas: 3,
+                token: { keyType: "secondary" },
+                auth: {
+                    type: "workloadIdentity",
+                    azureAdApp: { tenantId: GUID, clientId: GUID, clientSecret: "x" },
+                    workloadIdentity: { clientId: GUID, provision: { oidcIssuerUrl: "https://x", location: "westeurope" } },
+                },
+                serviceAccount: { create: false, annotations: { "azure.workload.identity/client-id": "x" } },
+                highAvailability: { maxUnavailable: 0, antiAffinity: "preferred" },
+                affinity: { podAntiAffinity: {} },
+                autoscaling: { minReplicas: 2, maxReplicas: 1 },
+                resources: { requests: { memory: "1Gi" } },
+                podSecurity: { runAsUser: 2000 },
+                configurationTrust: { caCertificates: [TEST_CA_PEM], disableCertificateValidation: true },
+                tolerations: [{ operator: "Exists", value: "x", tolerationSeconds: 5 }],
+                commonLabels: { "app.kubernetes.io/name": "x" },
+                podAnnotations: { "apim-gateway/token-expiry": "x" },
+                networkPolicy: { ingressFrom: [{ ipBlock: { cidr: "10.0.0.0/8" }, podSelector: { matchLabels: { a: "b" } } }] },
+                service: { type: "ClusterIP", allocateLoadBalancerNodePorts: false },
+                observability: { logs: { local: { type: "rfc5424", facility: 3 } }, openTelemetry: { collectorUri: "http://o:4317", histogramBuckets: [10, 5] } },
+                additionalSettings: { "Telemetry.Logs.Std.Level": "debug", "neighborhood.host": "x", "config.service.auth.azureAd.certificatePath": "/x" },
+                apis: [{ apiId: "echo" }, { apiId: "Echo" }],
+                namespace: { name: "gw", create: false, podSecurityLevel: "restricted" },
+            }),
+            [
+                "gateway.namespace.podSecurityLevel: only applies to a namespace the component creates (create is false); label the existing namespace yourself",
+                'gateway.auth.azureAdApp: only applies when gateway.auth.type is "azureAdApp" (it is "workloadIdentity"); remove it or set gateway.auth.type',
+                'gateway.token: only applies when gateway.auth.type is "token" (it is "workloadIdentity"): nothing is issued or rotated in this mode; remove it',
+                "gateway.auth.workloadIdentity: set exactly one of clientId (an existing identity) and provision (the component creates the identity)",
+                "gateway.serviceAccount.name: required when gateway.serviceAccount.create is false with workload identity: name the existing ServiceAccount (it must carry the azure.workload.identity/client-id annotation)",
+                'gateway.serviceAccount.annotations["azure.workload.identity/client-id"]: is set by gateway.auth.workloadIdentity; remove it',
+                'gateway.highAvailability.maxUnavailable: got 0; a disruption budget of 0 blocks every node drain and upgrade. Use 1 or "25%"',
+                "gateway.affinity.podAntiAffinity: conflicts with gateway.highAvailability.antiAffinity; set only one",
+                "gateway.autoscaling.minReplicas: got 2; must be at least 3 (gateway.replicas is 3 and autoscaling never goes below 2 replicas)",
+                "gateway.autoscaling.maxReplicas: got 1; must be at least minReplicas (2)",
+                "gateway.resources.requests.cpu: required with autoscaling: CPU utilisation is measured against the CPU request",
+                "gateway.podSecurity.runAsUser: got 2000; must be 1001 when CA certificates are used (configurationTrust.caCertificates or certificateAuthorities): the gateway loads local CA certificates only as uid 1001",
+                'gateway.tolerations[0].value: must be empty when operator is "Exists"',
+                'gateway.tolerations[0].tolerationSeconds: only applies with effect "NoExecute"',
+                'gateway.commonLabels["app.kubernetes.io/name"]: is set by the component (selectors and workload identity depend on it); use another key',
+                'gateway.podAnnotations["apim-gateway/token-expiry"]: is set by the component (token rotation); use another key',
+                "gateway.networkPolicy.enabled: is not true, so ingressFrom would be ignored; set enabled: true or remove it",
+                "gateway.networkPolicy.ingressFrom[0]: set ipBlock alone, or namespaceSelector and/or podSelector",
+                'gateway.service.allocateLoadBalancerNodePorts: only applies to a LoadBalancer service (type is "ClusterIP")',
+                "gateway.configurationTrust.disableCertificateValidation: with caCertificates set, validation can succeed: remove disableCertificateValidation",
+                'gateway.observability.logs.local.endpoint: required when type is "rfc5424"',
+                "gateway.observability.openTelemetry.histogramBuckets: got [10,5]; must be strictly increasing",
+                'gateway.additionalSettings["Telemetry.Logs.Std.Level"]: shadows the typed option gateway.observability.logs.std.level; set that instead',
+                'gateway.additionalSettings["neighborhood.host"]: is set by the component (the instance-discovery Service); it cannot be overridden',
+                'gateway.additionalSettings["config.service.auth.azureAd.certificatePath"]: Entra settings belong to gateway.auth (certificate sign-in is not offered); use gateway.auth.azureAdApp or workloadIdentity',
+                'gateway.apis[1].apiId: got "Echo" twice; each must be unique',
+            ],
+        );
+    });
+
+    it("asks for each mode's block and exactly one credential source", () => {
+        assert.deepEqual(problemsOf({ ...base, auth: { type: "azureAdApp" } }), ['gateway.auth.azureAdApp: required when gateway.auth.type is "azureAdApp"']);
+        assert.deepEqual(problemsOf({ ...base, auth: { type: "existingSecret" } }), ['gateway.auth.existingSecret: required when gateway.auth.type is "existingSecret"']);
+        assert.deepEqual(problemsOf({ ...base, auth: { type: "azureAdApp", azureAdApp: { tenantId: GUID, clientId: GUID, clientSecret: "x", existingSecret: { name: "s" } } } }), [
+            "gateway.auth.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret",
+        ]);
+        assert.deepEqual(problemsOf({ ...base, auth: { tokenAudience: "https://azure-api.cn/configuration", workloadIdentity: { clientId: GUID } } }), [
+            'gateway.auth.workloadIdentity: only applies when gateway.auth.type is "workloadIdentity" (it is "token"); remove it or set gateway.auth.type',
+            "gateway.auth.tokenAudience: only applies to the Entra modes (azureAdApp, workloadIdentity); remove it",
+        ]);
+    });
+
+    it("holds autoscaling to the replica floor (never below 2) and local-log endpoints to their type", () => {
+        assert.deepEqual(problemsOf({ ...base, replicas: 1, autoscaling: { maxReplicas: 4 } }), [
+            "gateway.autoscaling.minReplicas: got 1; must be at least 2 (gateway.replicas is 1 and autoscaling never goes below 2 replicas)",
+        ]);
+        assert.deepEqual(problemsOf({ ...base, replicas: 1, autoscaling: { enabled: false, maxReplicas: 4 } }), [], "off: no floor");
+        assert.deepEqual(problemsOf({ ...base, observability: { logs: { local: { type: "auto", endpoint: "x:1", facility: 1 } } } }), [
+            'gateway.observability.logs.local.endpoint: does not apply when type is "auto"; remove it',
+            'gateway.observability.logs.local.facility: only applies to type "localsyslog" or "rfc5424"',
+        ]);
+        assert.deepEqual(problemsOf({ ...base, highAvailability: { enabled: false, antiAffinity: "required" } }), [
+            "gateway.highAvailability.enabled: is false, so maxUnavailable/topologySpread/antiAffinity would be ignored; remove them or enable it",
+        ]);
+        assert.deepEqual(problemsOf({ ...base, configurationTrust: { caDirectory: "/etc/ssl/certs" } }), ["gateway.configurationTrust.caDirectory: only applies with caCertificates"]);
+        assert.deepEqual(problemsOf({ ...base, hostnames: [{ id: "a", hostname: "x.contoso.com" }, { id: "A", hostname: "X.contoso.com" }] }), [
+            'gateway.hostnames[1].id: got "A" twice; each must be unique',
+            'gateway.hostnames[1].hostname: got "X.contoso.com" twice; each must be unique',
+        ]);
+    });
+
+    it("the component refuses bad options with one ResourceError before registering any child", async () => {
+        let error: Error | undefined;
+        await buildComponent(() => {
+            try {
+                new SelfHostedGateway("edge", {
+                    ...base,
+                    auth: { type: "workloadIdentity" },
+                    additionalSettings: { HTTP_PROXY: "http://p:1" },
+                } as SelfHostedGatewayArgs);
+            } catch (e) {
+                error = e as Error;
+            }
+            return {};
+        }, CLOCK);
+        assert.ok(error instanceof pulumi.ResourceError);
+        assert.equal(
+            error.message,
+            'SelfHostedGateway "edge": invalid arguments (2 problems):\n' +
+                '  - args.auth.workloadIdentity: required when args.auth.type is "workloadIdentity"\n' +
+                '  - args.additionalSettings["HTTP_PROXY"]: shadows the typed option args.proxy.http; set that instead',
+        );
+        assert.deepEqual(registered.map((r) => r.type), ["apim-gateway:index:SelfHostedGateway"], "only the component itself");
+    });
+});
