@@ -14,6 +14,8 @@ export interface Registered {
     type: string;
     name: string;
     inputs: Record<string, unknown>;
+    /** The provider reference (`<urn>::<id>`) the resource was registered with; undefined means the default provider. */
+    provider?: string;
 }
 
 /** Every resource registered since the last `reset()`, in order. */
@@ -41,7 +43,7 @@ function shortHash(v: unknown): string {
 export const mocks: pulumi.runtime.Mocks = {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
         const inputs = args.inputs as Record<string, unknown>;
-        registered.push({ type: args.type, name: args.name, inputs });
+        registered.push({ type: args.type, name: args.name, inputs, ...(args.provider ? { provider: args.provider } : {}) });
         if (args.type === "pulumi:pulumi:StackReference") {
             return { id: String(inputs.name), state: { name: inputs.name, outputs: previous.outputs, secretOutputNames: [] } };
         }
