@@ -107,8 +107,8 @@ export function stackConfig(stack: string): Record<string, unknown> {
 }
 
 /** Sets mocks and config; config values are JSON-encoded like the CLI does. */
-export async function useMocks(config: Record<string, unknown>, stack = "test", preview = false): Promise<void> {
-    await pulumi.runtime.setMocks(mocks, PROJECT, stack, preview, "organization");
+export async function useMocks(config: Record<string, unknown>, stack = "test", preview = false, project = PROJECT): Promise<void> {
+    await pulumi.runtime.setMocks(mocks, project, stack, preview, "organization");
     const encoded: Record<string, string> = {};
     for (const [k, v] of Object.entries(config)) {
         encoded[k] = typeof v === "string" ? v : JSON.stringify(v);
@@ -149,12 +149,13 @@ export async function runProgram(
     config: Record<string, unknown>,
     clock: string,
     stack = "test",
-    opts: { previousOutputs?: Record<string, unknown>; preview?: boolean } = {},
+    opts: { previousOutputs?: Record<string, unknown>; preview?: boolean; program?: string; project?: string } = {},
 ): Promise<{ resources: Registered[]; outputs: Record<string, unknown>; secretOutputs: string[]; logs: string[] }> {
-    await useMocks(config, stack, opts.preview ?? false);
+    await useMocks(config, stack, opts.preview ?? false, opts.project);
     reset();
     previous.outputs = opts.previousOutputs ?? {};
-    const programPath = require.resolve("../index");
+    // The stack program by default; `program` runs another project's entry file (e.g. examples/consumer).
+    const programPath = require.resolve(opts.program ?? "../index");
     delete require.cache[programPath];
     // Date.now stays pinned while the program's applies run, so notices see the same clock.
     const realNow = Date.now;
