@@ -164,7 +164,8 @@ export async function runProgram(
     let program: Record<string, pulumi.Output<unknown>>;
     try {
         program = await capturingLogs(async () => {
-            const p = require(programPath) as Record<string, pulumi.Output<unknown>>;
+            // Compiled to require() (CommonJS), so deleting the cache entry above re-runs the program.
+            const p = (await import(programPath)) as Record<string, pulumi.Output<unknown>>;
             await settle(Object.values(p));
             return p;
         });

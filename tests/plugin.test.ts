@@ -7,15 +7,16 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import * as rpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import { SelfHostedGatewayProvider } from "../components/plugin/provider";
 import { COMPONENT_TOKEN, EnumTypeSpec, ObjectTypeSpec, packageSchema, PackageSpec, PropertySpec } from "../components/plugin/schema";
 import { argsSchema } from "../components/validation";
 import { CLOCK } from "./expected";
 import { atClock, promiseOf, registered, reset, ROOT, settle, useMocks } from "./harness";
 
+/** gRPC as @pulumi/pulumi itself loads it (not a dependency of this project). */
 type GrpcModule = typeof import("@grpc/grpc-js");
-type ProviderGrpc = typeof import("@pulumi/pulumi/proto/provider_grpc_pb");
-type ProviderProto = typeof import("@pulumi/pulumi/proto/provider_pb");
 
 const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }).version;
 
@@ -123,9 +124,7 @@ describe("multi-language package (PulumiPlugin.yaml)", () => {
     it("plugin.ts starts a provider that serves that schema over Pulumi's gRPC protocol", async function () {
         this.timeout(60000);
         const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-        const grpc = require(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] })) as GrpcModule;
-        const rpc = require("@pulumi/pulumi/proto/provider_grpc_pb") as ProviderGrpc;
-        const proto = require("@pulumi/pulumi/proto/provider_pb") as ProviderProto;
+        const grpc = (await import(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }))) as GrpcModule;
         const { child, port } = await startPlugin();
         try {
             assert.ok(port > 0, "prints its port");
