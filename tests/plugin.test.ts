@@ -87,7 +87,7 @@ describe("multi-language package (PulumiPlugin.yaml)", () => {
     });
 
     it("types the int-or-percentage and quantity unions with oneOf, which inference cannot express", () => {
-        assert.deepEqual(schema.types["apim-gateway:index:RollingUpdateArgs"], {
+        assert.deepEqual(schema.types["apim-gateway:index:RollingUpdate"], {
             type: "object",
             description: "Rolling update settings.",
             properties: {
@@ -95,7 +95,7 @@ describe("multi-language package (PulumiPlugin.yaml)", () => {
                 maxSurge: { oneOf: [{ type: "integer" }, { type: "string" }], description: 'Pods (int) or a percentage such as "25%". Default "25%".', plain: true },
             },
         });
-        assert.deepEqual((schema.types["apim-gateway:index:ResourceRequirementsArgs"] as ObjectTypeSpec).properties.requests.additionalProperties, {
+        assert.deepEqual((schema.types["apim-gateway:index:ResourceRequirements"] as ObjectTypeSpec).properties.requests.additionalProperties, {
             oneOf: [{ type: "number" }, { type: "string" }],
         });
         assert.deepEqual(component.requiredInputs, ["apim", "namespace"]);

@@ -3,6 +3,7 @@
 // `number | string` (maxSurge, maxUnavailable, resource quantities) and resource classes from outside @pulumi
 // packages (the GatewayToken), and those are part of the TypeScript API. Property names are exactly the
 // TypeScript argument names; tests/plugin.test.ts checks every key and required flag against the validator.
+// Object types drop the TypeScript `Args` suffix because SDK generators add it (Python `ApimArgs`, not `ApimArgsArgs`).
 
 /** A property or type reference in Pulumi's package schema (the subset used here). */
 export interface PropertySpec {
@@ -74,52 +75,52 @@ const object = (description: string, properties: Record<string, PropertySpec>, r
 });
 
 const TYPES: Record<string, ObjectTypeSpec | EnumTypeSpec> = {
-    GatewayLocationArgs: object(
+    GatewayLocation: object(
         "The location shown for a gateway in the portal (free text, not an Azure region).",
         { name: str(), city: str(), district: str(), countryOrRegion: str() },
         ["name"],
     ),
-    ApimArgs: object(
+    Apim: object(
         "Where the gateway lives in Azure: an existing API Management instance.",
         {
             resourceGroupName: str("Resource group of the existing API Management instance."),
             serviceName: str("Name of the existing API Management instance."),
             gatewayName: str("Gateway id to create in that instance (the name shown under Gateways in the portal)."),
-            location: plain(ref("GatewayLocationArgs")),
+            location: plain(ref("GatewayLocation")),
             description: str("Gateway description."),
             configurationEndpoint: str("Host name of the configuration endpoint. Default `<serviceName>.configuration.azure-api.net`."),
         },
         ["resourceGroupName", "serviceName", "gatewayName", "location"],
     ),
     KeyType: enumOf("A gateway key.", ["primary", "secondary"]),
-    TokenArgs: object("Access token issue and rotation.", {
+    Token: object("Access token issue and rotation.", {
         keyType: plain(ref("KeyType")),
         lifetimeDays: int("Token lifetime in whole days, 1..30. Default 30."),
         rotateEveryDays: int("Issue a new token every N whole days; less than lifetimeDays. Default 7."),
         alternateKeys: bool("Alternate the primary and secondary key between rotation windows. Default false."),
         armEndpoint: plain(str("Azure Resource Manager endpoint for generateToken. Default: follows azure-native's environment.")),
     }),
-    NamespaceArgs: object(
+    Namespace: object(
         "The dedicated namespace.",
         { name: str("Namespace name (DNS-1123 label)."), create: bool("Create the namespace. Default true.") },
         ["name"],
     ),
-    RollingUpdateArgs: object("Rolling update settings.", {
+    RollingUpdate: object("Rolling update settings.", {
         maxUnavailable: intOrString('Pods (int) or a percentage such as "25%". Default 0.'),
         maxSurge: intOrString('Pods (int) or a percentage such as "25%". Default "25%".'),
     }),
-    ImageArgs: object("Gateway image.", {
+    Image: object("Gateway image.", {
         repository: plain(str("Default mcr.microsoft.com/azure-api-management/gateway.")),
         tag: plain(str("Default the pinned version.")),
         digest: plain(str("Optional content digest (sha256:…).")),
     }),
-    ResourceRequirementsArgs: object("Container resources (Kubernetes quantities).", {
+    ResourceRequirements: object("Container resources (Kubernetes quantities).", {
         requests: quantities("Default cpu 2, memory 2Gi."),
         limits: quantities("No limits by default."),
     }),
     ServiceType: enumOf("Kubernetes Service type.", ["LoadBalancer", "NodePort", "ClusterIP"]),
     ExternalTrafficPolicy: enumOf("Service external traffic policy.", ["Local", "Cluster"]),
-    ServiceArgs: object("The live-traffic Service.", {
+    Service: object("The live-traffic Service.", {
         type: plain(ref("ServiceType")),
         externalTrafficPolicy: plain(ref("ExternalTrafficPolicy")),
         annotations: { type: "object", additionalProperties: { type: "string" }, description: "Service annotations." },
@@ -128,7 +129,7 @@ const TYPES: Record<string, ObjectTypeSpec | EnumTypeSpec> = {
         httpsPort: int("Default 443."),
     }),
     BackupAccessMode: enumOf("Access mode of the configuration backup claim.", ["ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"]),
-    ConfigBackupArgs: object("Configuration backup volume at /apim/config.", {
+    ConfigBackup: object("Configuration backup volume at /apim/config.", {
         enabled: bool("Default true."),
         storageClassName: str("Storage class of the claim, e.g. azurefile-csi."),
         accessMode: plain(ref("BackupAccessMode")),
@@ -136,11 +137,11 @@ const TYPES: Record<string, ObjectTypeSpec | EnumTypeSpec> = {
         existingClaimName: str("Mount this existing claim instead of creating one."),
     }),
     DnsPolicy: enumOf("Pod DNS policy.", ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"]),
-    DnsOptionArgs: object("A resolver option.", { name: plain(str()), value: plain(str()) }, ["name"]),
-    DnsConfigArgs: object("Pod DNS config.", {
+    DnsOption: object("A resolver option.", { name: plain(str()), value: plain(str()) }, ["name"]),
+    DnsConfig: object("Pod DNS config.", {
         nameservers: stringList("Name server IPs (at most 3)."),
         searches: stringList("Search domains."),
-        options: plain({ type: "array", items: ref("DnsOptionArgs") }),
+        options: plain({ type: "array", items: ref("DnsOption") }),
     }),
 };
 
@@ -174,17 +175,17 @@ export function packageSchema(version: string): PackageSpec {
                 isComponent: true,
                 description: "The gateway resource in an existing API Management instance, its rotating access token, and the Kubernetes objects that run it.",
                 inputProperties: {
-                    apim: plain(ref("ApimArgs")),
-                    token: plain(ref("TokenArgs")),
-                    namespace: plain(ref("NamespaceArgs")),
+                    apim: plain(ref("Apim")),
+                    token: plain(ref("Token")),
+                    namespace: plain(ref("Namespace")),
                     replicas: int("Pod count. Default 2."),
-                    rollingUpdate: plain(ref("RollingUpdateArgs")),
-                    image: plain(ref("ImageArgs")),
-                    resources: plain(ref("ResourceRequirementsArgs")),
-                    service: plain(ref("ServiceArgs")),
-                    configBackup: plain(ref("ConfigBackupArgs")),
+                    rollingUpdate: plain(ref("RollingUpdate")),
+                    image: plain(ref("Image")),
+                    resources: plain(ref("ResourceRequirements")),
+                    service: plain(ref("Service")),
+                    configBackup: plain(ref("ConfigBackup")),
                     dnsPolicy: plain(ref("DnsPolicy")),
-                    dnsConfig: plain(ref("DnsConfigArgs")),
+                    dnsConfig: plain(ref("DnsConfig")),
                 },
                 requiredInputs: ["apim", "namespace"],
                 properties: OUTPUTS,
