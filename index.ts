@@ -1,21 +1,21 @@
 // The stack program: one SelfHostedGateway per stack, configured by the stack's `gateway` key.
 //   pulumi up --stack dev
 import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
 import { formatProblems, SelfHostedGateway, validateArgs } from "./components";
 import { describeFindings, profileFindings } from "./components/profile";
 import { rotationNotice, tokenPlan } from "./components/rotation";
 import { resolveSettings } from "./components/specs";
 import { CLIENT_SECRET_CONFIG_KEY, ClientSecretConfig, withClientSecret } from "./components/stackConfig";
-import { nameProblems } from "./components/validation";
+import { nameProblems, renderDirProblems } from "./components/validation";
 
 const config = new pulumi.Config();
 const stack = pulumi.getStack();
-const key = `${config.name}:gateway`;
 
-function fail(problems: string[]): never {
+function fail(problems: string[], setting = "gateway"): never {
     // RunError: a clean message, no stack trace, before any resource is registered.
     throw new pulumi.RunError(
-        formatProblems(`Stack config '${key}' of stack '${stack}' is invalid`, problems) +
+        formatProblems(`Stack config '${config.name}:${setting}' of stack '${stack}' is invalid`, problems) +
             "\nFix it in Pulumi." + stack + ".yaml (see README, 'Configuration reference').",
     );
 }
@@ -70,7 +70,24 @@ if (settings.environment === "prod") {
     }
 }
 
-const gw = new SelfHostedGateway(name, args);
+// GitOps: `renderYamlTo` writes the Kubernetes objects as YAML to a directory instead of applying them.
+// Every Kubernetes child of the component uses this provider; the Azure side is still applied.
+const renderYamlTo = config.get("renderYamlTo");
+const renderIssues = renderDirProblems(renderYamlTo);
+if (renderIssues.length > 0) {
+    fail(renderIssues, "renderYamlTo");
+}
+let opts: pulumi.ComponentResourceOptions | undefined;
+if (renderYamlTo !== undefined) {
+    const renderer = new k8s.Provider(`${name}-render-yaml`, { renderYamlToDirectory: renderYamlTo });
+    opts = { providers: [renderer] };
+    pulumi.log.warn(
+        `renderYamlTo: Kubernetes objects are written to ${renderYamlTo}, not applied; the token Secret is written there in plaintext. ` +
+            "Keep that directory out of git, or see README, 'Render YAML for GitOps'.",
+    );
+}
+
+const gw = new SelfHostedGateway(name, args, opts);
 
 // One plain line when a rotation is due, a warning when the stored token is (nearly) expired.
 // The stored expiry is this stack's own last `tokenExpiry` output, read through a reference to itself.

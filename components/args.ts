@@ -3,6 +3,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as In from "@pulumi/kubernetes/types/input";
 
+/** The location shown for a gateway in the portal (free text, not an Azure region). */
+export interface GatewayLocationArgs {
+    name: pulumi.Input<string>;
+    city?: pulumi.Input<string>;
+    district?: pulumi.Input<string>;
+    countryOrRegion?: pulumi.Input<string>;
+}
+
 /** Where the gateway lives in Azure: an existing API Management instance. */
 export interface ApimArgs {
     /** Resource group of the existing API Management instance. */
@@ -12,12 +20,7 @@ export interface ApimArgs {
     /** Gateway id to create in that instance (the name shown under Gateways in the portal). */
     gatewayName: pulumi.Input<string>;
     /** The location shown for this gateway in the portal (free text, not an Azure region). */
-    location: {
-        name: pulumi.Input<string>;
-        city?: pulumi.Input<string>;
-        district?: pulumi.Input<string>;
-        countryOrRegion?: pulumi.Input<string>;
-    };
+    location: GatewayLocationArgs;
     description?: pulumi.Input<string>;
     /**
      * Host name of the configuration endpoint the gateway pulls its configuration from.
@@ -130,10 +133,16 @@ export interface ConfigBackupArgs {
 
 export type DnsPolicy = "ClusterFirst" | "ClusterFirstWithHostNet" | "Default" | "None";
 
+/** One resolver option of the pod's DNS config, e.g. `{ name: "ndots", value: "2" }`. */
+export interface DnsOptionArgs {
+    name: string;
+    value?: string;
+}
+
 export interface DnsConfigArgs {
     nameservers?: string[];
     searches?: string[];
-    options?: { name: string; value?: string }[];
+    options?: DnsOptionArgs[];
 }
 
 export type Environment = "dev" | "prod";

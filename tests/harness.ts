@@ -14,6 +14,8 @@ export interface Registered {
     type: string;
     name: string;
     inputs: Record<string, unknown>;
+    /** The provider reference (`<urn>::<id>`) the resource was registered with; undefined means the default provider. */
+    provider?: string;
 }
 
 /** Every resource registered since the last `reset()`, in order. */
@@ -58,7 +60,7 @@ export function mockAutoName(resourceName: string, dataOrSpec: unknown = {}): st
 export const mocks: pulumi.runtime.Mocks = {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
         const inputs = args.inputs as Record<string, unknown>;
-        registered.push({ type: args.type, name: args.name, inputs });
+        registered.push({ type: args.type, name: args.name, inputs, ...(args.provider ? { provider: args.provider } : {}) });
         if (args.type === "pulumi:pulumi:StackReference") {
             return { id: String(inputs.name), state: { name: inputs.name, outputs: previous.outputs, secretOutputNames: [] } };
         }
@@ -130,8 +132,8 @@ export function stackConfig(stack: string): Record<string, unknown> {
 }
 
 /** Sets mocks and config; config values are JSON-encoded like the CLI does. */
-export async function useMocks(config: Record<string, unknown>, stack = "test", preview = false): Promise<void> {
-    await pulumi.runtime.setMocks(mocks, PROJECT, stack, preview, "organization");
+export async function useMocks(config: Record<string, unknown>, stack = "test", preview = false, project = PROJECT): Promise<void> {
+    await pulumi.runtime.setMocks(mocks, project, stack, preview, "organization");
     const encoded: Record<string, string> = {};
     for (const [k, v] of Object.entries(config)) {
         encoded[k] = typeof v === "string" ? v : JSON.stringify(v);
@@ -172,12 +174,13 @@ export async function runProgram(
     config: Record<string, unknown>,
     clock: string,
     stack = "test",
-    opts: { previousOutputs?: Record<string, unknown>; preview?: boolean } = {},
+    opts: { previousOutputs?: Record<string, unknown>; preview?: boolean; program?: string; project?: string } = {},
 ): Promise<{ resources: Registered[]; outputs: Record<string, unknown>; secretOutputs: string[]; logs: string[] }> {
-    await useMocks(config, stack, opts.preview ?? false);
+    await useMocks(config, stack, opts.preview ?? false, opts.project);
     reset();
     previous.outputs = opts.previousOutputs ?? {};
-    const programPath = require.resolve("../index");
+    // The stack program by default; `program` runs another project's entry file (e.g. examples/consumer).
+    const programPath = require.resolve(opts.program ?? "../index");
     delete require.cache[programPath];
     // Date.now stays pinned while the program's applies run, so notices see the same clock.
     const realNow = Date.now;
@@ -186,7 +189,8 @@ export async function runProgram(
     let program: Record<string, pulumi.Output<unknown>>;
     try {
         program = await capturingLogs(async () => {
-            const p = require(programPath) as Record<string, pulumi.Output<unknown>>;
+            // Compiled to require() (CommonJS), so deleting the cache entry above re-runs the program.
+            const p = (await import(programPath)) as Record<string, pulumi.Output<unknown>>;
             await settle(Object.values(p));
             return p;
         });

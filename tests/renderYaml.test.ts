@@ -1,0 +1,78 @@
+// `apim-gateway:renderYamlTo`: the Kubernetes side is rendered to a directory by a Kubernetes provider
+// with `renderYamlToDirectory`, passed to the component so that every Kubernetes child uses it.
+import { strict as assert } from "assert";
+import { renderDirProblems } from "../components/validation";
+import { CLOCK } from "./expected";
+import { one, registered, runProgram, stackConfig } from "./harness";
+
+const RENDERER = "urn:pulumi:prod::apim-gateway::pulumi:providers:kubernetes::apim-gw-prod-render-yaml::apim-gw-prod-render-yaml-id";
+
+describe("renderYamlTo (GitOps rendering)", () => {
+    it("renders every Kubernetes object through one provider with renderYamlToDirectory; Azure is still applied", async () => {
+        const run = await runProgram({ ...stackConfig("prod"), "apim-gateway:renderYamlTo": "rendered/prod" }, CLOCK, "prod");
+        const renderer = one(run.resources, "pulumi:providers:kubernetes");
+        assert.equal(renderer.name, "apim-gw-prod-render-yaml");
+        assert.equal(renderer.inputs.renderYamlToDirectory, "rendered/prod");
+        const byProvider = run.resources
+            .filter((r) => r.type !== "pulumi:providers:kubernetes")
+            .map((r) => `${r.type}::${r.name} -> ${r.provider ?? "default"}`);
+        assert.deepEqual(byProvider, [
+            "pulumi:pulumi:StackReference::apim-gw-prod-previous -> default",
+            "apim-gateway:index:SelfHostedGateway::apim-gw-prod -> default",
+            `kubernetes:core/v1:Namespace::apim-gw-prod-namespace -> ${RENDERER}`,
+            `kubernetes:core/v1:ConfigMap::apim-gw-prod-env -> ${RENDERER}`,
+            `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-prod-config-backup -> ${RENDERER}`,
+            `kubernetes:core/v1:Service::apim-gw-prod-instance-discovery -> ${RENDERER}`,
+            `kubernetes:core/v1:Service::apim-gw-prod-live-traffic -> ${RENDERER}`,
+            "azure-native:apimanagement:Gateway::apim-gw-prod-gateway -> default",
+            "pulumi-nodejs:dynamic/apim-gateway:GatewayToken::apim-gw-prod-token -> default",
+            `kubernetes:core/v1:Secret::apim-gw-prod-token-secret -> ${RENDERER}`,
+            `kubernetes:apps/v1:Deployment::apim-gw-prod-deployment -> ${RENDERER}`,
+        ]);
+        assert.deepEqual(run.logs, [
+            "warning: [runtime] renderYamlTo: Kubernetes objects are written to rendered/prod, not applied; the token Secret is written there in plaintext. " +
+                "Keep that directory out of git, or see README, 'Render YAML for GitOps'.",
+        ]);
+    });
+
+    it("renders the same objects as an apply, with the same inputs", async () => {
+        const applied = await runProgram(stackConfig("prod"), CLOCK, "prod");
+        const rendered = await runProgram({ ...stackConfig("prod"), "apim-gateway:renderYamlTo": "out" }, CLOCK, "prod");
+        const k8sOf = (rs: typeof applied.resources) => rs.filter((r) => r.type.startsWith("kubernetes:")).map((r) => [r.type, r.name, r.inputs]);
+        assert.deepEqual(k8sOf(rendered.resources), k8sOf(applied.resources));
+        assert.equal(applied.resources.some((r) => r.provider !== undefined), false, "without renderYamlTo every resource uses its default provider");
+        assert.deepEqual(applied.logs, []);
+    });
+
+    it("rejects an empty or non-path value with one RunError naming the key, before anything is registered", async () => {
+        for (const [value, shown] of [
+            ["", '""'],
+            ["  ", '"  "'],
+            ['{"dir":"x"}', '{"dir":"x"}'],
+            ["true", "true"],
+        ]) {
+            let error: Error | undefined;
+            try {
+                await runProgram({ ...stackConfig("prod"), "apim-gateway:renderYamlTo": value }, CLOCK, "prod");
+            } catch (e) {
+                error = e as Error;
+            }
+            assert.equal(error?.constructor.name, "RunError");
+            assert.equal(
+                error?.message,
+                "Stack config 'apim-gateway:renderYamlTo' of stack 'prod' is invalid (1 problem):\n" +
+                    `  - renderYamlTo: got ${shown}; expected a directory path such as "rendered/prod" (relative to the project), ` +
+                    "or remove renderYamlTo to apply to the cluster\n" +
+                    "Fix it in Pulumi.prod.yaml (see README, 'Configuration reference').",
+            );
+            assert.deepEqual(registered, []);
+        }
+    });
+
+    it("accepts any non-empty path", () => {
+        assert.deepEqual(renderDirProblems(undefined), []);
+        assert.deepEqual(renderDirProblems("rendered"), []);
+        assert.deepEqual(renderDirProblems("/srv/gitops/apim"), []);
+        assert.deepEqual(renderDirProblems("2026"), []);
+    });
+});
