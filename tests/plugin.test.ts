@@ -89,15 +89,31 @@ describe("multi-language package (PulumiPlugin.yaml)", () => {
     it("types the int-or-percentage and quantity unions with oneOf, which inference cannot express", () => {
         assert.deepEqual(schema.types["apim-gateway:index:RollingUpdate"], {
             type: "object",
-            description: "Rolling update settings.",
             properties: {
-                maxUnavailable: { oneOf: [{ type: "integer" }, { type: "string" }], description: 'Pods (int) or a percentage such as "25%". Default 0.', plain: true },
-                maxSurge: { oneOf: [{ type: "integer" }, { type: "string" }], description: 'Pods (int) or a percentage such as "25%". Default "25%".', plain: true },
+                maxUnavailable: { oneOf: [{ type: "integer" }, { type: "string" }], plain: true },
+                maxSurge: { oneOf: [{ type: "integer" }, { type: "string" }], plain: true },
             },
         });
-        assert.deepEqual((schema.types["apim-gateway:index:ResourceRequirements"] as ObjectTypeSpec).properties.requests.additionalProperties, {
-            oneOf: [{ type: "number" }, { type: "string" }],
+        assert.deepEqual((schema.types["apim-gateway:index:Resources"] as ObjectTypeSpec).properties.requests, {
+            type: "object",
+            additionalProperties: { oneOf: [{ type: "number" }, { type: "string" }] },
+            plain: true,
         });
+        // An `input(...)` string may be an Output; an enum is a named type; an element type is singular.
+        assert.deepEqual((schema.types["apim-gateway:index:Apim"] as ObjectTypeSpec).properties.serviceName, { type: "string" });
+        assert.deepEqual(schema.types["apim-gateway:index:TokenKeyType"], {
+            type: "string",
+            enum: [
+                { value: "primary", name: "Primary" },
+                { value: "secondary", name: "Secondary" },
+            ],
+        });
+        assert.deepEqual((schema.types["apim-gateway:index:DnsConfig"] as ObjectTypeSpec).properties.options, {
+            type: "array",
+            items: { $ref: "#/types/apim-gateway:index:DnsConfigOption" },
+            plain: true,
+        });
+        assert.equal("apim-gateway:index:HostAlias" in schema.types, true);
         assert.deepEqual(component.requiredInputs, ["apim", "namespace"]);
         assert.deepEqual(Object.keys(component.properties), [
             "gatewayId",
@@ -112,6 +128,9 @@ describe("multi-language package (PulumiPlugin.yaml)", () => {
             "configMapName",
             "secretName",
             "loadBalancerAddress",
+            "authType",
+            "serviceAccountName",
+            "workloadIdentityClientId",
         ]);
         assert.equal(component.isComponent, true);
         assert.equal(schema.name, "apim-gateway");
@@ -169,6 +188,9 @@ describe("multi-language package (PulumiPlugin.yaml)", () => {
             configMapName: values.configMapName,
             secretName: "edge-token",
             loadBalancerAddress: undefined,
+            authType: "token",
+            serviceAccountName: undefined,
+            workloadIdentityClientId: undefined,
         });
         assert.match(String(values.configMapName), /^edge-env-[0-9a-f]{8}$/);
         assert.deepEqual(Object.keys(state), Object.keys(component.properties));
@@ -182,6 +204,7 @@ describe("multi-language package (PulumiPlugin.yaml)", () => {
             "edge-instance-discovery",
             "edge-live-traffic",
             "edge-namespace",
+            "edge-pdb",
             "edge-token",
             "edge-token-secret",
         ]);

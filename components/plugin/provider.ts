@@ -21,6 +21,9 @@ export function componentOutputs(gw: SelfHostedGateway): Record<string, pulumi.O
         configMapName: gw.configMapName,
         secretName: gw.secretName,
         loadBalancerAddress: gw.loadBalancerAddress,
+        authType: gw.authType,
+        serviceAccountName: gw.serviceAccountName,
+        workloadIdentityClientId: gw.workloadIdentityClientId,
     };
 }
 
