@@ -16,7 +16,9 @@ function fail(problems: string[], setting = "gateway"): never {
     // RunError: a clean message, no stack trace, before any resource is registered.
     throw new pulumi.RunError(
         formatProblems(`Stack config '${config.name}:${setting}' of stack '${stack}' is invalid`, problems) +
-            "\nFix it in Pulumi." + stack + ".yaml (see README, 'Configuration reference').",
+            "\nFix it in Pulumi." +
+            stack +
+            ".yaml (see README, 'Configuration reference').",
     );
 }
 

@@ -64,14 +64,22 @@ function floorProgram(n: number): pulumi.Output<unknown>[] {
         outs.push(new k8s.core.v1.Service(`f-${i}-disc`, { metadata: meta, spec: { clusterIP: "None" } }, o).id);
         outs.push(new k8s.core.v1.Secret(`f-${i}-secret`, { metadata: meta, stringData: { value: "x" } }, o).id);
         outs.push(new k8s.apps.v1.Deployment(`f-${i}-dep`, { metadata: meta, spec: { selector: {}, template: {} } }, o).id);
-        const g = new apimanagement.Gateway(`f-${i}-gw`, { resourceGroupName: "rg", serviceName: "svc", gatewayId: `f-${i}`, locationData: { name: "x" } }, o);
+        const g = new apimanagement.Gateway(
+            `f-${i}-gw`,
+            { resourceGroupName: "rg", serviceName: "svc", gatewayId: `f-${i}`, locationData: { name: "x" } },
+            o,
+        );
         outs.push(g.id);
         outs.push(new FloorToken(`f-${i}-token`, o).id);
     }
     return outs;
 }
 
-async function evaluate(program: (n: number) => pulumi.Output<unknown>[], n: number, clock = CLOCK): Promise<{ ms: number; resources: number }> {
+async function evaluate(
+    program: (n: number) => pulumi.Output<unknown>[],
+    n: number,
+    clock = CLOCK,
+): Promise<{ ms: number; resources: number }> {
     await useMocks({});
     reset();
     const start = process.hrtime.bigint();
@@ -89,7 +97,9 @@ async function main(): Promise<void> {
     await evaluate(componentProgram, 1);
     await evaluate(floorProgram, 1);
 
-    console.log(`apim-gateway benchmark, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores, median of ${RUNS} runs`);
+    console.log(
+        `apim-gateway benchmark, ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${os.cpus().length} cores, median of ${RUNS} runs`,
+    );
     console.log("");
     console.log("| gateways | resources | component (ms) | floor (ms) | ratio | heap used after (MB) |");
     console.log("|---:|---:|---:|---:|---:|---:|");
@@ -109,7 +119,9 @@ async function main(): Promise<void> {
         if (resources !== floorResources) throw new Error(`floor registered ${floorResources} resources, component ${resources}`);
         const c = median(comp);
         const f = median(floor);
-        console.log(`| ${n} | ${resources} | ${c.toFixed(0)} | ${f.toFixed(0)} | ${(c / f).toFixed(2)} | ${mb(process.memoryUsage().heapUsed)} |`);
+        console.log(
+            `| ${n} | ${resources} | ${c.toFixed(0)} | ${f.toFixed(0)} | ${(c / f).toFixed(2)} | ${mb(process.memoryUsage().heapUsed)} |`,
+        );
     }
 
     // Diff stability: two evaluations of 100 gateways inside one rotation window.
@@ -121,7 +133,9 @@ async function main(): Promise<void> {
     await settle(atClock(SAME_WINDOW_CLOCK, () => componentProgram(100)));
     const changed = diffPaths(first, byUrnish(registered));
     console.log("");
-    console.log(`diff stability: 100 gateways evaluated at ${CLOCK} and ${SAME_WINDOW_CLOCK} (same window): ${changed.length} changed inputs`);
+    console.log(
+        `diff stability: 100 gateways evaluated at ${CLOCK} and ${SAME_WINDOW_CLOCK} (same window): ${changed.length} changed inputs`,
+    );
     console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
     if (changed.length !== 0) {
         console.log(changed.slice(0, 10).join("\n"));

@@ -17,10 +17,16 @@ export function uuidV5(name: string, namespace: string = NAME_NAMESPACE): string
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-const GATEWAY_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)\/gateways\/([^/]+)$/i;
+const GATEWAY_ID =
+    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)\/gateways\/([^/]+)$/i;
 
 /** The parts of a gateway's ARM id. */
-export function parseGatewayId(id: string): { subscriptionId: string; resourceGroupName: string; serviceName: string; gatewayName: string } {
+export function parseGatewayId(id: string): {
+    subscriptionId: string;
+    resourceGroupName: string;
+    serviceName: string;
+    gatewayName: string;
+} {
     const m = GATEWAY_ID.exec(id);
     if (!m) throw new Error(`not an API Management gateway resource id: ${id}`);
     return { subscriptionId: m[1], resourceGroupName: m[2], serviceName: m[3], gatewayName: m[4] };
@@ -42,7 +48,9 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A role definition's full id: a GUID is completed in the gateway's subscription; a full id is kept. */
 export function roleDefinitionFullId(idOrGuid: string, subscriptionId: string): string {
-    return GUID.test(idOrGuid) ? `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${idOrGuid}` : idOrGuid;
+    return GUID.test(idOrGuid)
+        ? `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${idOrGuid}`
+        : idOrGuid;
 }
 
 /** A role assignment's name: stable for one (scope, principal, role), so re-runs never duplicate it. */

@@ -5,7 +5,13 @@ import { DeploymentShape, deploymentFindings, Finding, serviceFindings, ServiceS
 import { deploymentSpec, liveTrafficServiceSpec, Settings } from "./specs";
 
 /** Runs the rules on the objects the component would build from these arguments. */
-export function profileFindings(name: string, args: SelfHostedGatewayArgs, s: Settings, tokenExpiry: string | undefined, now: Date): Finding[] {
+export function profileFindings(
+    name: string,
+    args: SelfHostedGatewayArgs,
+    s: Settings,
+    tokenExpiry: string | undefined,
+    now: Date,
+): Finding[] {
     const ns = args.namespace.name;
     const spec = deploymentSpec(name, s, {
         configMapName: "(generated)",

@@ -147,7 +147,10 @@ export function rotationNotice(o: {
         };
     }
     if (!o.dryRun) {
-        return { level: "info", message: `Token rotation: issuing a new gateway token (${o.next.keyType} key) that expires ${o.next.expiry}; ${status}.` };
+        return {
+            level: "info",
+            message: `Token rotation: issuing a new gateway token (${o.next.keyType} key) that expires ${o.next.expiry}; ${status}.`,
+        };
     }
     if (left <= WARN_DAYS_LEFT) {
         return {
@@ -157,5 +160,8 @@ export function rotationNotice(o: {
                 "an expired token stops configuration sync (traffic keeps flowing).",
         };
     }
-    return { level: "info", message: `Token rotation due: the next \`pulumi up\` issues a new token (${o.next.keyType} key) that expires ${o.next.expiry}; ${status}.` };
+    return {
+        level: "info",
+        message: `Token rotation due: the next \`pulumi up\` issues a new token (${o.next.keyType} key) that expires ${o.next.expiry}; ${status}.`,
+    };
 }

@@ -47,7 +47,11 @@ export const RULES: Record<RuleId, RuleInfo> = {
         key: "configBackup.enabled",
         why: "a volume at /apim/config lets a restarted pod serve its last configuration while Azure is unreachable",
     },
-    "token-lifetime": { title: "Token lifetime ≤ 30 days", key: "token.lifetimeDays", why: "Azure issues gateway tokens for 30 days at most" },
+    "token-lifetime": {
+        title: "Token lifetime ≤ 30 days",
+        key: "token.lifetimeDays",
+        why: "Azure issues gateway tokens for 30 days at most",
+    },
     "external-traffic-local": {
         title: "externalTrafficPolicy: Local",
         key: "service.externalTrafficPolicy",

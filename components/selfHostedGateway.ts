@@ -158,8 +158,10 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
         const findings = describeFindings(profileFindings(name, args, s, plan?.expiry, now), "args");
         if (findings.length > 0 && s.environment === "prod") {
             throw new pulumi.ResourceError(
-                formatProblems(`SelfHostedGateway "${name}": breaks the deployment guide's production rules (environment: prod)`, findings) +
-                    '\nFix them, or set environment: "dev" to relax them to warnings.',
+                formatProblems(
+                    `SelfHostedGateway "${name}": breaks the deployment guide's production rules (environment: prod)`,
+                    findings,
+                ) + '\nFix them, or set environment: "dev" to relax them to warnings.',
                 this,
                 true,
             );
@@ -290,7 +292,11 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
                     { metadata: meta, type: "Opaque", stringData: { [CLIENT_SECRET_KEY]: pulumi.secret(aad.clientSecret) } },
                     child,
                 );
-                secretEnv.push({ name: "config.service.auth.azureAd.clientSecret", secretName: this.secret.metadata.name, key: CLIENT_SECRET_KEY });
+                secretEnv.push({
+                    name: "config.service.auth.azureAd.clientSecret",
+                    secretName: this.secret.metadata.name,
+                    key: CLIENT_SECRET_KEY,
+                });
             } else if (aad.existingSecret !== undefined) {
                 secretEnv.push({
                     name: "config.service.auth.azureAd.clientSecret",
@@ -303,15 +309,25 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
 
         // Settings (auto-named ConfigMap: a change of settings gives a new name, which rolls the pods).
         const entra = s.authType === "azureAdApp" || s.authType === "workloadIdentity";
-        const tokenAudience = entra ? auth.tokenAudience ?? tokenAudienceFor(cloud()) : undefined;
-        const authority = s.authType === "azureAdApp" ? auth.azureAdApp?.authority ?? (cloud() === "public" ? undefined : CLOUDS[cloud()].authority) : undefined;
+        const tokenAudience = entra ? (auth.tokenAudience ?? tokenAudienceFor(cloud())) : undefined;
+        const authority =
+            s.authType === "azureAdApp"
+                ? (auth.azureAdApp?.authority ?? (cloud() === "public" ? undefined : CLOUDS[cloud()].authority))
+                : undefined;
         const localCa = s.ca.certificates.length > 0 || (args.certificateAuthorities?.length ?? 0) > 0;
         const settingsData = pulumi
             .all([this.configurationEndpoint, args.apim.gatewayName, auth.azureAdApp?.tenantId, auth.azureAdApp?.clientId])
             .apply(([endpoint, gatewayName, tenantId, aadClientId]) => {
                 const authSettings: AuthSettings =
                     s.authType === "azureAdApp"
-                        ? { type: "azureAdApp", gatewayName, tenantId: tenantId ?? "", clientId: aadClientId ?? "", authority, tokenAudience }
+                        ? {
+                              type: "azureAdApp",
+                              gatewayName,
+                              tenantId: tenantId ?? "",
+                              clientId: aadClientId ?? "",
+                              authority,
+                              tokenAudience,
+                          }
                         : s.authType === "workloadIdentity"
                           ? { type: "workloadIdentity", gatewayName, tokenAudience }
                           : { type: s.authType };
@@ -417,7 +433,11 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
         );
 
         // Azure, beyond the chart: API assignments, hostname configurations, certificate authorities.
-        const inService = { resourceGroupName: args.apim.resourceGroupName, serviceName: args.apim.serviceName, gatewayId: this.gateway.name };
+        const inService = {
+            resourceGroupName: args.apim.resourceGroupName,
+            serviceName: args.apim.serviceName,
+            gatewayId: this.gateway.name,
+        };
         this.apiAssignments = (args.apis ?? []).map(
             (a) => new apimanagement.GatewayApiEntityTag(`${name}-api-${a.apiId}`, { ...inService, apiId: a.apiId }, child),
         );
@@ -535,7 +555,12 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             return { definition, fullId };
         };
         /** A role assignment whose name is a GUID derived from (scope, principal, role): never duplicated by a re-run. */
-        const assign = (resourceName: string, scope: pulumi.Input<string>, principalId: pulumi.Input<string>, roleId: pulumi.Input<string>) =>
+        const assign = (
+            resourceName: string,
+            scope: pulumi.Input<string>,
+            principalId: pulumi.Input<string>,
+            roleId: pulumi.Input<string>,
+        ) =>
             new authorization.RoleAssignment(
                 resourceName,
                 {

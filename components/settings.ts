@@ -163,5 +163,9 @@ export function proxyEnv(p: ProxyArgs | undefined): { name: string; value: strin
 
 /** Token audience of the configuration API per cloud; undefined for public (the gateway's default). */
 export function tokenAudienceFor(cloud: "public" | "usgovernment" | "china"): string | undefined {
-    return cloud === "china" ? "https://azure-api.cn/configuration" : cloud === "usgovernment" ? "https://azure-api.us/configuration" : undefined;
+    return cloud === "china"
+        ? "https://azure-api.cn/configuration"
+        : cloud === "usgovernment"
+          ? "https://azure-api.us/configuration"
+          : undefined;
 }

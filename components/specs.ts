@@ -26,7 +26,6 @@ import {
     WhenUnsatisfiable,
 } from "./args";
 
-
 export const PORTS = {
     http: 8080,
     https: 8081,
@@ -137,7 +136,8 @@ export function resolveSettings(args: SelfHostedGatewayArgs): Settings {
         image: imageReference(args.image),
         resources: quantitiesAsStrings(args.resources ?? { requests: DEFAULTS.requests }),
         serviceType: svcType,
-        externalTrafficPolicy: svcType === "ClusterIP" ? undefined : args.service?.externalTrafficPolicy ?? DEFAULTS.externalTrafficPolicy,
+        externalTrafficPolicy:
+            svcType === "ClusterIP" ? undefined : (args.service?.externalTrafficPolicy ?? DEFAULTS.externalTrafficPolicy),
         httpPort: args.service?.httpPort ?? DEFAULTS.httpPort,
         httpsPort: args.service?.httpsPort ?? DEFAULTS.httpsPort,
         backup: {
@@ -152,7 +152,15 @@ export function resolveSettings(args: SelfHostedGatewayArgs): Settings {
 }
 
 function timing(
-    given: { initialDelaySeconds?: number; periodSeconds?: number; timeoutSeconds?: number; failureThreshold?: number; successThreshold?: number } | undefined,
+    given:
+        | {
+              initialDelaySeconds?: number;
+              periodSeconds?: number;
+              timeoutSeconds?: number;
+              failureThreshold?: number;
+              successThreshold?: number;
+          }
+        | undefined,
     d: { periodSeconds: number; timeoutSeconds: number; failureThreshold: number },
 ): ProbeTiming {
     return {
@@ -168,7 +176,7 @@ function timing(
 export function replicaFloor(args: SelfHostedGatewayArgs): number {
     const replicas = args.replicas ?? DEFAULTS.replicas;
     const as = args.autoscaling;
-    return as !== undefined && as.enabled !== false ? as.minReplicas ?? replicas : replicas;
+    return as !== undefined && as.enabled !== false ? (as.minReplicas ?? replicas) : replicas;
 }
 
 function resolveExtras(args: SelfHostedGatewayArgs) {
@@ -190,13 +198,14 @@ function resolveExtras(args: SelfHostedGatewayArgs) {
             topologyKeys: ha.topologySpread?.topologyKeys ?? DEFAULTS.topologyKeys,
             antiAffinity: ha.antiAffinity ?? DEFAULTS.antiAffinity,
         },
-        autoscaling: as !== undefined && as.enabled !== false
-            ? {
-                  minReplicas: as.minReplicas ?? replicas,
-                  maxReplicas: as.maxReplicas,
-                  targetCpuUtilizationPercentage: as.targetCpuUtilizationPercentage ?? DEFAULTS.targetCpuUtilizationPercentage,
-              }
-            : undefined,
+        autoscaling:
+            as !== undefined && as.enabled !== false
+                ? {
+                      minReplicas: as.minReplicas ?? replicas,
+                      maxReplicas: as.maxReplicas,
+                      targetCpuUtilizationPercentage: as.targetCpuUtilizationPercentage ?? DEFAULTS.targetCpuUtilizationPercentage,
+                  }
+                : undefined,
         probes: {
             readiness: timing(args.probes?.readiness, DEFAULTS.readiness),
             liveness: timing(args.probes?.liveness, DEFAULTS.liveness),
@@ -217,9 +226,7 @@ function resolveExtras(args: SelfHostedGatewayArgs) {
         commonAnnotations: args.commonAnnotations ?? {},
         podAnnotations: args.podAnnotations ?? {},
         serviceAccount:
-            createSa || sa?.name !== undefined
-                ? { create: createSa, name: sa?.name ?? "", annotations: sa?.annotations ?? {} }
-                : undefined,
+            createSa || sa?.name !== undefined ? { create: createSa, name: sa?.name ?? "", annotations: sa?.annotations ?? {} } : undefined,
         networkPolicy: args.networkPolicy?.enabled ? { ingressFrom: args.networkPolicy.ingressFrom } : undefined,
         proxyEnv: proxyEnv(args.proxy),
         allocateLoadBalancerNodePorts: args.service?.allocateLoadBalancerNodePorts,
@@ -442,7 +449,12 @@ export function autoscalerSpec(deploymentName: pulumi.Input<string>, s: Settings
         scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName },
         minReplicas: a.minReplicas,
         maxReplicas: a.maxReplicas,
-        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: a.targetCpuUtilizationPercentage } } }],
+        metrics: [
+            {
+                type: "Resource",
+                resource: { name: "cpu", target: { type: "Utilization", averageUtilization: a.targetCpuUtilizationPercentage } },
+            },
+        ],
     };
 }
 
@@ -475,11 +487,7 @@ export function networkPolicySpec(name: string, s: Settings): In.networking.v1.N
     };
 }
 
-export function liveTrafficServiceSpec(
-    name: string,
-    s: Settings,
-    loadBalancerIP?: pulumi.Input<string>,
-): In.core.v1.ServiceSpec {
+export function liveTrafficServiceSpec(name: string, s: Settings, loadBalancerIP?: pulumi.Input<string>): In.core.v1.ServiceSpec {
     return {
         type: s.serviceType,
         ...(s.externalTrafficPolicy ? { externalTrafficPolicy: s.externalTrafficPolicy } : {}),

@@ -16,7 +16,12 @@ export type ClientSecretConfig = pulumi.Output<string> | "blank" | undefined;
  * A blank key is one problem (reported here); the rest of the config is still checked with a
  * stand-in so every other problem is reported in the same run (nothing is deployed).
  */
-export function withClientSecret(raw: unknown, secret: ClientSecretConfig, project: string, stack: string): { raw: unknown; problems: string[] } {
+export function withClientSecret(
+    raw: unknown,
+    secret: ClientSecretConfig,
+    project: string,
+    stack: string,
+): { raw: unknown; problems: string[] } {
     const problems: string[] = secret === "blank" ? [emptyClientSecretProblem(project, stack)] : [];
     const set = `pulumi config set --secret ${project}:${CLIENT_SECRET_CONFIG_KEY} <client-secret> --stack ${stack}`;
     if (!isObject(raw)) return { raw, problems };
@@ -35,7 +40,13 @@ export function withClientSecret(raw: unknown, secret: ClientSecretConfig, proje
                 `remove it (pulumi config rm ${project}:${CLIENT_SECRET_CONFIG_KEY} --stack ${stack}) or set gateway.auth.type`,
         );
     }
-    if (type === "azureAdApp" && secret === undefined && aad !== undefined && aad.existingSecret === undefined && !("clientSecret" in aad)) {
+    if (
+        type === "azureAdApp" &&
+        secret === undefined &&
+        aad !== undefined &&
+        aad.existingSecret === undefined &&
+        !("clientSecret" in aad)
+    ) {
         problems.push(
             `${CLIENT_SECRET_CONFIG_KEY}: required when gateway.auth.type is "azureAdApp" (unless gateway.auth.azureAdApp.existingSecret names a Kubernetes Secret); run: ${set}`,
         );

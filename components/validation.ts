@@ -12,7 +12,8 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|([eE][+-]?(\d+(\.\d*)?|\.\d+)))?$/;
 const PERCENT = /^(100|[1-9]?\d)%$/;
 // Host name (RFC 1123), optionally with a port; no scheme, no path.
-const HOSTNAME = /^(?=.{1,253}(:\d{1,5})?$)([a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*(:\d{1,5})?$/;
+const HOSTNAME =
+    /^(?=.{1,253}(:\d{1,5})?$)([a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*(:\d{1,5})?$/;
 const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-]{1,2}[a-z0-9]+)*)*$/;
 const IMAGE_TAG = /^[\w][\w.-]{0,127}$/;
 const IMAGE_DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -56,7 +57,7 @@ const plainMessages: z.core.$ZodErrorMap = (iss) => {
     switch (iss.code) {
         case "invalid_type": {
             const isInt = (iss.inst as { format?: string } | undefined)?.format === "safeint";
-            return `expected ${isInt ? TYPE_NAMES.int : TYPE_NAMES[iss.expected] ?? iss.expected}`;
+            return `expected ${isInt ? TYPE_NAMES.int : (TYPE_NAMES[iss.expected] ?? iss.expected)}`;
         }
         case "too_big":
             return iss.origin === "string"
@@ -95,7 +96,15 @@ const dnsSubdomain = z.string().max(253).regex(DNS1123_SUBDOMAIN, "must be a Kub
 const guid = z.string().regex(GUID, "must be a GUID such as 00000000-0000-0000-0000-000000000000");
 const httpsUrl = z.url({ protocol: /^https$/, error: "expected an https:// URL" });
 const labelKey = z.string().regex(LABEL_KEY, "must be a label key such as team or example.com/team");
-const labelMap = z.record(labelKey, z.string().regex(LABEL_VALUE, "must be a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit"));
+const labelMap = z.record(
+    labelKey,
+    z
+        .string()
+        .regex(
+            LABEL_VALUE,
+            "must be a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+        ),
+);
 const plainAnnotations = z.record(labelKey, z.string());
 const secretKeyRef = z.strictObject({
     name: input(dnsSubdomain),
@@ -116,7 +125,9 @@ const matchLabels = z.strictObject({ matchLabels: labelMap });
 
 export const apimSchema = z.strictObject({
     resourceGroupName: input(nonEmpty.max(90).regex(/^[-\w._()]+$/, "letters, digits, '-', '_', '.', '(' and ')' only")),
-    serviceName: input(nonEmpty.max(50).regex(/^[a-zA-Z](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/, "letters, digits and '-', starting with a letter")),
+    serviceName: input(
+        nonEmpty.max(50).regex(/^[a-zA-Z](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/, "letters, digits and '-', starting with a letter"),
+    ),
     gatewayName: input(nonEmpty.max(80).regex(/^[^*#&+:<>?/%\\]+$/, "must not contain * # & + : < > ? / % \\")),
     location: z.strictObject({
         name: input(nonEmpty),
@@ -133,7 +144,11 @@ export const apimSchema = z.strictObject({
 export const tokenSchema = z.strictObject({
     keyType: z.enum(["primary", "secondary"]).optional(),
     lifetimeDays: z.int().min(1).max(MAX_TOKEN_LIFETIME_DAYS).optional(),
-    rotateEveryDays: z.int().min(1).max(MAX_TOKEN_LIFETIME_DAYS - 1).optional(),
+    rotateEveryDays: z
+        .int()
+        .min(1)
+        .max(MAX_TOKEN_LIFETIME_DAYS - 1)
+        .optional(),
     alternateKeys: z.boolean().optional(),
     armEndpoint: z.url({ protocol: /^https$/, error: "expected an https:// URL such as https://management.usgovcloudapi.net" }).optional(),
 });
@@ -148,12 +163,13 @@ export const argsSchema = z.strictObject({
         podSecurityLevel: z.enum(["restricted", "baseline", "privileged"]).optional(),
     }),
     replicas: z.int().min(1).max(100).optional(),
-    rollingUpdate: z
-        .strictObject({ maxUnavailable: intOrPercent.optional(), maxSurge: intOrPercent.optional() })
-        .optional(),
+    rollingUpdate: z.strictObject({ maxUnavailable: intOrPercent.optional(), maxSurge: intOrPercent.optional() }).optional(),
     image: z
         .strictObject({
-            repository: z.string().regex(IMAGE_REPOSITORY, "must be an image repository such as mcr.microsoft.com/azure-api-management/gateway").optional(),
+            repository: z
+                .string()
+                .regex(IMAGE_REPOSITORY, "must be an image repository such as mcr.microsoft.com/azure-api-management/gateway")
+                .optional(),
             tag: z.string().regex(IMAGE_TAG, "must be an image tag such as 2.11.1").optional(),
             digest: z.string().regex(IMAGE_DIGEST, "must look like sha256:<64 hex characters>").optional(),
             pullPolicy: z.enum(["IfNotPresent", "Always", "Never"]).optional(),
@@ -180,7 +196,9 @@ export const argsSchema = z.strictObject({
     configBackup: z
         .strictObject({
             enabled: z.boolean().optional(),
-            storageClassName: input(z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a storage class name such as azurefile-csi")).optional(),
+            storageClassName: input(
+                z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, "must be a storage class name such as azurefile-csi"),
+            ).optional(),
             accessMode: z.enum(["ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod"]).optional(),
             size: z.string().regex(QUANTITY, 'expected a Kubernetes quantity such as "50Mi" (no spaces)').optional(),
             existingClaimName: input(dnsLabel.max(253)).optional(),
@@ -220,8 +238,17 @@ function optionsShape() {
                             .strictObject({
                                 oidcIssuerUrl: input(httpsUrl),
                                 location: input(z.string().regex(/^[a-z0-9]+$/, "must be an Azure region name such as westeurope")),
-                                resourceGroupName: input(nonEmpty.max(90).regex(/^[-\w._()]+$/, "letters, digits, '-', '_', '.', '(' and ')' only")).optional(),
-                                identityName: input(z.string().regex(/^[a-zA-Z0-9][-\w]{2,127}$/, "must be 3 to 128 letters, digits, '-' or '_', starting with a letter or digit")).optional(),
+                                resourceGroupName: input(
+                                    nonEmpty.max(90).regex(/^[-\w._()]+$/, "letters, digits, '-', '_', '.', '(' and ')' only"),
+                                ).optional(),
+                                identityName: input(
+                                    z
+                                        .string()
+                                        .regex(
+                                            /^[a-zA-Z0-9][-\w]{2,127}$/,
+                                            "must be 3 to 128 letters, digits, '-' or '_', starting with a letter or digit",
+                                        ),
+                                ).optional(),
                                 roleDefinitionId: input(
                                     z.union([guid, z.string().regex(ROLE_DEFINITION_ID)], {
                                         error: "expected a role definition GUID or /subscriptions/<id>/providers/Microsoft.Authorization/roleDefinitions/<GUID>",
@@ -294,7 +321,9 @@ function optionsShape() {
             .optional(),
         priorityClassName: dnsSubdomain.optional(),
         hostAliases: z
-            .array(z.strictObject({ ip: z.ipv4().or(z.ipv6()), hostnames: z.array(z.string().regex(HOSTNAME, "must be a host name")).min(1) }))
+            .array(
+                z.strictObject({ ip: z.ipv4().or(z.ipv6()), hostnames: z.array(z.string().regex(HOSTNAME, "must be a host name")).min(1) }),
+            )
             .optional(),
         commonLabels: labelMap.optional(),
         commonAnnotations: plainAnnotations.optional(),
@@ -326,23 +355,42 @@ function optionsShape() {
             .strictObject({
                 http: proxyUrl.optional(),
                 https: proxyUrl.optional(),
-                bypass: z.array(z.string().regex(/^[^\s,]+$/, "one host, domain (.corp.com), IP or CIDR per entry; no spaces or commas")).min(1).optional(),
+                bypass: z
+                    .array(z.string().regex(/^[^\s,]+$/, "one host, domain (.corp.com), IP or CIDR per entry; no spaces or commas"))
+                    .min(1)
+                    .optional(),
             })
             .optional(),
         tls: z
             .strictObject({
-                serverCipherSuites: z.array(z.string().regex(/^TLS_[A-Z0-9_]+$/, "must be a cipher suite name such as TLS_AES_256_GCM_SHA384")).min(1).optional(),
-                clientCipherSuites: z.array(z.string().regex(/^TLS_[A-Z0-9_]+$/, "must be a cipher suite name such as TLS_AES_256_GCM_SHA384")).min(1).optional(),
+                serverCipherSuites: z
+                    .array(z.string().regex(/^TLS_[A-Z0-9_]+$/, "must be a cipher suite name such as TLS_AES_256_GCM_SHA384"))
+                    .min(1)
+                    .optional(),
+                clientCipherSuites: z
+                    .array(z.string().regex(/^TLS_[A-Z0-9_]+$/, "must be a cipher suite name such as TLS_AES_256_GCM_SHA384"))
+                    .min(1)
+                    .optional(),
             })
             .optional(),
         configurationTrust: z
             .strictObject({
                 caCertificates: z
-                    .array(z.string().regex(PEM_CERTIFICATE, "must be one PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)"))
+                    .array(
+                        z
+                            .string()
+                            .regex(
+                                PEM_CERTIFICATE,
+                                "must be one PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)",
+                            ),
+                    )
                     .min(1)
                     .max(10)
                     .optional(),
-                caDirectory: z.string().regex(/^\/[-\w./]*[^/]$/, "must be an absolute directory such as /etc/ssl/certs").optional(),
+                caDirectory: z
+                    .string()
+                    .regex(/^\/[-\w./]*[^/]$/, "must be an absolute directory such as /etc/ssl/certs")
+                    .optional(),
                 disableCertificateValidation: z.boolean().optional(),
             })
             .optional(),
@@ -371,7 +419,12 @@ function optionsShape() {
                         azureMonitor: z.boolean().optional(),
                         statsd: z
                             .strictObject({
-                                endpoint: z.string().regex(/^(udp:\/\/)?[a-zA-Z0-9.-]+:\d{1,5}$/, "must be host:port such as 10.0.41.179:8125 (optionally udp://)"),
+                                endpoint: z
+                                    .string()
+                                    .regex(
+                                        /^(udp:\/\/)?[a-zA-Z0-9.-]+:\d{1,5}$/,
+                                        "must be host:port such as 10.0.41.179:8125 (optionally udp://)",
+                                    ),
                                 sampling: z.number().min(0).max(1).optional(),
                                 tagFormat: z.enum(["librato", "dogStatsD", "influxDB"]).optional(),
                             })
@@ -393,7 +446,9 @@ function optionsShape() {
                 z.union([z.string(), z.number(), z.boolean()], { error: "expected a string, number or true/false" }),
             )
             .optional(),
-        apis: z.array(z.strictObject({ apiId: z.string().regex(APIM_ID, "must be an API id (no spaces or * # & + : < > ? / % \\)") })).optional(),
+        apis: z
+            .array(z.strictObject({ apiId: z.string().regex(APIM_ID, "must be an API id (no spaces or * # & + : < > ? / % \\)") }))
+            .optional(),
         hostnames: z
             .array(
                 z.strictObject({
@@ -408,17 +463,19 @@ function optionsShape() {
             )
             .optional(),
         certificateAuthorities: z
-            .array(z.strictObject({ certificateId: z.string().regex(APIM_ID, "must be an APIM certificate id"), isTrusted: z.boolean().optional() }))
+            .array(
+                z.strictObject({
+                    certificateId: z.string().regex(APIM_ID, "must be an APIM certificate id"),
+                    isTrusted: z.boolean().optional(),
+                }),
+            )
             .optional(),
     };
 }
 
 /** Names the place in the input; prefix is the config key (e.g. `gateway`) or the arg name. */
 function keyPath(prefix: string, path: readonly PropertyKey[]): string {
-    return path.reduce<string>(
-        (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
-        prefix,
-    );
+    return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), prefix);
 }
 
 function shown(v: unknown): string {
@@ -470,7 +527,9 @@ export function describeIssues(schema: z.ZodType, issues: readonly z.core.$ZodIs
         }
         if (SECRET_KEYS.has(String(issue.path[issue.path.length - 1]))) {
             // Never echo a secret, even a malformed one.
-            lines.push(`${keyPath(prefix, issue.path)}: got a value (hidden: it is a secret); expected a non-empty string (a Pulumi secret)`);
+            lines.push(
+                `${keyPath(prefix, issue.path)}: got a value (hidden: it is a secret); expected a non-empty string (a Pulumi secret)`,
+            );
             continue;
         }
         if (issue.code === "invalid_key") {
@@ -511,7 +570,9 @@ function crossFieldProblems(args: SelfHostedGatewayArgs, prefix: string): string
         );
     }
     if (args.namespace.podSecurityLevel !== undefined && args.namespace.create === false) {
-        problems.push(`${prefix}.namespace.podSecurityLevel: only applies to a namespace the component creates (create is false); label the existing namespace yourself`);
+        problems.push(
+            `${prefix}.namespace.podSecurityLevel: only applies to a namespace the component creates (create is false); label the existing namespace yourself`,
+        );
     }
     if (args.namespace.name === "default" && args.namespace.create !== false) {
         problems.push(
@@ -533,7 +594,9 @@ function crossFieldProblems(args: SelfHostedGatewayArgs, prefix: string): string
     }
     const backup = args.configBackup ?? {};
     if (backup.enabled === false && (backup.existingClaimName !== undefined || backup.storageClassName !== undefined)) {
-        problems.push(`${prefix}.configBackup.enabled: is false, so storageClassName/existingClaimName would be ignored; remove them or enable the backup`);
+        problems.push(
+            `${prefix}.configBackup.enabled: is false, so storageClassName/existingClaimName would be ignored; remove them or enable the backup`,
+        );
     }
     problems.push(...authProblems(args, prefix), ...optionProblems(args, prefix));
     return problems;
@@ -554,7 +617,9 @@ function authProblems(args: SelfHostedGatewayArgs, prefix: string): string[] {
         }
     }
     if (type !== "token" && args.token !== undefined) {
-        problems.push(`${prefix}.token: only applies when ${p}.type is "token" (it is "${type}"): nothing is issued or rotated in this mode; remove it`);
+        problems.push(
+            `${prefix}.token: only applies when ${p}.type is "token" (it is "${type}"): nothing is issued or rotated in this mode; remove it`,
+        );
     }
     if (auth.tokenAudience !== undefined && type !== "azureAdApp" && type !== "workloadIdentity") {
         problems.push(`${p}.tokenAudience: only applies to the Entra modes (azureAdApp, workloadIdentity); remove it`);
@@ -567,7 +632,9 @@ function authProblems(args: SelfHostedGatewayArgs, prefix: string): string[] {
     }
     const wi = auth.workloadIdentity;
     if (type === "workloadIdentity" && wi !== undefined && (wi.clientId === undefined) === (wi.provision === undefined)) {
-        problems.push(`${p}.workloadIdentity: set exactly one of clientId (an existing identity) and provision (the component creates the identity)`);
+        problems.push(
+            `${p}.workloadIdentity: set exactly one of clientId (an existing identity) and provision (the component creates the identity)`,
+        );
     }
     if (type === "workloadIdentity" && args.serviceAccount?.create === false && args.serviceAccount.name === undefined) {
         problems.push(
@@ -575,12 +642,20 @@ function authProblems(args: SelfHostedGatewayArgs, prefix: string): string[] {
         );
     }
     if (args.serviceAccount?.annotations?.["azure.workload.identity/client-id"] !== undefined) {
-        problems.push(`${prefix}.serviceAccount.annotations["azure.workload.identity/client-id"]: is set by ${p}.workloadIdentity; remove it`);
+        problems.push(
+            `${prefix}.serviceAccount.annotations["azure.workload.identity/client-id"]: is set by ${p}.workloadIdentity; remove it`,
+        );
     }
     return problems;
 }
 
-const RESERVED_LABELS = ["app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/component", "app.kubernetes.io/managed-by", "azure.workload.identity/use"];
+const RESERVED_LABELS = [
+    "app.kubernetes.io/name",
+    "app.kubernetes.io/instance",
+    "app.kubernetes.io/component",
+    "app.kubernetes.io/managed-by",
+    "azure.workload.identity/use",
+];
 const RESERVED_POD_ANNOTATIONS = ["apim-gateway/token-expiry", "apim-gateway/token-key"];
 
 /** Cross-field rules of the other options (HA, autoscaling, scheduling, network, trust, telemetry, Azure extras). */
@@ -590,7 +665,9 @@ function optionProblems(args: SelfHostedGatewayArgs, prefix: string): string[] {
     const ha = args.highAvailability;
     if (ha !== undefined) {
         if (ha.enabled === false && (ha.maxUnavailable !== undefined || ha.topologySpread !== undefined || ha.antiAffinity !== undefined)) {
-            problems.push(`${prefix}.highAvailability.enabled: is false, so maxUnavailable/topologySpread/antiAffinity would be ignored; remove them or enable it`);
+            problems.push(
+                `${prefix}.highAvailability.enabled: is false, so maxUnavailable/topologySpread/antiAffinity would be ignored; remove them or enable it`,
+            );
         }
         if (ha.maxUnavailable !== undefined && isZero(ha.maxUnavailable)) {
             problems.push(
@@ -615,7 +692,9 @@ function optionProblems(args: SelfHostedGatewayArgs, prefix: string): string[] {
             problems.push(`${prefix}.autoscaling.maxReplicas: got ${as.maxReplicas}; must be at least minReplicas (${min})`);
         }
         if (args.resources !== undefined && args.resources.requests?.cpu === undefined) {
-            problems.push(`${prefix}.resources.requests.cpu: required with autoscaling: CPU utilisation is measured against the CPU request`);
+            problems.push(
+                `${prefix}.resources.requests.cpu: required with autoscaling: CPU utilisation is measured against the CPU request`,
+            );
         }
     }
     const localCa = (args.configurationTrust?.caCertificates?.length ?? 0) > 0 || (args.certificateAuthorities?.length ?? 0) > 0;
@@ -635,7 +714,9 @@ function optionProblems(args: SelfHostedGatewayArgs, prefix: string): string[] {
     });
     for (const key of Object.keys(args.commonLabels ?? {})) {
         if (RESERVED_LABELS.includes(key)) {
-            problems.push(`${prefix}.commonLabels["${key}"]: is set by the component (selectors and workload identity depend on it); use another key`);
+            problems.push(
+                `${prefix}.commonLabels["${key}"]: is set by the component (selectors and workload identity depend on it); use another key`,
+            );
         }
     }
     for (const key of Object.keys(args.podAnnotations ?? {})) {
@@ -648,7 +729,11 @@ function optionProblems(args: SelfHostedGatewayArgs, prefix: string): string[] {
         problems.push(`${prefix}.networkPolicy.enabled: is not true, so ingressFrom would be ignored; set enabled: true or remove it`);
     }
     (np?.ingressFrom ?? []).forEach((peer, i) => {
-        if (peer.ipBlock !== undefined ? peer.namespaceSelector !== undefined || peer.podSelector !== undefined : peer.namespaceSelector === undefined && peer.podSelector === undefined) {
+        if (
+            peer.ipBlock !== undefined
+                ? peer.namespaceSelector !== undefined || peer.podSelector !== undefined
+                : peer.namespaceSelector === undefined && peer.podSelector === undefined
+        ) {
             problems.push(`${prefix}.networkPolicy.ingressFrom[${i}]: set ipBlock alone, or namespaceSelector and/or podSelector`);
         }
     });
@@ -680,7 +765,9 @@ function optionProblems(args: SelfHostedGatewayArgs, prefix: string): string[] {
     }
     const buckets = args.observability?.openTelemetry?.histogramBuckets;
     if (buckets !== undefined && buckets.some((b, i) => i > 0 && b <= buckets[i - 1])) {
-        problems.push(`${prefix}.observability.openTelemetry.histogramBuckets: got ${JSON.stringify(buckets)}; must be strictly increasing`);
+        problems.push(
+            `${prefix}.observability.openTelemetry.histogramBuckets: got ${JSON.stringify(buckets)}; must be strictly increasing`,
+        );
     }
     for (const key of Object.keys(args.additionalSettings ?? {})) {
         const owner = settingOwner(key);
@@ -690,7 +777,9 @@ function optionProblems(args: SelfHostedGatewayArgs, prefix: string): string[] {
         } else if (owner?.kind === "component") {
             problems.push(`${at}: is set by the component (${owner.what}); it cannot be overridden`);
         } else if (owner?.kind === "auth") {
-            problems.push(`${at}: Entra settings belong to ${prefix}.auth (certificate sign-in is not offered); use ${prefix}.auth.azureAdApp or workloadIdentity`);
+            problems.push(
+                `${at}: Entra settings belong to ${prefix}.auth (certificate sign-in is not offered); use ${prefix}.auth.azureAdApp or workloadIdentity`,
+            );
         }
     }
     const duplicates = (list: string[] | undefined, key: string) => {
@@ -701,10 +790,22 @@ function optionProblems(args: SelfHostedGatewayArgs, prefix: string): string[] {
             seen.add(k);
         });
     };
-    duplicates(args.apis?.map((a) => a.apiId), "apis[#].apiId");
-    duplicates(args.hostnames?.map((h) => h.id), "hostnames[#].id");
-    duplicates(args.hostnames?.map((h) => h.hostname), "hostnames[#].hostname");
-    duplicates(args.certificateAuthorities?.map((c) => c.certificateId), "certificateAuthorities[#].certificateId");
+    duplicates(
+        args.apis?.map((a) => a.apiId),
+        "apis[#].apiId",
+    );
+    duplicates(
+        args.hostnames?.map((h) => h.id),
+        "hostnames[#].id",
+    );
+    duplicates(
+        args.hostnames?.map((h) => h.hostname),
+        "hostnames[#].hostname",
+    );
+    duplicates(
+        args.certificateAuthorities?.map((c) => c.certificateId),
+        "certificateAuthorities[#].certificateId",
+    );
     return problems;
 }
 

@@ -2,13 +2,11 @@
 import fc from "fast-check";
 
 /** Valid token settings: lifetime 2..30, rotate 1..lifetime-1, either key, alternating or not. */
-export const tokenSettingsArb = fc
-    .integer({ min: 2, max: 30 })
-    .chain((lifetimeDays) =>
-        fc.record({
-            lifetimeDays: fc.constant(lifetimeDays),
-            rotateEveryDays: fc.integer({ min: 1, max: lifetimeDays - 1 }),
-            keyType: fc.constantFrom("primary" as const, "secondary" as const),
-            alternateKeys: fc.boolean(),
-        }),
-    );
+export const tokenSettingsArb = fc.integer({ min: 2, max: 30 }).chain((lifetimeDays) =>
+    fc.record({
+        lifetimeDays: fc.constant(lifetimeDays),
+        rotateEveryDays: fc.integer({ min: 1, max: lifetimeDays - 1 }),
+        keyType: fc.constantFrom("primary" as const, "secondary" as const),
+        alternateKeys: fc.boolean(),
+    }),
+);

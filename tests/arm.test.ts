@@ -2,14 +2,7 @@
 import { strict as assert } from "assert";
 import * as http from "http";
 import { AddressInfo } from "net";
-import {
-    ArmError,
-    backoffMs,
-    generateGatewayToken,
-    generateTokenUrl,
-    parseGatewayId,
-    retryAfterMs,
-} from "../components/token/arm";
+import { ArmError, backoffMs, generateGatewayToken, generateTokenUrl, parseGatewayId, retryAfterMs } from "../components/token/arm";
 
 const GATEWAY_ID =
     "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-apim/providers/Microsoft.ApiManagement/service/contoso/gateways/edge";
@@ -56,10 +49,12 @@ async function server(replies: Reply[]): Promise<{ base: string; seen: Seen[]; c
     };
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => (res) => {
-    res.writeHead(status, { "content-type": "application/json", ...headers });
-    res.end(JSON.stringify(body));
-};
+const json =
+    (status: number, body: unknown, headers: Record<string, string> = {}): Reply =>
+    (res) => {
+        res.writeHead(status, { "content-type": "application/json", ...headers });
+        res.end(JSON.stringify(body));
+    };
 
 function options(sleeps: number[] = []) {
     return {
@@ -251,7 +246,10 @@ describe("ARM client helpers", () => {
             serviceName: "contoso",
             gatewayId: "edge",
         });
-        assert.throws(() => parseGatewayId("/subscriptions/x/resourceGroups/y"), /expected \/subscriptions\/<sub>\/resourceGroups\/<rg>\/providers\/Microsoft.ApiManagement\/service\/<svc>\/gateways\/<id>/);
+        assert.throws(
+            () => parseGatewayId("/subscriptions/x/resourceGroups/y"),
+            /expected \/subscriptions\/<sub>\/resourceGroups\/<rg>\/providers\/Microsoft.ApiManagement\/service\/<svc>\/gateways\/<id>/,
+        );
     });
 
     it("reads Retry-After as seconds or an HTTP date", () => {
@@ -264,8 +262,17 @@ describe("ARM client helpers", () => {
     });
 
     it("backs off exponentially within [step/2, step], capped", () => {
-        assert.deepEqual([1, 2, 3, 4].map((n) => backoffMs(n, 1000, 60_000, () => 0)), [500, 1000, 2000, 4000]);
-        assert.deepEqual([1, 2, 3, 4].map((n) => backoffMs(n, 1000, 60_000, () => 1)), [1000, 2000, 4000, 8000]);
-        assert.equal(backoffMs(20, 1000, 60_000, () => 1), 60_000);
+        assert.deepEqual(
+            [1, 2, 3, 4].map((n) => backoffMs(n, 1000, 60_000, () => 0)),
+            [500, 1000, 2000, 4000],
+        );
+        assert.deepEqual(
+            [1, 2, 3, 4].map((n) => backoffMs(n, 1000, 60_000, () => 1)),
+            [1000, 2000, 4000, 8000],
+        );
+        assert.equal(
+            backoffMs(20, 1000, 60_000, () => 1),
+            60_000,
+        );
     });
 });

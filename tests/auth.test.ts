@@ -5,7 +5,17 @@ import * as pulumi from "@pulumi/pulumi";
 import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
 import { roleAssignmentName, roleDefinitionGuid } from "../components/azureIds";
 import { CLOCK, NEXT_WINDOW_CLOCK, SECRET_SIG } from "./expected";
-import { buildComponent, FAKE_CLIENT_SECRET, FAKE_SUBSCRIPTION, fakeIdentity, mockAutoName, one, ofType, promiseOf, Registered } from "./harness";
+import {
+    buildComponent,
+    FAKE_CLIENT_SECRET,
+    FAKE_SUBSCRIPTION,
+    fakeIdentity,
+    mockAutoName,
+    one,
+    ofType,
+    promiseOf,
+    Registered,
+} from "./harness";
 
 const TOKEN = "pulumi-nodejs:dynamic/apim-gateway:GatewayToken";
 const SECRET = "kubernetes:core/v1:Secret";
@@ -38,20 +48,24 @@ function args(auth: SelfHostedGatewayArgs["auth"], extra: Partial<SelfHostedGate
 }
 
 async function build(a: SelfHostedGatewayArgs, config: Record<string, unknown> = {}, clock = CLOCK) {
-    return buildComponent(() => {
-        const gw = new SelfHostedGateway("edge", a);
-        return {
-            gw,
-            authType: gw.authType,
-            deployment: gw.deploymentName,
-            secretName: gw.secretName,
-            sa: gw.serviceAccountName,
-            clientId: gw.workloadIdentityClientId,
-            expiry: gw.tokenExpiry,
-            rotates: gw.tokenRotatesAfter,
-            keyType: gw.tokenKeyType,
-        };
-    }, clock, config);
+    return buildComponent(
+        () => {
+            const gw = new SelfHostedGateway("edge", a);
+            return {
+                gw,
+                authType: gw.authType,
+                deployment: gw.deploymentName,
+                secretName: gw.secretName,
+                sa: gw.serviceAccountName,
+                clientId: gw.workloadIdentityClientId,
+                expiry: gw.tokenExpiry,
+                rotates: gw.tokenRotatesAfter,
+                keyType: gw.tokenKeyType,
+            };
+        },
+        clock,
+        config,
+    );
 }
 
 type Pod = {
@@ -77,7 +91,9 @@ async function outputsOf(gw: SelfHostedGateway) {
 
 describe("auth: an existing Secret", () => {
     it("reads the token from the named Secret and key; issues no token and creates no Secret", async () => {
-        const { built, resources } = await build(args({ type: "existingSecret", existingSecret: { name: "my-gateway-token", key: "gateway-key" } }));
+        const { built, resources } = await build(
+            args({ type: "existingSecret", existingSecret: { name: "my-gateway-token", key: "gateway-key" } }),
+        );
         assert.equal(ofType(resources, TOKEN).length, 0);
         assert.equal(ofType(resources, SECRET).length, 0);
         const dep = deploymentOf(resources);
@@ -107,7 +123,10 @@ describe("auth: an existing Secret", () => {
 
 describe("auth: Microsoft Entra app (azureAdApp)", () => {
     const aad = (extra: object = {}) =>
-        args({ type: "azureAdApp", azureAdApp: { tenantId: TENANT, clientId: APP, clientSecret: pulumi.secret(FAKE_CLIENT_SECRET), ...extra } });
+        args({
+            type: "azureAdApp",
+            azureAdApp: { tenantId: TENANT, clientId: APP, clientSecret: pulumi.secret(FAKE_CLIENT_SECRET), ...extra },
+        });
 
     it("puts the client secret only into a Secret (marked secret), and the ids into the settings", async () => {
         const { built, resources } = await build(aad());
@@ -148,7 +167,9 @@ describe("auth: Microsoft Entra app (azureAdApp)", () => {
     });
 
     it("marks a plain-string client secret secret too", async () => {
-        const { resources } = await build(args({ type: "azureAdApp", azureAdApp: { tenantId: TENANT, clientId: APP, clientSecret: FAKE_CLIENT_SECRET } }));
+        const { resources } = await build(
+            args({ type: "azureAdApp", azureAdApp: { tenantId: TENANT, clientId: APP, clientSecret: FAKE_CLIENT_SECRET } }),
+        );
         const stringData = one(resources, SECRET).inputs.stringData as Record<string, unknown>;
         assert.equal(stringData[SECRET_SIG], "1b47061264138c4ac30d75fd1eb44270");
     });
@@ -167,7 +188,12 @@ describe("auth: Microsoft Entra app (azureAdApp)", () => {
         const explicit = await build(
             args({
                 type: "azureAdApp",
-                azureAdApp: { tenantId: TENANT, clientId: APP, clientSecret: pulumi.secret(FAKE_CLIENT_SECRET), authority: "https://login.example.sovereign" },
+                azureAdApp: {
+                    tenantId: TENANT,
+                    clientId: APP,
+                    clientSecret: pulumi.secret(FAKE_CLIENT_SECRET),
+                    authority: "https://login.example.sovereign",
+                },
                 tokenAudience: "https://azure-api.example/configuration",
             }),
         );
@@ -177,7 +203,12 @@ describe("auth: Microsoft Entra app (azureAdApp)", () => {
     });
 
     it("can read the client secret from an existing Secret instead", async () => {
-        const { resources } = await build(args({ type: "azureAdApp", azureAdApp: { tenantId: TENANT, clientId: APP, existingSecret: { name: "entra-app", key: "secret" } } }));
+        const { resources } = await build(
+            args({
+                type: "azureAdApp",
+                azureAdApp: { tenantId: TENANT, clientId: APP, existingSecret: { name: "entra-app", key: "secret" } },
+            }),
+        );
         assert.equal(ofType(resources, SECRET).length, 0);
         assert.deepEqual(deploymentOf(resources).spec.template.spec.containers[0].env, [
             { name: "config.service.auth.azureAd.clientSecret", valueFrom: { secretKeyRef: { name: "entra-app", key: "secret" } } },
@@ -219,7 +250,10 @@ describe("auth: workload identity", () => {
 
     it("with an existing ServiceAccount (create: false): references it and creates none", async () => {
         const { resources } = await build(
-            args({ type: "workloadIdentity", workloadIdentity: { clientId: APP } }, { serviceAccount: { create: false, name: "gateway-wi" } }),
+            args(
+                { type: "workloadIdentity", workloadIdentity: { clientId: APP } },
+                { serviceAccount: { create: false, name: "gateway-wi" } },
+            ),
         );
         assert.equal(ofType(resources, SA).length, 0);
         assert.equal(deploymentOf(resources).spec.template.spec.serviceAccountName, "gateway-wi");
@@ -234,7 +268,10 @@ describe("auth: workload identity", () => {
 
         it("creates the identity, its federated credential, Microsoft's reader role and a stably named assignment on the gateway", async () => {
             const { built, resources } = await build(args({ type: "workloadIdentity", workloadIdentity: { provision } }));
-            assert.deepEqual(one(resources, "azure-native:managedidentity:UserAssignedIdentity").inputs, { location: "westeurope", resourceGroupName: "rg-apim" });
+            assert.deepEqual(one(resources, "azure-native:managedidentity:UserAssignedIdentity").inputs, {
+                location: "westeurope",
+                resourceGroupName: "rg-apim",
+            });
             assert.deepEqual(one(resources, "azure-native:managedidentity:FederatedIdentityCredential").inputs, {
                 audiences: ["api://AzureADTokenExchange"],
                 issuer: provision.oidcIssuerUrl,
@@ -245,7 +282,14 @@ describe("auth: workload identity", () => {
             assert.deepEqual(one(resources, "azure-native:authorization:RoleDefinition").inputs, {
                 assignableScopes: [RG_ID],
                 description: "Can read self-hosted gateway configuration from Configuration API",
-                permissions: [{ actions: [], dataActions: ["Microsoft.ApiManagement/service/gateways/getConfiguration/action"], notActions: [], notDataActions: [] }],
+                permissions: [
+                    {
+                        actions: [],
+                        dataActions: ["Microsoft.ApiManagement/service/gateways/getConfiguration/action"],
+                        notActions: [],
+                        notDataActions: [],
+                    },
+                ],
                 roleDefinitionId: roleGuid,
                 roleName,
                 roleType: "CustomRole",
@@ -262,7 +306,10 @@ describe("auth: workload identity", () => {
             assert.deepEqual(sa.metadata.annotations, { "azure.workload.identity/client-id": identity.clientId });
             assert.equal(await promiseOf(built.gw.workloadIdentityClientId), identity.clientId);
             assert.deepEqual(
-                resources.filter((r) => r.type.startsWith("azure-native:")).map((r) => r.name).sort(),
+                resources
+                    .filter((r) => r.type.startsWith("azure-native:"))
+                    .map((r) => r.name)
+                    .sort(),
                 ["edge-config-reader", "edge-config-reader-role", "edge-federated-credential", "edge-gateway", "edge-identity"],
             );
         });
@@ -280,7 +327,15 @@ describe("auth: workload identity", () => {
             const { resources } = await build(
                 args({
                     type: "workloadIdentity",
-                    workloadIdentity: { provision: { ...provision, roleDefinitionId: given, roleScope: "service", resourceGroupName: "rg-identities", identityName: "id-apim-gw" } },
+                    workloadIdentity: {
+                        provision: {
+                            ...provision,
+                            roleDefinitionId: given,
+                            roleScope: "service",
+                            resourceGroupName: "rg-identities",
+                            identityName: "id-apim-gw",
+                        },
+                    },
                 }),
             );
             assert.equal(ofType(resources, "azure-native:authorization:RoleDefinition").length, 0);
@@ -298,12 +353,18 @@ describe("auth: workload identity", () => {
                 roleDefinitionId: fullId,
                 scope: serviceId,
             });
-            assert.equal((one(resources, "azure-native:managedidentity:FederatedIdentityCredential").inputs as { resourceName: string }).resourceName, "id-apim-gw");
+            assert.equal(
+                (one(resources, "azure-native:managedidentity:FederatedIdentityCredential").inputs as { resourceName: string })
+                    .resourceName,
+                "id-apim-gw",
+            );
         });
 
         it("with the APIM instance's principal, also creates and assigns Microsoft's validator role on the resource group", async () => {
             const apimPrincipalId = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a";
-            const { resources } = await build(args({ type: "workloadIdentity", workloadIdentity: { provision: { ...provision, apimPrincipalId } } }));
+            const { resources } = await build(
+                args({ type: "workloadIdentity", workloadIdentity: { provision: { ...provision, apimPrincipalId } } }),
+            );
             const validatorName = "API Management Configuration API Access Validator Service Role (rg-apim/contoso-apim)";
             const validatorGuid = roleDefinitionGuid(RG_ID, validatorName);
             const validatorId = `/subscriptions/${FAKE_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${validatorGuid}`;

@@ -29,10 +29,14 @@ const deploymentOf = (rs: Registered[]) => one(rs, DEPLOYMENT).inputs as unknown
 const podOf = (rs: Registered[]) => deploymentOf(rs).spec.template.spec;
 
 async function build(args: SelfHostedGatewayArgs, name = "edge", config: Record<string, unknown> = {}) {
-    return buildComponent(() => {
-        const gw = new SelfHostedGateway(name, args);
-        return { gw, a: gw.deploymentName, b: gw.serviceName, c: gw.discoveryServiceName, d: gw.namespaceName, e: gw.gateway.id };
-    }, CLOCK, config);
+    return buildComponent(
+        () => {
+            const gw = new SelfHostedGateway(name, args);
+            return { gw, a: gw.deploymentName, b: gw.serviceName, c: gw.discoveryServiceName, d: gw.namespaceName, e: gw.gateway.id };
+        },
+        CLOCK,
+        config,
+    );
 }
 
 describe("SelfHostedGateway component", () => {
@@ -47,15 +51,18 @@ describe("SelfHostedGateway component", () => {
         assert.deepEqual(pod.containers[0].resources, { requests: { cpu: "2", memory: "2Gi" } });
         assert.deepEqual(pod.volumes, [{ name: "config-backup", persistentVolumeClaim: { claimName: "edge-config-backup" } }]);
         assert.deepEqual(one(resources, PVC).inputs.spec, { accessModes: ["ReadWriteMany"], resources: { requests: { storage: "50Mi" } } });
-        assert.deepEqual((one(resources, SERVICE, "edge-live-traffic").inputs.spec as { type: string; externalTrafficPolicy: string; ports: unknown }), {
-            type: "LoadBalancer",
-            externalTrafficPolicy: "Local",
-            selector: { "app.kubernetes.io/name": "azure-api-management-gateway", "app.kubernetes.io/instance": "edge" },
-            ports: [
-                { name: "http", port: 80, targetPort: "http", protocol: "TCP" },
-                { name: "https", port: 443, targetPort: "https", protocol: "TCP" },
-            ],
-        });
+        assert.deepEqual(
+            one(resources, SERVICE, "edge-live-traffic").inputs.spec as { type: string; externalTrafficPolicy: string; ports: unknown },
+            {
+                type: "LoadBalancer",
+                externalTrafficPolicy: "Local",
+                selector: { "app.kubernetes.io/name": "azure-api-management-gateway", "app.kubernetes.io/instance": "edge" },
+                ports: [
+                    { name: "http", port: 80, targetPort: "http", protocol: "TCP" },
+                    { name: "https", port: 443, targetPort: "https", protocol: "TCP" },
+                ],
+            },
+        );
         assert.deepEqual(one(resources, "azure-native:apimanagement:Gateway").inputs, {
             gatewayId: "edge",
             locationData: { name: "aks-weu" },
@@ -74,13 +81,24 @@ describe("SelfHostedGateway component", () => {
 
     it("names every child from the component name and parents it to the component", async () => {
         const { built, resources } = await build(minimal(), "edge-weu");
-        assert.deepEqual(
-            resources.map((r) => r.name).sort(),
-            ["edge-weu", "edge-weu-config-backup", "edge-weu-deployment", "edge-weu-env", "edge-weu-gateway", "edge-weu-instance-discovery",
-                "edge-weu-live-traffic", "edge-weu-namespace", "edge-weu-pdb", "edge-weu-token", "edge-weu-token-secret"],
-        );
+        assert.deepEqual(resources.map((r) => r.name).sort(), [
+            "edge-weu",
+            "edge-weu-config-backup",
+            "edge-weu-deployment",
+            "edge-weu-env",
+            "edge-weu-gateway",
+            "edge-weu-instance-discovery",
+            "edge-weu-live-traffic",
+            "edge-weu-namespace",
+            "edge-weu-pdb",
+            "edge-weu-token",
+            "edge-weu-token-secret",
+        ]);
         const urn = await promiseOf(built.gw.deployment.urn);
-        assert.equal(urn, "urn:pulumi:test::apim-gateway::apim-gateway:index:SelfHostedGateway$kubernetes:apps/v1:Deployment::edge-weu-deployment");
+        assert.equal(
+            urn,
+            "urn:pulumi:test::apim-gateway::apim-gateway:index:SelfHostedGateway$kubernetes:apps/v1:Deployment::edge-weu-deployment",
+        );
     });
 
     it("marks the token secret, and exposes only non-secret outputs", async () => {
@@ -155,8 +173,15 @@ describe("SelfHostedGateway component", () => {
         assert.equal(pod.containers[0].image, `myacr.azurecr.io/apim/gateway:2.11.1@sha256:${"a".repeat(64)}`);
         assert.deepEqual(pod.containers[0].resources, { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1500m", memory: "1Gi" } });
         assert.equal(pod.dnsPolicy, "None");
-        assert.deepEqual(pod.dnsConfig, { nameservers: ["10.0.0.10"], searches: ["corp.contoso.com"], options: [{ name: "ndots", value: "2" }] });
-        const svc = one(resources, SERVICE, "edge-live-traffic").inputs as { metadata: { annotations: unknown }; spec: Record<string, unknown> };
+        assert.deepEqual(pod.dnsConfig, {
+            nameservers: ["10.0.0.10"],
+            searches: ["corp.contoso.com"],
+            options: [{ name: "ndots", value: "2" }],
+        });
+        const svc = one(resources, SERVICE, "edge-live-traffic").inputs as {
+            metadata: { annotations: unknown };
+            spec: Record<string, unknown>;
+        };
         assert.deepEqual(svc.metadata.annotations, { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" });
         assert.equal(svc.spec.externalTrafficPolicy, "Cluster");
         assert.equal(svc.spec.loadBalancerIP, "10.1.2.3");
@@ -184,7 +209,10 @@ describe("SelfHostedGateway component", () => {
     it("uses a custom configuration endpoint, and a new ConfigMap name rolls the pods", async () => {
         const before = await build(minimal());
         const after = await build({ ...minimal(), apim: { ...minimal().apim, configurationEndpoint: "apim.configuration.contoso.com" } });
-        const cm = one(after.resources, "kubernetes:core/v1:ConfigMap").inputs as { metadata: Record<string, unknown>; data: Record<string, string> };
+        const cm = one(after.resources, "kubernetes:core/v1:ConfigMap").inputs as {
+            metadata: Record<string, unknown>;
+            data: Record<string, string>;
+        };
         assert.equal(cm.data["config.service.endpoint"], "apim.configuration.contoso.com");
         assert.equal("name" in cm.metadata, false, "the ConfigMap is auto-named");
         const refBefore = podOf(before.resources).containers[0].envFrom[0].configMapRef.name;
@@ -196,11 +224,20 @@ describe("SelfHostedGateway component", () => {
 
     it("follows the azure-native provider's cloud, or an explicit ARM endpoint", async () => {
         const gov = await build(minimal(), "edge", { "azure-native:environment": "usgovernment" });
-        assert.equal(one(gov.resources, "pulumi-nodejs:dynamic/apim-gateway:GatewayToken").inputs.armEndpoint, "https://management.usgovcloudapi.net");
+        assert.equal(
+            one(gov.resources, "pulumi-nodejs:dynamic/apim-gateway:GatewayToken").inputs.armEndpoint,
+            "https://management.usgovcloudapi.net",
+        );
         const china = await build(minimal(), "edge", { "azure-native:environment": "china" });
-        assert.equal(one(china.resources, "pulumi-nodejs:dynamic/apim-gateway:GatewayToken").inputs.armEndpoint, "https://management.chinacloudapi.cn");
+        assert.equal(
+            one(china.resources, "pulumi-nodejs:dynamic/apim-gateway:GatewayToken").inputs.armEndpoint,
+            "https://management.chinacloudapi.cn",
+        );
         const explicit = await build({ ...minimal(), token: { armEndpoint: "https://management.example.sovereign" } });
-        assert.equal(one(explicit.resources, "pulumi-nodejs:dynamic/apim-gateway:GatewayToken").inputs.armEndpoint, "https://management.example.sovereign");
+        assert.equal(
+            one(explicit.resources, "pulumi-nodejs:dynamic/apim-gateway:GatewayToken").inputs.armEndpoint,
+            "https://management.example.sovereign",
+        );
     });
 
     it("rejects bad arguments with one ResourceError naming every key, before any child exists", async () => {
@@ -212,7 +249,10 @@ describe("SelfHostedGateway component", () => {
         };
         const { error, resources } = await constructionError(() => new SelfHostedGateway("Edge", bad));
         assert.ok(error instanceof pulumi.ResourceError, "a ResourceError");
-        assert.deepEqual(resources.map((r) => r.type), ["apim-gateway:index:SelfHostedGateway"]);
+        assert.deepEqual(
+            resources.map((r) => r.type),
+            ["apim-gateway:index:SelfHostedGateway"],
+        );
         assert.equal(
             error.message,
             'SelfHostedGateway "Edge": invalid arguments (2 problems):\n' +
@@ -223,7 +263,13 @@ describe("SelfHostedGateway component", () => {
 
     it("reports cross-field problems once the schema passes", async () => {
         const { error } = await constructionError(
-            () => new SelfHostedGateway("edge", { ...minimal(), namespace: { name: "default" }, rollingUpdate: { maxUnavailable: 0, maxSurge: "0%" }, dnsPolicy: "None" }),
+            () =>
+                new SelfHostedGateway("edge", {
+                    ...minimal(),
+                    namespace: { name: "default" },
+                    rollingUpdate: { maxUnavailable: 0, maxSurge: "0%" },
+                    dnsPolicy: "None",
+                }),
         );
         assert.equal(
             error?.message,

@@ -93,7 +93,9 @@ describe("package entry point and the examples/consumer project", () => {
             resourceGroupName: "rg-apim",
             serviceName: "contoso-apim",
         });
-        const svc = one(run.resources, "kubernetes:core/v1:Service", "edge-dev-live-traffic").inputs as { metadata: { annotations: unknown } };
+        const svc = one(run.resources, "kubernetes:core/v1:Service", "edge-dev-live-traffic").inputs as {
+            metadata: { annotations: unknown };
+        };
         assert.deepEqual(svc.metadata.annotations, { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" });
         assert.deepEqual(run.outputs, {
             gatewayId:

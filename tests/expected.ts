@@ -75,8 +75,18 @@ export const PROD_DEPLOYMENT = {
                 terminationGracePeriodSeconds: 60,
                 // highAvailability (issue 5): spread over zones, then nodes, without ever blocking scheduling.
                 topologySpreadConstraints: [
-                    { labelSelector: { matchLabels: PROD_SELECTOR }, maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" },
-                    { labelSelector: { matchLabels: PROD_SELECTOR }, maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway" },
+                    {
+                        labelSelector: { matchLabels: PROD_SELECTOR },
+                        maxSkew: 1,
+                        topologyKey: "topology.kubernetes.io/zone",
+                        whenUnsatisfiable: "ScheduleAnyway",
+                    },
+                    {
+                        labelSelector: { matchLabels: PROD_SELECTOR },
+                        maxSkew: 1,
+                        topologyKey: "kubernetes.io/hostname",
+                        whenUnsatisfiable: "ScheduleAnyway",
+                    },
                 ],
                 volumes: [{ name: "config-backup", persistentVolumeClaim: { claimName: "apim-gw-prod-config-backup" } }],
             },

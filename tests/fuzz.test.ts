@@ -43,7 +43,14 @@ const cases: [string, fc.Arbitrary<unknown>][] = [
     ["replicas", fc.oneof(notInt, fc.integer({ max: 0 }), fc.integer({ min: 101 }))],
     ["token.lifetimeDays", fc.oneof(notInt, fc.integer({ min: 31, max: 10_000 }), fc.integer({ max: 0 }))],
     ["token.rotateEveryDays", fc.oneof(notInt, fc.integer({ min: 30, max: 10_000 }), fc.integer({ max: 0 }))],
-    ["token.keyType", fc.oneof(fc.string({ maxLength: 8 }).filter((s) => s !== "primary" && s !== "secondary"), unicode, fc.integer())],
+    [
+        "token.keyType",
+        fc.oneof(
+            fc.string({ maxLength: 8 }).filter((s) => s !== "primary" && s !== "secondary"),
+            unicode,
+            fc.integer(),
+        ),
+    ],
     ["token.armEndpoint", fc.constantFrom("http://management.azure.com", "management.azure.com", "", "ftp://x")],
     ["namespace.name", badDnsLabel],
     ["apim.serviceName", fc.oneof(fc.constantFrom("", "1starts-with-digit", "has_underscore", "ends-", "a".repeat(51)), unicode)],
@@ -123,7 +130,10 @@ describe("bad input by the hundreds", function () {
                 service: fc.record({
                     httpPort: fc.integer({ min: 1, max: 40_000 }),
                     httpsPort: fc.integer({ min: 40_001, max: 65_535 }),
-                    annotations: fc.dictionary(fc.constantFrom("a.example.com/x", "b", "service.beta.kubernetes.io/azure-load-balancer-internal"), fc.string()),
+                    annotations: fc.dictionary(
+                        fc.constantFrom("a.example.com/x", "b", "service.beta.kubernetes.io/azure-load-balancer-internal"),
+                        fc.string(),
+                    ),
                 }),
                 configBackup: fc.record({
                     accessMode: fc.constant("ReadWriteMany" as const),

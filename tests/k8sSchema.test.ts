@@ -36,7 +36,12 @@ describe("Kubernetes OpenAPI schema", () => {
     it("the schema check catches a wrong type (it can fail)", async () => {
         const Deployment = await modelFor("apps/v1", "Deployment");
         assert.throws(
-            () => new Deployment({ apiVersion: "apps/v1", kind: "Deployment", spec: { replicas: "3", selector: {}, template: {} } }).validate(),
+            () =>
+                new Deployment({
+                    apiVersion: "apps/v1",
+                    kind: "Deployment",
+                    spec: { replicas: "3", selector: {}, template: {} },
+                }).validate(),
             /replicas must be integer/,
         );
     });
@@ -79,25 +84,42 @@ describe("Kubernetes OpenAPI schema", () => {
         const base = everyOption();
         const modes: { args: SelfHostedGatewayArgs; kinds: string[] }[] = [
             {
-                args: { ...base, auth: { type: "azureAdApp", azureAdApp: { tenantId: GUID_A, clientId: GUID_B, clientSecret: pulumi.secret("s3cr3t") } } },
+                args: {
+                    ...base,
+                    auth: { type: "azureAdApp", azureAdApp: { tenantId: GUID_A, clientId: GUID_B, clientSecret: pulumi.secret("s3cr3t") } },
+                },
                 kinds: ["Secret/gw-azure-ad-secret", "ServiceAccount/gw-service-account"],
             },
             {
                 args: {
                     ...base,
                     serviceAccount: undefined,
-                    auth: { type: "workloadIdentity", workloadIdentity: { provision: { oidcIssuerUrl: "https://oidc.example/issuer/", location: "westeurope" } } },
+                    auth: {
+                        type: "workloadIdentity",
+                        workloadIdentity: { provision: { oidcIssuerUrl: "https://oidc.example/issuer/", location: "westeurope" } },
+                    },
                 },
                 kinds: ["ServiceAccount/gw-service-account"],
             },
-            { args: { ...base, auth: { type: "existingSecret", existingSecret: { name: "my-token" } } }, kinds: ["ServiceAccount/gw-service-account"] },
+            {
+                args: { ...base, auth: { type: "existingSecret", existingSecret: { name: "my-token" } } },
+                kinds: ["ServiceAccount/gw-service-account"],
+            },
         ];
         for (const m of modes) {
             const { token, ...rest } = m.args;
             void token;
             const { resources } = await buildComponent(() => ({ gw: new SelfHostedGateway("gw", rest).deploymentName }), CLOCK);
-            const shared = ["ConfigMap/gw-configuration-ca", "ConfigMap/gw-env", "Deployment/gw-deployment", "HorizontalPodAutoscaler/gw-hpa",
-                "NetworkPolicy/gw-network-policy", "PodDisruptionBudget/gw-pdb", "Service/gw-instance-discovery", "Service/gw-live-traffic"];
+            const shared = [
+                "ConfigMap/gw-configuration-ca",
+                "ConfigMap/gw-env",
+                "Deployment/gw-deployment",
+                "HorizontalPodAutoscaler/gw-hpa",
+                "NetworkPolicy/gw-network-policy",
+                "PodDisruptionBudget/gw-pdb",
+                "Service/gw-instance-discovery",
+                "Service/gw-live-traffic",
+            ];
             assert.deepEqual(await validateAll(resources), [...shared, ...m.kinds].sort());
         }
     });
@@ -110,19 +132,36 @@ const GUID_B = "22222222-2222-4222-8222-222222222222";
 function everyOption(): SelfHostedGatewayArgs {
     return {
         environment: "dev",
-        apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" }, configurationEndpoint: "cfg.contoso.com" },
+        apim: {
+            resourceGroupName: "rg",
+            serviceName: "svc",
+            gatewayName: "gw",
+            location: { name: "x" },
+            configurationEndpoint: "cfg.contoso.com",
+        },
         namespace: { name: "gw", create: false },
         replicas: 5,
         rollingUpdate: { maxUnavailable: 1, maxSurge: "50%" },
         image: { tag: "2.11.1", digest: `sha256:${"b".repeat(64)}`, pullPolicy: "Always", pullSecrets: ["acr-pull"] },
         resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } },
-        service: { type: "LoadBalancer", externalTrafficPolicy: "Cluster", annotations: { a: "b" }, httpPort: 81, httpsPort: 444, allocateLoadBalancerNodePorts: false },
+        service: {
+            type: "LoadBalancer",
+            externalTrafficPolicy: "Cluster",
+            annotations: { a: "b" },
+            httpPort: 81,
+            httpsPort: 444,
+            allocateLoadBalancerNodePorts: false,
+        },
         configBackup: { existingClaimName: "backup" },
         dnsPolicy: "None",
         dnsConfig: { nameservers: ["1.1.1.1"], options: [{ name: "ndots", value: "1" }] },
         highAvailability: { maxUnavailable: "20%", topologySpread: { whenUnsatisfiable: "DoNotSchedule" }, antiAffinity: "required" },
         autoscaling: { minReplicas: 5, maxReplicas: 10, targetCpuUtilizationPercentage: 60 },
-        probes: { readiness: { periodSeconds: 3, successThreshold: 2 }, liveness: { initialDelaySeconds: 5 }, startup: { failureThreshold: 30 } },
+        probes: {
+            readiness: { periodSeconds: 3, successThreshold: 2 },
+            liveness: { initialDelaySeconds: 5 },
+            startup: { failureThreshold: 30 },
+        },
         podSecurity: { fsGroupChangePolicy: "OnRootMismatch" },
         terminationGracePeriodSeconds: 90,
         nodeSelector: { "kubernetes.io/os": "linux" },
@@ -140,12 +179,21 @@ function everyOption(): SelfHostedGatewayArgs {
         commonAnnotations: { "contoso.com/owner": "platform" },
         podAnnotations: { "prometheus.io/scrape": "false" },
         serviceAccount: { create: true, annotations: { "contoso.com/purpose": "gateway" } },
-        networkPolicy: { enabled: true, ingressFrom: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress" } } }, { ipBlock: { cidr: "10.0.0.0/8" } }] },
+        networkPolicy: {
+            enabled: true,
+            ingressFrom: [
+                { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress" } } },
+                { ipBlock: { cidr: "10.0.0.0/8" } },
+            ],
+        },
         proxy: { http: "http://proxy.corp:3128", https: "http://proxy.corp:3128", bypass: ["localhost", ".svc.cluster.local"] },
         tls: { serverCipherSuites: ["TLS_AES_256_GCM_SHA384"], clientCipherSuites: ["TLS_AES_128_GCM_SHA256"] },
         configurationTrust: { caCertificates: [TEST_CA_PEM] },
         observability: {
-            logs: { std: { format: "json", level: "warn", color: false }, local: { type: "rfc5424", endpoint: "127.0.0.1:514", facility: 7 } },
+            logs: {
+                std: { format: "json", level: "warn", color: false },
+                local: { type: "rfc5424", endpoint: "127.0.0.1:514", facility: 7 },
+            },
             metrics: { azureMonitor: false, statsd: { endpoint: "10.0.41.179:8125", sampling: 0.5, tagFormat: "dogStatsD" } },
             openTelemetry: { collectorUri: "http://otel-collector:4317", systemMetrics: true, histogramBuckets: [5, 10, 25] },
         },

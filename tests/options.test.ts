@@ -39,11 +39,18 @@ async function build(args: SelfHostedGatewayArgs) {
 
 type Container = Record<string, unknown> & { env?: unknown; volumeMounts?: unknown };
 type PodSpec = Record<string, unknown> & { containers: Container[]; volumes?: unknown };
-type DeploymentSpec = Record<string, unknown> & { template: { metadata: { labels: Record<string, string>; annotations?: Record<string, string> }; spec: PodSpec } };
+type DeploymentSpec = Record<string, unknown> & {
+    template: { metadata: { labels: Record<string, string>; annotations?: Record<string, string> }; spec: PodSpec };
+};
 const specOf = (rs: Registered[]) => one(rs, DEPLOYMENT).inputs.spec as DeploymentSpec;
 const podOf = (rs: Registered[]) => specOf(rs).template.spec;
 const settingsOf = (rs: Registered[]) => one(rs, "kubernetes:core/v1:ConfigMap", "edge-env").inputs.data;
-const spread = (key: string, when = "ScheduleAnyway") => ({ maxSkew: 1, topologyKey: key, whenUnsatisfiable: when, labelSelector: { matchLabels: SELECTOR } });
+const spread = (key: string, when = "ScheduleAnyway") => ({
+    maxSkew: 1,
+    topologyKey: key,
+    whenUnsatisfiable: when,
+    labelSelector: { matchLabels: SELECTOR },
+});
 
 describe("options: high availability", () => {
     it("is on by default with 2+ replicas: a PodDisruptionBudget (25%) and zone/node spread", async () => {
@@ -54,7 +61,10 @@ describe("options: high availability", () => {
             metadata: { name: "edge", namespace: "gw", labels: LABELS },
             spec: { maxUnavailable: "25%", selector: { matchLabels: SELECTOR } },
         });
-        assert.deepEqual(podOf(resources).topologySpreadConstraints, [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")]);
+        assert.deepEqual(podOf(resources).topologySpreadConstraints, [
+            spread("topology.kubernetes.io/zone"),
+            spread("kubernetes.io/hostname"),
+        ]);
         assert.equal(podOf(resources).affinity, undefined);
     });
 
@@ -68,9 +78,19 @@ describe("options: high availability", () => {
 
     it("adds preferred or required anti-affinity, merged with the user's affinity", async () => {
         const nodeAffinity = {
-            requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "agentpool", operator: "In", values: ["gw"] }] }] },
+            requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchExpressions: [{ key: "agentpool", operator: "In", values: ["gw"] }] }],
+            },
         };
-        const preferred = await build(minimal({ affinity: { nodeAffinity }, highAvailability: { antiAffinity: "preferred", topologySpread: { whenUnsatisfiable: "DoNotSchedule", topologyKeys: ["topology.kubernetes.io/zone"] } } }));
+        const preferred = await build(
+            minimal({
+                affinity: { nodeAffinity },
+                highAvailability: {
+                    antiAffinity: "preferred",
+                    topologySpread: { whenUnsatisfiable: "DoNotSchedule", topologyKeys: ["topology.kubernetes.io/zone"] },
+                },
+            }),
+        );
         assert.deepEqual(podOf(preferred.resources).affinity, {
             nodeAffinity,
             podAntiAffinity: {
@@ -82,7 +102,11 @@ describe("options: high availability", () => {
         assert.deepEqual(podOf(preferred.resources).topologySpreadConstraints, [spread("topology.kubernetes.io/zone", "DoNotSchedule")]);
         const required = await build(minimal({ highAvailability: { antiAffinity: "required", maxUnavailable: 1 } }));
         assert.deepEqual(podOf(required.resources).affinity, {
-            podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: SELECTOR }, topologyKey: "kubernetes.io/hostname" }] },
+            podAntiAffinity: {
+                requiredDuringSchedulingIgnoredDuringExecution: [
+                    { labelSelector: { matchLabels: SELECTOR }, topologyKey: "kubernetes.io/hostname" },
+                ],
+            },
         });
         assert.deepEqual((one(required.resources, PDB).inputs.spec as { maxUnavailable: unknown }).maxUnavailable, 1);
     });
@@ -111,7 +135,9 @@ describe("options: autoscaling", () => {
         const spec = one(on.resources, HPA).inputs.spec as Record<string, unknown>;
         assert.equal(spec.minReplicas, 4);
         assert.equal(spec.maxReplicas, 8);
-        assert.deepEqual(spec.metrics, [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 55 } } }]);
+        assert.deepEqual(spec.metrics, [
+            { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 55 } } },
+        ]);
         const off = await build(minimal({ autoscaling: { enabled: false, maxReplicas: 8 } }));
         assert.equal(ofType(off.resources, HPA).length, 0);
         assert.equal(specOf(off.resources).replicas, 2);
@@ -120,18 +146,32 @@ describe("options: autoscaling", () => {
 
 describe("options: probes, pod security, scheduling and image", () => {
     it("keeps the default probe timings and takes overrides", async () => {
-        const probe = (t: Record<string, number>) => ({ httpGet: { path: "/status-0123456789abcdef", port: "http", scheme: "HTTP" }, ...t });
+        const probe = (t: Record<string, number>) => ({
+            httpGet: { path: "/status-0123456789abcdef", port: "http", scheme: "HTTP" },
+            ...t,
+        });
         const { resources } = await build(
-            minimal({ probes: { readiness: { periodSeconds: 2, successThreshold: 2 }, liveness: { initialDelaySeconds: 15, timeoutSeconds: 5 }, startup: { failureThreshold: 120 } } }),
+            minimal({
+                probes: {
+                    readiness: { periodSeconds: 2, successThreshold: 2 },
+                    liveness: { initialDelaySeconds: 15, timeoutSeconds: 5 },
+                    startup: { failureThreshold: 120 },
+                },
+            }),
         );
         const c = podOf(resources).containers[0];
         assert.deepEqual(c.readinessProbe, probe({ periodSeconds: 2, timeoutSeconds: 3, failureThreshold: 3, successThreshold: 2 }));
-        assert.deepEqual(c.livenessProbe, probe({ initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6, successThreshold: 1 }));
+        assert.deepEqual(
+            c.livenessProbe,
+            probe({ initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6, successThreshold: 1 }),
+        );
         assert.deepEqual(c.startupProbe, probe({ periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 120, successThreshold: 1 }));
     });
 
     it("keeps the restricted pod security and takes group ids and the fsGroup change policy", async () => {
-        const { resources } = await build(minimal({ podSecurity: { runAsGroup: 2000, fsGroup: 2000, fsGroupChangePolicy: "OnRootMismatch" } }));
+        const { resources } = await build(
+            minimal({ podSecurity: { runAsGroup: 2000, fsGroup: 2000, fsGroupChangePolicy: "OnRootMismatch" } }),
+        );
         assert.deepEqual(podOf(resources).securityContext, {
             runAsNonRoot: true,
             runAsUser: 1001,
@@ -140,7 +180,10 @@ describe("options: probes, pod security, scheduling and image", () => {
             fsGroupChangePolicy: "OnRootMismatch",
             seccompProfile: { type: "RuntimeDefault" },
         });
-        assert.deepEqual(podOf(resources).containers[0].securityContext, { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+        assert.deepEqual(podOf(resources).containers[0].securityContext, {
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ["ALL"] },
+        });
     });
 
     it("places the pods: node selector, tolerations, affinity, priority class, host aliases, pull secrets and policy, grace period", async () => {
@@ -150,7 +193,10 @@ describe("options: probes, pod security, scheduling and image", () => {
                 replicas: 1,
                 image: { pullPolicy: "Always", pullSecrets: ["acr-pull", "mirror-pull"] },
                 nodeSelector: { "kubernetes.io/os": "linux", agentpool: "gateway" },
-                tolerations: [{ key: "dedicated", operator: "Equal", value: "gateway", effect: "NoSchedule" }, { operator: "Exists", effect: "NoExecute", tolerationSeconds: 30 }],
+                tolerations: [
+                    { key: "dedicated", operator: "Equal", value: "gateway", effect: "NoSchedule" },
+                    { operator: "Exists", effect: "NoExecute", tolerationSeconds: 30 },
+                ],
                 affinity: { podAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [] } },
                 priorityClassName: "gateway-critical",
                 hostAliases: [{ ip: "10.0.0.4", hostnames: ["contoso-apim.configuration.azure-api.net"] }],
@@ -186,7 +232,16 @@ describe("options: labels, annotations, ServiceAccount, NetworkPolicy, namespace
         );
         const k8s = resources.filter((r) => r.type.startsWith("kubernetes:"));
         assert.deepEqual(k8s.map((r) => r.type.split(":")[2]).sort(), [
-            "ConfigMap", "Deployment", "Namespace", "NetworkPolicy", "PersistentVolumeClaim", "PodDisruptionBudget", "Secret", "Service", "Service", "ServiceAccount",
+            "ConfigMap",
+            "Deployment",
+            "Namespace",
+            "NetworkPolicy",
+            "PersistentVolumeClaim",
+            "PodDisruptionBudget",
+            "Secret",
+            "Service",
+            "Service",
+            "ServiceAccount",
         ]);
         for (const r of k8s) {
             const meta = r.inputs.metadata as { labels: Record<string, string>; annotations: Record<string, string> };
@@ -201,11 +256,17 @@ describe("options: labels, annotations, ServiceAccount, NetworkPolicy, namespace
             "apim-gateway/token-expiry": "2026-12-19T00:00:00Z",
             "apim-gateway/token-key": "primary",
         });
-        assert.deepEqual((specOf(resources).selector as { matchLabels: unknown }).matchLabels, SELECTOR, "selectors never take common labels");
+        assert.deepEqual(
+            (specOf(resources).selector as { matchLabels: unknown }).matchLabels,
+            SELECTOR,
+            "selectors never take common labels",
+        );
     });
 
     it("creates a ServiceAccount without an API token when asked, or uses an existing one by name", async () => {
-        const created = await build(minimal({ serviceAccount: { create: true, name: "apim-gw", annotations: { "contoso.com/purpose": "gateway" } } }));
+        const created = await build(
+            minimal({ serviceAccount: { create: true, name: "apim-gw", annotations: { "contoso.com/purpose": "gateway" } } }),
+        );
         assert.deepEqual(one(created.resources, "kubernetes:core/v1:ServiceAccount").inputs, {
             apiVersion: "v1",
             kind: "ServiceAccount",
@@ -222,15 +283,27 @@ describe("options: labels, annotations, ServiceAccount, NetworkPolicy, namespace
 
     it("adds a NetworkPolicy: HTTP(S) from the allowed peers, UDP sync between gateway pods only", async () => {
         const open = await build(minimal({ networkPolicy: { enabled: true } }));
-        const udp = { from: [{ podSelector: { matchLabels: SELECTOR } }], ports: [{ protocol: "UDP", port: 4290 }, { protocol: "UDP", port: 4291 }] };
-        const http = [{ protocol: "TCP", port: "http" }, { protocol: "TCP", port: "https" }];
+        const udp = {
+            from: [{ podSelector: { matchLabels: SELECTOR } }],
+            ports: [
+                { protocol: "UDP", port: 4290 },
+                { protocol: "UDP", port: 4291 },
+            ],
+        };
+        const http = [
+            { protocol: "TCP", port: "http" },
+            { protocol: "TCP", port: "https" },
+        ];
         assert.deepEqual(one(open.resources, NETPOL).inputs, {
             apiVersion: "networking.k8s.io/v1",
             kind: "NetworkPolicy",
             metadata: { name: "edge", namespace: "gw", labels: LABELS },
             spec: { podSelector: { matchLabels: SELECTOR }, policyTypes: ["Ingress"], ingress: [{ ports: http }, udp] },
         });
-        const from = [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress" } } }, { ipBlock: { cidr: "10.0.0.0/8", except: ["10.1.0.0/16"] } }];
+        const from = [
+            { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress" } } },
+            { ipBlock: { cidr: "10.0.0.0/8", except: ["10.1.0.0/16"] } },
+        ];
         const limited = await build(minimal({ networkPolicy: { enabled: true, ingressFrom: from } }));
         assert.deepEqual((one(limited.resources, NETPOL).inputs.spec as { ingress: unknown }).ingress, [{ from, ports: http }, udp]);
         assert.equal(ofType((await build(minimal())).resources, NETPOL).length, 0, "off by default");
@@ -246,7 +319,11 @@ describe("options: labels, annotations, ServiceAccount, NetworkPolicy, namespace
 
     it("turns off node-port allocation on a LoadBalancer service", async () => {
         const { resources } = await build(minimal({ service: { allocateLoadBalancerNodePorts: false } }));
-        assert.equal((one(resources, "kubernetes:core/v1:Service", "edge-live-traffic").inputs.spec as Record<string, unknown>).allocateLoadBalancerNodePorts, false);
+        assert.equal(
+            (one(resources, "kubernetes:core/v1:Service", "edge-live-traffic").inputs.spec as Record<string, unknown>)
+                .allocateLoadBalancerNodePorts,
+            false,
+        );
     });
 });
 
@@ -255,7 +332,10 @@ describe("options: network, telemetry and additional settings", () => {
         const { resources } = await build(
             minimal({
                 proxy: { http: "http://proxy.corp:3128", https: "http://proxy.corp:3128", bypass: ["localhost", ".svc.cluster.local"] },
-                tls: { serverCipherSuites: ["TLS_AES_256_GCM_SHA384"], clientCipherSuites: ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"] },
+                tls: {
+                    serverCipherSuites: ["TLS_AES_256_GCM_SHA384"],
+                    clientCipherSuites: ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"],
+                },
                 observability: {
                     logs: { std: { format: "json", level: "warn" }, local: { type: "json", endpoint: "127.0.0.1:8888" } },
                     metrics: { azureMonitor: false, statsd: { endpoint: "udp://statsd.monitoring:8125" } },
@@ -291,7 +371,12 @@ describe("options: network, telemetry and additional settings", () => {
 
 describe("options: configuration endpoint trust", () => {
     it("mounts each private CA into the OpenSSL certificate directory and enables local CAs; a new CA rolls the pods", async () => {
-        const { resources } = await build(minimal({ apim: { ...minimal().apim, configurationEndpoint: "apim.configuration.contoso.com" }, configurationTrust: { caCertificates: [TEST_CA_PEM, TEST_CA_PEM.replace("FAKE", "FAK2")] } }));
+        const { resources } = await build(
+            minimal({
+                apim: { ...minimal().apim, configurationEndpoint: "apim.configuration.contoso.com" },
+                configurationTrust: { caCertificates: [TEST_CA_PEM, TEST_CA_PEM.replace("FAKE", "FAK2")] },
+            }),
+        );
         const caData = { "ca-0.crt": TEST_CA_PEM, "ca-1.crt": TEST_CA_PEM.replace("FAKE", "FAK2") };
         assert.deepEqual(one(resources, "kubernetes:core/v1:ConfigMap", "edge-configuration-ca").inputs, {
             apiVersion: "v1",
@@ -315,12 +400,24 @@ describe("options: configuration endpoint trust", () => {
             "config.service.endpoint": "apim.configuration.contoso.com",
             "certificates.local.ca.enabled": "true",
         });
-        const other = await build(minimal({ configurationTrust: { caCertificates: [TEST_CA_PEM.replace("FAKE", "FAK3")], caDirectory: "/etc/pki/ca-trust/source/anchors" } }));
+        const other = await build(
+            minimal({
+                configurationTrust: {
+                    caCertificates: [TEST_CA_PEM.replace("FAKE", "FAK3")],
+                    caDirectory: "/etc/pki/ca-trust/source/anchors",
+                },
+            }),
+        );
         const otherPod = podOf(other.resources);
         assert.notDeepEqual((otherPod.volumes as unknown[])[1], (pod.volumes as unknown[])[1], "new CA content, new ConfigMap name");
         assert.deepEqual(otherPod.containers[0].volumeMounts, [
             { name: "config-backup", mountPath: "/apim/config" },
-            { name: "configuration-ca", mountPath: "/etc/pki/ca-trust/source/anchors/apim-configuration-ca-0.pem", subPath: "ca-0.crt", readOnly: true },
+            {
+                name: "configuration-ca",
+                mountPath: "/etc/pki/ca-trust/source/anchors/apim-configuration-ca-0.pem",
+                subPath: "ca-0.crt",
+                readOnly: true,
+            },
         ]);
     });
 
@@ -340,25 +437,59 @@ describe("options: in Azure, beyond the chart", () => {
         const { resources } = await build(
             minimal({
                 apis: [{ apiId: "echo-api" }, { apiId: "orders" }],
-                hostnames: [{ id: "api", hostname: "api.contoso.com", certificateId: "contoso-tls", negotiateClientCertificate: true, http2Enabled: true, tls10Enabled: false, tls11Enabled: false }, { id: "wild", hostname: "*.internal.contoso.com" }],
+                hostnames: [
+                    {
+                        id: "api",
+                        hostname: "api.contoso.com",
+                        certificateId: "contoso-tls",
+                        negotiateClientCertificate: true,
+                        http2Enabled: true,
+                        tls10Enabled: false,
+                        tls11Enabled: false,
+                    },
+                    { id: "wild", hostname: "*.internal.contoso.com" },
+                ],
                 certificateAuthorities: [{ certificateId: "contoso-root" }, { certificateId: "contoso-issuing", isTrusted: false }],
             }),
         );
         const inService = { resourceGroupName: "rg-apim", serviceName: "contoso-apim", gatewayId: "edge" };
-        assert.deepEqual(ofType(resources, "azure-native:apimanagement:GatewayApiEntityTag").map((r) => [r.name, r.inputs]), [
-            ["edge-api-echo-api", { ...inService, apiId: "echo-api" }],
-            ["edge-api-orders", { ...inService, apiId: "orders" }],
-        ]);
+        assert.deepEqual(
+            ofType(resources, "azure-native:apimanagement:GatewayApiEntityTag").map((r) => [r.name, r.inputs]),
+            [
+                ["edge-api-echo-api", { ...inService, apiId: "echo-api" }],
+                ["edge-api-orders", { ...inService, apiId: "orders" }],
+            ],
+        );
         // Registration order follows input resolution (the certificate id waits for the gateway's id): compare by name.
         const byName = (a: [string, unknown], b: [string, unknown]) => a[0].localeCompare(b[0]);
-        assert.deepEqual(ofType(resources, "azure-native:apimanagement:GatewayHostnameConfiguration").map((r): [string, unknown] => [r.name, r.inputs]).sort(byName), [
-            ["edge-hostname-api", { ...inService, hcId: "api", hostname: "api.contoso.com", certificateId: `${SERVICE_ID}/certificates/contoso-tls`, negotiateClientCertificate: true, http2Enabled: true, tls10Enabled: false, tls11Enabled: false }],
-            ["edge-hostname-wild", { ...inService, hcId: "wild", hostname: "*.internal.contoso.com" }],
-        ]);
-        assert.deepEqual(ofType(resources, "azure-native:apimanagement:GatewayCertificateAuthority").map((r) => [r.name, r.inputs]), [
-            ["edge-ca-contoso-root", { ...inService, certificateId: "contoso-root", isTrusted: true }],
-            ["edge-ca-contoso-issuing", { ...inService, certificateId: "contoso-issuing", isTrusted: false }],
-        ]);
+        assert.deepEqual(
+            ofType(resources, "azure-native:apimanagement:GatewayHostnameConfiguration")
+                .map((r): [string, unknown] => [r.name, r.inputs])
+                .sort(byName),
+            [
+                [
+                    "edge-hostname-api",
+                    {
+                        ...inService,
+                        hcId: "api",
+                        hostname: "api.contoso.com",
+                        certificateId: `${SERVICE_ID}/certificates/contoso-tls`,
+                        negotiateClientCertificate: true,
+                        http2Enabled: true,
+                        tls10Enabled: false,
+                        tls11Enabled: false,
+                    },
+                ],
+                ["edge-hostname-wild", { ...inService, hcId: "wild", hostname: "*.internal.contoso.com" }],
+            ],
+        );
+        assert.deepEqual(
+            ofType(resources, "azure-native:apimanagement:GatewayCertificateAuthority").map((r) => [r.name, r.inputs]),
+            [
+                ["edge-ca-contoso-root", { ...inService, certificateId: "contoso-root", isTrusted: true }],
+                ["edge-ca-contoso-issuing", { ...inService, certificateId: "contoso-issuing", isTrusted: false }],
+            ],
+        );
         assert.equal((settingsOf(resources) as Record<string, string>)["certificates.local.ca.enabled"], "true");
     });
 });

@@ -29,7 +29,8 @@ function mismatches(schema: PackageSpec, zt: z.ZodType, spec: PropertySpec, at: 
     const resolved = spec.$ref ? schema.types[spec.$ref.replace("#/types/", "")] : undefined;
     if (t instanceof z.ZodObject) {
         const type = resolved as ObjectTypeSpec | undefined;
-        if (!type || type.type !== "object" || !("properties" in type)) return [`${at}: the schema has no object type (${JSON.stringify(spec)})`];
+        if (!type || type.type !== "object" || !("properties" in type))
+            return [`${at}: the schema has no object type (${JSON.stringify(spec)})`];
         const shape = t.shape as Record<string, z.ZodType>;
         const out: string[] = [];
         const keys = Object.keys(shape).sort();
@@ -48,7 +49,9 @@ function mismatches(schema: PackageSpec, zt: z.ZodType, spec: PropertySpec, at: 
         return JSON.stringify(values) === JSON.stringify(t.options) ? [] : [`${at}: enum ${t.options.join(",")} vs schema ${values}`];
     }
     if (t instanceof z.ZodArray) {
-        return spec.type === "array" && spec.items ? mismatches(schema, t.element as z.ZodType, spec.items, `${at}[]`) : [`${at}: not an array in the schema`];
+        return spec.type === "array" && spec.items
+            ? mismatches(schema, t.element as z.ZodType, spec.items, `${at}[]`)
+            : [`${at}: not an array in the schema`];
     }
     if (t instanceof z.ZodRecord) return spec.type === "object" && spec.additionalProperties ? [] : [`${at}: not a map in the schema`];
     if (t instanceof z.ZodUnion) {
@@ -56,13 +59,17 @@ function mismatches(schema: PackageSpec, zt: z.ZodType, spec: PropertySpec, at: 
         if (spec.oneOf) return spec.oneOf.length === 2 ? [] : [`${at}: oneOf of ${spec.oneOf.length}`];
         return (t.options as z.ZodType[]).flatMap((o) => mismatches(schema, o, spec, at));
     }
-    const kind = t instanceof z.ZodBoolean ? "boolean" : t instanceof z.ZodNumber ? (t.format === "safeint" ? "integer" : "number") : "string";
+    const kind =
+        t instanceof z.ZodBoolean ? "boolean" : t instanceof z.ZodNumber ? (t.format === "safeint" ? "integer" : "number") : "string";
     return spec.type === kind ? [] : [`${at}: ${kind} vs schema ${JSON.stringify(spec)}`];
 }
 
 /** Starts plugin.ts like the language host does and returns its gRPC port. */
 function startPlugin(): Promise<{ child: ChildProcess; port: number }> {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "plugin.ts"], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "plugin.ts"], {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     return new Promise((resolve, reject) => {
         let out = "";
         let err = "";
@@ -194,7 +201,10 @@ describe("multi-language package (PulumiPlugin.yaml)", () => {
         });
         assert.match(String(values.configMapName), /^edge-env-[0-9a-f]{8}$/);
         assert.deepEqual(Object.keys(state), Object.keys(component.properties));
-        assert.equal(await promiseOf(pulumi.output(result.urn)), "urn:pulumi:test::apim-gateway::apim-gateway:index:SelfHostedGateway::edge");
+        assert.equal(
+            await promiseOf(pulumi.output(result.urn)),
+            "urn:pulumi:test::apim-gateway::apim-gateway:index:SelfHostedGateway::edge",
+        );
         assert.deepEqual(registered.map((r) => r.name).sort(), [
             "edge",
             "edge-config-backup",
@@ -218,7 +228,16 @@ describe("multi-language package (PulumiPlugin.yaml)", () => {
             message: 'unknown resource type "apim-gateway:index:Gateway"; this package provides apim-gateway:index:SelfHostedGateway',
         });
         await assert.rejects(
-            provider.construct("edge", COMPONENT_TOKEN, { apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "edge", location: { name: "x" } }, namespace: { name: "gw" }, replicas: 0 }, {}),
+            provider.construct(
+                "edge",
+                COMPONENT_TOKEN,
+                {
+                    apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "edge", location: { name: "x" } },
+                    namespace: { name: "gw" },
+                    replicas: 0,
+                },
+                {},
+            ),
             { message: 'SelfHostedGateway "edge": invalid arguments (1 problem):\n  - args.replicas: got 0 (number); must be at least 1' },
         );
     });

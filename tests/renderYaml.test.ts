@@ -39,9 +39,14 @@ describe("renderYamlTo (GitOps rendering)", () => {
     it("renders the same objects as an apply, with the same inputs", async () => {
         const applied = await runProgram(stackConfig("prod"), CLOCK, "prod");
         const rendered = await runProgram({ ...stackConfig("prod"), "apim-gateway:renderYamlTo": "out" }, CLOCK, "prod");
-        const k8sOf = (rs: typeof applied.resources) => rs.filter((r) => r.type.startsWith("kubernetes:")).map((r) => [r.type, r.name, r.inputs]);
+        const k8sOf = (rs: typeof applied.resources) =>
+            rs.filter((r) => r.type.startsWith("kubernetes:")).map((r) => [r.type, r.name, r.inputs]);
         assert.deepEqual(k8sOf(rendered.resources), k8sOf(applied.resources));
-        assert.equal(applied.resources.some((r) => r.provider !== undefined), false, "without renderYamlTo every resource uses its default provider");
+        assert.equal(
+            applied.resources.some((r) => r.provider !== undefined),
+            false,
+            "without renderYamlTo every resource uses its default provider",
+        );
         assert.deepEqual(applied.logs, []);
     });
 

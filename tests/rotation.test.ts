@@ -57,9 +57,18 @@ describe("rotation windows (examples)", () => {
     });
 
     it("alternates keys only when asked", () => {
-        assert.deepEqual([0, 1, 2, 3].map((i) => keyForWindow(i, "primary", true)), ["primary", "secondary", "primary", "secondary"]);
-        assert.deepEqual([0, 1, 2, 3].map((i) => keyForWindow(i, "secondary", true)), ["secondary", "primary", "secondary", "primary"]);
-        assert.deepEqual([0, 1].map((i) => keyForWindow(i, "secondary", false)), ["secondary", "secondary"]);
+        assert.deepEqual(
+            [0, 1, 2, 3].map((i) => keyForWindow(i, "primary", true)),
+            ["primary", "secondary", "primary", "secondary"],
+        );
+        assert.deepEqual(
+            [0, 1, 2, 3].map((i) => keyForWindow(i, "secondary", true)),
+            ["secondary", "primary", "secondary", "primary"],
+        );
+        assert.deepEqual(
+            [0, 1].map((i) => keyForWindow(i, "secondary", false)),
+            ["secondary", "secondary"],
+        );
     });
 
     it("has nothing to say without a stored expiry, or when it is the same", () => {
@@ -79,7 +88,10 @@ describe("rotation windows (examples)", () => {
                 "Gateway token is about to expire: the current token expires 2026-11-24T00:00:00Z (36 h left), and no new one is due before " +
                 "2026-11-23T00:00:00Z. Keep token.lifetimeDays - token.rotateEveryDays at 3 days or more.",
         });
-        assert.equal(rotationNotice({ stored: next.expiry, next, now: new Date("2026-11-22T12:00:00Z"), stack: "dev", dryRun: false }), undefined);
+        assert.equal(
+            rotationNotice({ stored: next.expiry, next, now: new Date("2026-11-22T12:00:00Z"), stack: "dev", dryRun: false }),
+            undefined,
+        );
     });
 });
 
@@ -146,7 +158,10 @@ describe("rotation windows (properties over random clocks and settings)", () => 
             fc.property(bad, (s) => {
                 const problems = rotationProblems(s);
                 assert.ok(problems.length >= 1);
-                assert.ok(problems.every((p) => /^token\.(lifetimeDays|rotateEveryDays): got /.test(p)), problems.join("; "));
+                assert.ok(
+                    problems.every((p) => /^token\.(lifetimeDays|rotateEveryDays): got /.test(p)),
+                    problems.join("; "),
+                );
             }),
             { numRuns: 500 },
         );
@@ -159,7 +174,10 @@ describe("rotation windows (properties over random clocks and settings)", () => 
             token: s,
         });
         const build = async (t: number, s: TokenPlanSettings) =>
-            byUrnish((await buildComponent(() => ({ d: new SelfHostedGateway("gw", args(s)).deploymentName }), new Date(t).toISOString())).resources);
+            byUrnish(
+                (await buildComponent(() => ({ d: new SelfHostedGateway("gw", args(s)).deploymentName }), new Date(t).toISOString()))
+                    .resources,
+            );
         await fc.assert(
             fc.asyncProperty(clockArb, settingsArb, async (t, s) => {
                 const plan = tokenPlan(new Date(t), s);
@@ -170,7 +188,9 @@ describe("rotation windows (properties over random clocks and settings)", () => 
                 const changed = diffPaths(a, next);
                 const expected = [
                     "kubernetes:apps/v1:Deployment::gw-deployment.spec.template.metadata.annotations.apim-gateway/token-expiry",
-                    ...(s.alternateKeys ? ["kubernetes:apps/v1:Deployment::gw-deployment.spec.template.metadata.annotations.apim-gateway/token-key"] : []),
+                    ...(s.alternateKeys
+                        ? ["kubernetes:apps/v1:Deployment::gw-deployment.spec.template.metadata.annotations.apim-gateway/token-key"]
+                        : []),
                     "kubernetes:core/v1:Secret::gw-token-secret.stringData.value.value",
                     "pulumi-nodejs:dynamic/apim-gateway:GatewayToken::gw-token.expiry",
                     ...(s.alternateKeys ? ["pulumi-nodejs:dynamic/apim-gateway:GatewayToken::gw-token.keyType"] : []),

@@ -6,7 +6,17 @@ import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
 import { deploymentFindings, isPinned, parseImage, serviceFindings, tokenFindings } from "../components/rules";
 import { findingsFor, policies } from "../policy/policies";
 import { CLOCK } from "./expected";
-import { buildComponent, capturingLogs, constructionError, logs, Registered, reset, runProgram, stackConfig, unwrapSecrets } from "./harness";
+import {
+    buildComponent,
+    capturingLogs,
+    constructionError,
+    logs,
+    Registered,
+    reset,
+    runProgram,
+    stackConfig,
+    unwrapSecrets,
+} from "./harness";
 
 function minimal(extra: Partial<SelfHostedGatewayArgs> = {}): SelfHostedGatewayArgs {
     return {
@@ -66,7 +76,9 @@ describe("production rules (pure)", () => {
         });
         assert.deepEqual(parseImage("myacr:5000/gw@sha256:abc"), { repository: "myacr:5000/gw", digest: "sha256:abc" });
         assert.deepEqual(
-            ["2.11.1", "v2.11.1", "2.11.1-preview", "latest", "v2", "v2-preview", "beta", "2"].map((tag) => isPinned({ repository: "r", tag })),
+            ["2.11.1", "v2.11.1", "2.11.1-preview", "latest", "v2", "v2-preview", "beta", "2"].map((tag) =>
+                isPinned({ repository: "r", tag }),
+            ),
             [true, true, true, false, false, false, false, false],
         );
         assert.equal(isPinned({ repository: "r" }), false);
@@ -82,7 +94,11 @@ describe("production rules (pure)", () => {
             },
         };
         assert.deepEqual(deploymentFindings(portal), [
-            { rule: "dedicated-namespace", key: "namespace.name", message: 'namespace.name: got "default"; deploy the gateway into a dedicated namespace' },
+            {
+                rule: "dedicated-namespace",
+                key: "namespace.name",
+                message: 'namespace.name: got "default"; deploy the gateway into a dedicated namespace',
+            },
             { rule: "min-replicas", key: "replicas", message: "replicas: got 1; production needs at least 2 (3 recommended)" },
             {
                 rule: "explicit-rolling-update",
@@ -106,14 +122,23 @@ describe("production rules (pure)", () => {
     it("checks the traffic Service and the token expiry", () => {
         assert.deepEqual(serviceFindings({ spec: { type: "LoadBalancer", externalTrafficPolicy: "Local" } }), []);
         assert.deepEqual(serviceFindings({ spec: { type: "ClusterIP" } }), []);
-        assert.deepEqual(serviceFindings({ spec: { type: "NodePort" } }).map((f) => f.message), [
-            'service.externalTrafficPolicy: got "Cluster"; use "Local" to keep the caller IP and avoid a second hop ' +
-                "(spread pods evenly across nodes: with Local, traffic is split per node, not per pod)",
-        ]);
+        assert.deepEqual(
+            serviceFindings({ spec: { type: "NodePort" } }).map((f) => f.message),
+            [
+                'service.externalTrafficPolicy: got "Cluster"; use "Local" to keep the caller IP and avoid a second hop ' +
+                    "(spread pods evenly across nodes: with Local, traffic is split per node, not per pod)",
+            ],
+        );
         const now = new Date("2026-11-23T00:00:00Z");
         assert.deepEqual(tokenFindings("2026-12-23T00:00:00Z", now), []);
-        assert.deepEqual(tokenFindings("2026-12-23T00:00:01Z", now).map((f) => f.rule), ["token-lifetime"]);
-        assert.deepEqual(tokenFindings(undefined, now).map((f) => f.rule), ["token-lifetime"]);
+        assert.deepEqual(
+            tokenFindings("2026-12-23T00:00:01Z", now).map((f) => f.rule),
+            ["token-lifetime"],
+        );
+        assert.deepEqual(
+            tokenFindings(undefined, now).map((f) => f.rule),
+            ["token-lifetime"],
+        );
     });
 });
 
@@ -130,7 +155,10 @@ describe("environment profile", () => {
                 "  - args.configBackup.enabled: no volume mounted at /apim/config; enable the configuration backup\n" +
                 'Fix them, or set environment: "dev" to relax them to warnings.',
         );
-        assert.deepEqual(resources.map((r) => r.type), ["apim-gateway:index:SelfHostedGateway"]);
+        assert.deepEqual(
+            resources.map((r) => r.type),
+            ["apim-gateway:index:SelfHostedGateway"],
+        );
     });
 
     it("dev relaxes each broken rule to exactly one warning line", async () => {
@@ -207,11 +235,23 @@ describe("CrossGuard policy pack", () => {
 
     it("flags each rule on resources built by the real component in dev", async () => {
         const cases: [Partial<SelfHostedGatewayArgs>, string[]][] = [
-            [{ namespace: { name: "default", create: false } }, ['apim-gateway-dedicated-namespace: namespace.name: got "default"; deploy the gateway into a dedicated namespace']],
+            [
+                { namespace: { name: "default", create: false } },
+                ['apim-gateway-dedicated-namespace: namespace.name: got "default"; deploy the gateway into a dedicated namespace'],
+            ],
             [{ replicas: 1 }, ["apim-gateway-min-replicas: replicas: got 1; production needs at least 2 (3 recommended)"]],
-            [{ resources: { limits: { memory: "1Gi" } } }, ['apim-gateway-resource-requests: resources.requests: cpu and memory not set; start production at cpu "2", memory "2Gi"']],
-            [{ image: { tag: "beta" } }, ['apim-gateway-pinned-image: image.tag: got "beta"; pin a release such as "2.11.1" (or a digest)']],
-            [{ configBackup: { enabled: false } }, ["apim-gateway-config-backup: configBackup.enabled: no volume mounted at /apim/config; enable the configuration backup"]],
+            [
+                { resources: { limits: { memory: "1Gi" } } },
+                ['apim-gateway-resource-requests: resources.requests: cpu and memory not set; start production at cpu "2", memory "2Gi"'],
+            ],
+            [
+                { image: { tag: "beta" } },
+                ['apim-gateway-pinned-image: image.tag: got "beta"; pin a release such as "2.11.1" (or a digest)'],
+            ],
+            [
+                { configBackup: { enabled: false } },
+                ["apim-gateway-config-backup: configBackup.enabled: no volume mounted at /apim/config; enable the configuration backup"],
+            ],
             [
                 { service: { externalTrafficPolicy: "Cluster" } },
                 [
@@ -241,21 +281,33 @@ describe("CrossGuard policy pack", () => {
             found[0],
             "apim-gateway-explicit-rolling-update: rollingUpdate: got nothing; set strategy RollingUpdate with explicit maxUnavailable and maxSurge (e.g. 0 and 1)",
         );
-        assert.match(found[1], new RegExp(`^apim-gateway-token-lifetime: token\\.lifetimeDays: expiry "${far}" is more than 30 days after .+; Azure allows 30 days at most$`));
+        assert.match(
+            found[1],
+            new RegExp(
+                `^apim-gateway-token-lifetime: token\\.lifetimeDays: expiry "${far}" is more than 30 days after .+; Azure allows 30 days at most$`,
+            ),
+        );
     });
 
     it("judges an autoscaled Deployment by its autoscaler's minimum", async () => {
         const scaled = await built(minimal({ autoscaling: { minReplicas: 3, maxReplicas: 6 } }));
-        assert.equal((scaled.find((r) => r.type === "kubernetes:apps/v1:Deployment")?.inputs.spec as Record<string, unknown>).replicas, undefined);
+        assert.equal(
+            (scaled.find((r) => r.type === "kubernetes:apps/v1:Deployment")?.inputs.spec as Record<string, unknown>).replicas,
+            undefined,
+        );
         assert.deepEqual(await violations(scaled), []);
         const lowered = scaled.map((r) =>
             r.type === "kubernetes:autoscaling/v2:HorizontalPodAutoscaler"
                 ? { ...r, inputs: { ...r.inputs, spec: { ...(r.inputs.spec as Record<string, unknown>), minReplicas: 1 } } }
                 : r,
         );
-        assert.deepEqual(await violations(lowered), ["apim-gateway-min-replicas: autoscaling.minReplicas: got 1; production needs at least 2 (3 recommended)"]);
+        assert.deepEqual(await violations(lowered), [
+            "apim-gateway-min-replicas: autoscaling.minReplicas: got 1; production needs at least 2 (3 recommended)",
+        ]);
         const unscaled = scaled.filter((r) => r.type !== "kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
-        assert.deepEqual(await violations(unscaled), ["apim-gateway-min-replicas: replicas: got 1; production needs at least 2 (3 recommended)"]);
+        assert.deepEqual(await violations(unscaled), [
+            "apim-gateway-min-replicas: replicas: got 1; production needs at least 2 (3 recommended)",
+        ]);
     });
 
     it("also holds for hand-written portal YAML registered as raw resources", () => {
@@ -264,20 +316,30 @@ describe("CrossGuard policy pack", () => {
             spec: {
                 replicas: 1,
                 strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } },
-                template: { metadata: { labels: { app: "contoso-gw" } }, spec: { containers: [{ name: "contoso-gw", image: "mcr.microsoft.com/azure-api-management/gateway:v2" }] } },
+                template: {
+                    metadata: { labels: { app: "contoso-gw" } },
+                    spec: { containers: [{ name: "contoso-gw", image: "mcr.microsoft.com/azure-api-management/gateway:v2" }] },
+                },
             },
         };
-        const service = { metadata: { name: "contoso-gw-live-traffic" }, spec: { type: "LoadBalancer", externalTrafficPolicy: "Local", selector: { app: "contoso-gw" } } };
+        const service = {
+            metadata: { name: "contoso-gw-live-traffic" },
+            spec: { type: "LoadBalancer", externalTrafficPolicy: "Local", selector: { app: "contoso-gw" } },
+        };
         const now = new Date();
-        assert.deepEqual(findingsFor("kubernetes:apps/v1:Deployment", deployment, now).map((f) => f.rule), [
-            "dedicated-namespace",
-            "min-replicas",
-            "resource-requests",
-            "pinned-image",
-            "config-backup",
-        ]);
+        assert.deepEqual(
+            findingsFor("kubernetes:apps/v1:Deployment", deployment, now).map((f) => f.rule),
+            ["dedicated-namespace", "min-replicas", "resource-requests", "pinned-image", "config-backup"],
+        );
         assert.deepEqual(findingsFor("kubernetes:core/v1:Service", service, now), []);
         // Unrelated workloads are left alone.
-        assert.deepEqual(findingsFor("kubernetes:apps/v1:Deployment", { spec: { replicas: 1, template: { spec: { containers: [{ image: "nginx" }] } } } }, now), []);
+        assert.deepEqual(
+            findingsFor(
+                "kubernetes:apps/v1:Deployment",
+                { spec: { replicas: 1, template: { spec: { containers: [{ image: "nginx" }] } } } },
+                now,
+            ),
+            [],
+        );
     });
 });

@@ -12,9 +12,7 @@ import { buildComponent, FAKE_TOKEN_MARKER, Registered, runProgram, stackConfig 
 const MARKERS = [FAKE_TOKEN_MARKER];
 
 function holders(resources: Registered[]): string[] {
-    return resources
-        .filter((r) => MARKERS.some((m) => JSON.stringify(r.inputs).includes(m)))
-        .map((r) => `${r.type}::${r.name}`);
+    return resources.filter((r) => MARKERS.some((m) => JSON.stringify(r.inputs).includes(m))).map((r) => `${r.type}::${r.name}`);
 }
 
 /** Paths (inside a value) where a marker appears, and whether each sits inside a secret wrapper. */
@@ -41,10 +39,16 @@ describe("secret hygiene", () => {
                 assert.deepEqual(holders(run.resources), [`kubernetes:core/v1:Secret::${gw}-token-secret`]);
                 const secret = run.resources.find((r) => r.name === `${gw}-token-secret`) as Registered;
                 assert.deepEqual(placements(secret.inputs), [{ path: "stringData.value.value", secret: true }]);
-                assert.equal(MARKERS.some((m) => JSON.stringify(run.outputs).includes(m)), false);
+                assert.equal(
+                    MARKERS.some((m) => JSON.stringify(run.outputs).includes(m)),
+                    false,
+                );
                 assert.deepEqual(run.secretOutputs, []);
                 assert.ok(run.logs.length > 0, "the rotation notice was logged");
-                assert.deepEqual(run.logs.filter((l) => MARKERS.some((m) => l.includes(m))), []);
+                assert.deepEqual(
+                    run.logs.filter((l) => MARKERS.some((m) => l.includes(m))),
+                    [],
+                );
             });
         }
     }
@@ -54,14 +58,24 @@ describe("secret hygiene", () => {
         const { built } = await buildComponent(() => {
             const gw = new SelfHostedGateway(
                 "gw",
-                { apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } }, namespace: { name: "gw" } },
+                {
+                    apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } },
+                    namespace: { name: "gw" },
+                },
                 { transformations: [(a) => void (seen[a.name] = (a.opts as pulumi.CustomResourceOptions).additionalSecretOutputs)] },
             );
             return { gw, d: gw.deploymentName };
         }, CLOCK);
         assert.deepEqual(seen["gw-token"], ["value"]);
         // No public output of the component is secret or carries the token.
-        for (const key of ["namespaceName", "configurationEndpoint", "tokenExpiry", "tokenRotatesAfter", "tokenKeyType", "secretName"] as const) {
+        for (const key of [
+            "namespaceName",
+            "configurationEndpoint",
+            "tokenExpiry",
+            "tokenRotatesAfter",
+            "tokenKeyType",
+            "secretName",
+        ] as const) {
             assert.equal(await pulumi.isSecret(built.gw[key]), false, key);
         }
     });

@@ -37,7 +37,14 @@ describe("gateway settings (ConfigMap data)", () => {
         assert.deepEqual(
             gatewaySettings({
                 ...base,
-                auth: { type: "azureAdApp", gatewayName: "edge", tenantId: "t-id", clientId: "c-id", authority: "https://login.chinacloudapi.cn", tokenAudience: "https://azure-api.cn/configuration" },
+                auth: {
+                    type: "azureAdApp",
+                    gatewayName: "edge",
+                    tenantId: "t-id",
+                    clientId: "c-id",
+                    authority: "https://login.chinacloudapi.cn",
+                    tokenAudience: "https://azure-api.cn/configuration",
+                },
             }),
             {
                 ...PORTAL,
@@ -66,8 +73,15 @@ describe("gateway settings (ConfigMap data)", () => {
                 auth: { type: "token" },
                 localCa: true,
                 disableCertificateValidation: true,
-                tls: { serverCipherSuites: ["TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256"], clientCipherSuites: ["TLS_AES_128_GCM_SHA256"] },
-                additionalSettings: { "net.server.http.forwarded.proto.enabled": true, "config.service.integration.timeout": "00:02:00", "neighborhood.heartbeat.port": 4391 },
+                tls: {
+                    serverCipherSuites: ["TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256"],
+                    clientCipherSuites: ["TLS_AES_128_GCM_SHA256"],
+                },
+                additionalSettings: {
+                    "net.server.http.forwarded.proto.enabled": true,
+                    "config.service.integration.timeout": "00:02:00",
+                    "neighborhood.heartbeat.port": 4391,
+                },
             }),
             {
                 ...PORTAL,
@@ -85,7 +99,10 @@ describe("gateway settings (ConfigMap data)", () => {
     it("maps every telemetry option to the documented setting", () => {
         assert.deepEqual(
             observabilitySettings({
-                logs: { std: { format: "json", level: "warn", color: false }, local: { type: "localsyslog", endpoint: "/dev/log", facility: 7 } },
+                logs: {
+                    std: { format: "json", level: "warn", color: false },
+                    local: { type: "localsyslog", endpoint: "/dev/log", facility: 7 },
+                },
                 metrics: { azureMonitor: false, statsd: { endpoint: "10.0.41.179:8125", sampling: 0.5, tagFormat: "dogStatsD" } },
                 openTelemetry: { collectorUri: "http://otel-collector:4317", systemMetrics: true, histogramBuckets: [5, 10, 25.5] },
             }),
@@ -112,11 +129,14 @@ describe("gateway settings (ConfigMap data)", () => {
     });
 
     it("sets the conventional proxy variables", () => {
-        assert.deepEqual(proxyEnv({ http: "http://p:3128", https: "http://p:3129", bypass: ["localhost", ".svc.cluster.local", "10.0.0.0/8"] }), [
-            { name: "HTTP_PROXY", value: "http://p:3128" },
-            { name: "HTTPS_PROXY", value: "http://p:3129" },
-            { name: "NO_PROXY", value: "localhost,.svc.cluster.local,10.0.0.0/8" },
-        ]);
+        assert.deepEqual(
+            proxyEnv({ http: "http://p:3128", https: "http://p:3129", bypass: ["localhost", ".svc.cluster.local", "10.0.0.0/8"] }),
+            [
+                { name: "HTTP_PROXY", value: "http://p:3128" },
+                { name: "HTTPS_PROXY", value: "http://p:3129" },
+                { name: "NO_PROXY", value: "localhost,.svc.cluster.local,10.0.0.0/8" },
+            ],
+        );
         assert.deepEqual(proxyEnv(undefined), []);
     });
 
@@ -147,16 +167,28 @@ describe("Azure ids and name-based GUIDs", () => {
 
     it("gives a role assignment the same name for the same (scope, principal, role) and a new one when any changes", () => {
         const n = roleAssignmentName(GW, "p-1", "/providers/Microsoft.Authorization/roleDefinitions/r-1");
-        assert.equal(roleAssignmentName(GW.toUpperCase(), "P-1", "/PROVIDERS/Microsoft.Authorization/roleDefinitions/R-1"), n, "ARM ids are case-insensitive");
+        assert.equal(
+            roleAssignmentName(GW.toUpperCase(), "P-1", "/PROVIDERS/Microsoft.Authorization/roleDefinitions/R-1"),
+            n,
+            "ARM ids are case-insensitive",
+        );
         assert.notEqual(roleAssignmentName(GW, "p-2", "/providers/Microsoft.Authorization/roleDefinitions/r-1"), n);
         assert.notEqual(roleAssignmentName(`${GW}x`, "p-1", "/providers/Microsoft.Authorization/roleDefinitions/r-1"), n);
         assert.notEqual(roleAssignmentName(GW, "p-1", "/providers/Microsoft.Authorization/roleDefinitions/r-2"), n);
         assert.match(n, /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-        assert.equal(roleDefinitionGuid("/subscriptions/s/resourceGroups/r", "role"), roleDefinitionGuid("/SUBSCRIPTIONS/s/resourceGroups/r", "role"));
+        assert.equal(
+            roleDefinitionGuid("/subscriptions/s/resourceGroups/r", "role"),
+            roleDefinitionGuid("/SUBSCRIPTIONS/s/resourceGroups/r", "role"),
+        );
     });
 
     it("parses a gateway id into its instance, resource group and subscription", () => {
-        assert.deepEqual(parseGatewayId(GW), { subscriptionId: "sub-1", resourceGroupName: "rg-apim", serviceName: "contoso", gatewayName: "edge" });
+        assert.deepEqual(parseGatewayId(GW), {
+            subscriptionId: "sub-1",
+            resourceGroupName: "rg-apim",
+            serviceName: "contoso",
+            gatewayName: "edge",
+        });
         assert.equal(serviceIdOf(GW), "/subscriptions/sub-1/resourceGroups/rg-apim/providers/Microsoft.ApiManagement/service/contoso");
         assert.equal(resourceGroupIdOf(GW), "/subscriptions/sub-1/resourceGroups/rg-apim");
         assert.throws(() => parseGatewayId("/subscriptions/s/resourceGroups/r"), /not an API Management gateway resource id/);
@@ -165,7 +197,10 @@ describe("Azure ids and name-based GUIDs", () => {
     it("completes a role GUID in the subscription and keeps a full role id", () => {
         const guid = "8b9dca3f-3b7d-4f5c-9a0e-1d2c3b4a5f60";
         assert.equal(roleDefinitionFullId(guid, "sub-1"), `/subscriptions/sub-1/providers/Microsoft.Authorization/roleDefinitions/${guid}`);
-        assert.equal(roleDefinitionFullId(`/providers/Microsoft.Authorization/roleDefinitions/${guid}`, "sub-1"), `/providers/Microsoft.Authorization/roleDefinitions/${guid}`);
+        assert.equal(
+            roleDefinitionFullId(`/providers/Microsoft.Authorization/roleDefinitions/${guid}`, "sub-1"),
+            `/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+        );
     });
 
     it("names the ServiceAccount subject and tenant-unique custom roles", () => {

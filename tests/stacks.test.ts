@@ -163,7 +163,10 @@ describe("stack program: token lifecycle messages", () => {
     });
 
     it("says in one plain line that rotation is due", async () => {
-        const due = await runProgram(prod(), X.NEXT_WINDOW_CLOCK, "prod", { preview: true, previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" } });
+        const due = await runProgram(prod(), X.NEXT_WINDOW_CLOCK, "prod", {
+            preview: true,
+            previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" },
+        });
         assert.deepEqual(due.logs, [
             "info: [runtime] Token rotation due: the next `pulumi up` issues a new token (primary key) that expires 2026-12-26T00:00:00Z; " +
                 "the current token expires 2026-12-19T00:00:00Z (21 days left).",
@@ -171,12 +174,18 @@ describe("stack program: token lifecycle messages", () => {
     });
 
     it("warns, naming the command, when the stored token is within 3 days of expiry or expired", async () => {
-        const late = await runProgram(prod(), "2026-12-17T06:00:00Z", "prod", { preview: true, previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" } });
+        const late = await runProgram(prod(), "2026-12-17T06:00:00Z", "prod", {
+            preview: true,
+            previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" },
+        });
         assert.deepEqual(late.logs, [
             "warning: [runtime] Gateway token is about to expire: the current token expires 2026-12-19T00:00:00Z (42 h left). Run `pulumi up --stack prod` now; " +
                 "an expired token stops configuration sync (traffic keeps flowing).",
         ]);
-        const expired = await runProgram(prod(), "2026-12-20T00:00:00Z", "prod", { preview: true, previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" } });
+        const expired = await runProgram(prod(), "2026-12-20T00:00:00Z", "prod", {
+            preview: true,
+            previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" },
+        });
         assert.deepEqual(expired.logs, [
             "warning: [runtime] Gateway token has expired: the current token expires 2026-12-19T00:00:00Z (expired). Run `pulumi up --stack prod` now; " +
                 "an expired token stops configuration sync (traffic keeps flowing).",
@@ -197,7 +206,10 @@ describe("stack program: token lifecycle messages", () => {
             previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" },
         });
         assert.deepEqual(off.logs, []);
-        assert.equal(off.resources.some((r) => r.type === "pulumi:pulumi:StackReference"), false);
+        assert.equal(
+            off.resources.some((r) => r.type === "pulumi:pulumi:StackReference"),
+            false,
+        );
     });
 });
 
@@ -245,8 +257,15 @@ describe("stack program: dev", () => {
     });
 
     it("differs from prod only where the stack files differ", () => {
-        const rename = (s: string) => s.replace(/apim-gw-prod/g, "apim-gw-dev").replace(/prod-cluster|production cluster/g, (m) => (m === "prod-cluster" ? "dev-cluster" : "dev cluster"));
-        const prodAsDev = JSON.parse(rename(JSON.stringify(byUrnish(prod.resources))).replace(/"namespace":"apim-gateway"/g, '"namespace":"apim-gateway-dev"').replace(/"name":"apim-gateway"/g, '"name":"apim-gateway-dev"'));
+        const rename = (s: string) =>
+            s
+                .replace(/apim-gw-prod/g, "apim-gw-dev")
+                .replace(/prod-cluster|production cluster/g, (m) => (m === "prod-cluster" ? "dev-cluster" : "dev cluster"));
+        const prodAsDev = JSON.parse(
+            rename(JSON.stringify(byUrnish(prod.resources)))
+                .replace(/"namespace":"apim-gateway"/g, '"namespace":"apim-gateway-dev"')
+                .replace(/"name":"apim-gateway"/g, '"name":"apim-gateway-dev"'),
+        );
         const changed = diffPaths(prodAsDev, byUrnish(dev.resources)).filter((p) => !p.includes("__provider"));
         assert.deepEqual(changed, [
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.replicas`,
@@ -278,7 +297,11 @@ describe("stack program: bad config", () => {
         try {
             await runProgram(gateway === undefined ? {} : { "apim-gateway:gateway": gateway }, X.CLOCK, "bad");
         } catch (e) {
-            assert.equal((e as Error).constructor.name, "RunError", `expected a RunError (no stack trace), got ${(e as Error).constructor.name}`);
+            assert.equal(
+                (e as Error).constructor.name,
+                "RunError",
+                `expected a RunError (no stack trace), got ${(e as Error).constructor.name}`,
+            );
             assert.deepEqual(registered, [], "nothing may be registered before the config is valid");
             return (e as Error).message;
         }
@@ -306,7 +329,7 @@ describe("stack program: bad config", () => {
         assert.equal(
             msg,
             "Stack config 'apim-gateway:gateway' of stack 'bad' is invalid (5 problems):\n" +
-                '  - gateway.token.lifetimeDays: got 45 (number); must be at most 30\n' +
+                "  - gateway.token.lifetimeDays: got 45 (number); must be at most 30\n" +
                 '  - gateway.replicas: got "3"; expected a whole number\n' +
                 '  - gateway.rollingUpdate.maxSurge: got "2 Gi"; expected a whole number ≥ 0 or a percentage such as "25%"\n' +
                 '  - gateway.resources.requests.memory: got "2 Gi"; expected a Kubernetes quantity such as "500m", "2", "512Mi" or "2Gi" (no spaces)\n' +
@@ -356,12 +379,23 @@ describe("stack program: Entra app (azureAdApp) with the client secret in its ow
     }
 
     it("keeps the client secret only in the Kubernetes Secret, marked secret: not in outputs, other inputs or logs", async () => {
-        const run = await runProgram({ "apim-gateway:gateway": gateway(), "apim-gateway:azureAdClientSecret": FAKE_CLIENT_SECRET }, X.CLOCK, "prod", { preview: true });
+        const run = await runProgram(
+            { "apim-gateway:gateway": gateway(), "apim-gateway:azureAdClientSecret": FAKE_CLIENT_SECRET },
+            X.CLOCK,
+            "prod",
+            { preview: true },
+        );
         assert.deepEqual(holdersOf(run.resources, FAKE_CLIENT_SECRET), [`${SECRET}::apim-gw-prod-azure-ad-secret`]);
         const stringData = one(run.resources, SECRET).inputs.stringData as Record<string, unknown>;
-        assert.deepEqual(stringData, { [X.SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270", value: { "client-secret": FAKE_CLIENT_SECRET } });
+        assert.deepEqual(stringData, {
+            [X.SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270",
+            value: { "client-secret": FAKE_CLIENT_SECRET },
+        });
         assert.deepEqual(holdersOf(run.resources, FAKE_TOKEN_MARKER), [], "no gateway token in this mode");
-        assert.equal(run.resources.some((r) => r.type === TOKEN || r.type === "pulumi:pulumi:StackReference"), false);
+        assert.equal(
+            run.resources.some((r) => r.type === TOKEN || r.type === "pulumi:pulumi:StackReference"),
+            false,
+        );
         assert.equal(JSON.stringify(run.outputs).includes(FAKE_CLIENT_SECRET), false);
         assert.equal(run.logs.join("\n").includes(FAKE_CLIENT_SECRET), false);
         assert.deepEqual(run.secretOutputs, []);
@@ -382,7 +416,9 @@ describe("stack program: Entra app (azureAdApp) with the client secret in its ow
     });
 
     it("refuses a client secret inside the plain `gateway` object, without echoing it", async () => {
-        const msg = await failure({ "apim-gateway:gateway": gateway({ tenantId: TENANT, clientId: APP, clientSecret: FAKE_CLIENT_SECRET }) });
+        const msg = await failure({
+            "apim-gateway:gateway": gateway({ tenantId: TENANT, clientId: APP, clientSecret: FAKE_CLIENT_SECRET }),
+        });
         assert.equal(
             msg,
             "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (1 problem):\n" +
@@ -410,6 +446,9 @@ describe("stack program: Entra app (azureAdApp) with the client secret in its ow
         );
         const g = gateway();
         g.replicas = 0;
-        assert.match(await failure({ "apim-gateway:gateway": g, "apim-gateway:azureAdClientSecret": "" }), /\(2 problems\):\n  - azureAdClientSecret: is empty;[^\n]*\n  - gateway\.replicas: got 0 \(number\); must be at least 1\n/);
+        assert.match(
+            await failure({ "apim-gateway:gateway": g, "apim-gateway:azureAdClientSecret": "" }),
+            /\(2 problems\):\n  - azureAdClientSecret: is empty;[^\n]*\n  - gateway\.replicas: got 0 \(number\); must be at least 1\n/,
+        );
     });
 });

@@ -39,15 +39,17 @@ describe("GatewayToken provider", () => {
 
     it("checks its inputs", () => {
         assert.deepEqual(checkTokenInputs(inputs), []);
-        assert.deepEqual(checkTokenInputs({ ...inputs, gatewayResourceId: "/nope", keyType: "tertiary" as "primary", expiry: "2026-12-19" }), [
-            {
-                property: "gatewayResourceId",
-                reason:
-                    'not an API Management gateway resource id: "/nope"; expected /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<svc>/gateways/<id>',
-            },
-            { property: "keyType", reason: 'got "tertiary"; expected "primary" or "secondary"' },
-            { property: "expiry", reason: 'got "2026-12-19"; expected yyyy-MM-ddTHH:mm:ssZ' },
-        ]);
+        assert.deepEqual(
+            checkTokenInputs({ ...inputs, gatewayResourceId: "/nope", keyType: "tertiary" as "primary", expiry: "2026-12-19" }),
+            [
+                {
+                    property: "gatewayResourceId",
+                    reason: 'not an API Management gateway resource id: "/nope"; expected /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<svc>/gateways/<id>',
+                },
+                { property: "keyType", reason: 'got "tertiary"; expected "primary" or "secondary"' },
+                { property: "expiry", reason: 'got "2026-12-19"; expected yyyy-MM-ddTHH:mm:ssZ' },
+            ],
+        );
     });
 
     it("lets values that are unknown during a preview pass the check", () => {
@@ -79,7 +81,10 @@ describe("GatewayToken provider", () => {
         const out = execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
         fs.rmSync(dir, { recursive: true });
         assert.deepEqual(JSON.parse(out), {
-            check: { inputs: { ...inputs, keyType: "tertiary" }, failures: [{ property: "keyType", reason: 'got "tertiary"; expected "primary" or "secondary"' }] },
+            check: {
+                inputs: { ...inputs, keyType: "tertiary" },
+                failures: [{ property: "keyType", reason: 'got "tertiary"; expected "primary" or "secondary"' }],
+            },
             same: { changes: false, replaces: [], deleteBeforeReplace: false },
             rotated: { changes: true, replaces: ["expiry"], deleteBeforeReplace: false },
             cfg: "cid",
@@ -110,7 +115,14 @@ describe("identity the token provider uses (same order as azure-native)", () => 
                 ACTIONS_ID_TOKEN_REQUEST_URL: "https://token.actions/x",
                 ACTIONS_ID_TOKEN_REQUEST_TOKEN: "rt",
             }),
-            { kind: "oidc", tenantId: "t", clientId: "id", oidcToken: undefined, requestUrl: "https://token.actions/x", requestToken: "rt" },
+            {
+                kind: "oidc",
+                tenantId: "t",
+                clientId: "id",
+                oidcToken: undefined,
+                requestUrl: "https://token.actions/x",
+                requestToken: "rt",
+            },
         );
     });
 
@@ -130,7 +142,10 @@ describe("identity the token provider uses (same order as azure-native)", () => 
         assert.equal(cloudFor(undefined), "public");
         assert.equal(cloudFor("AzureUSGovernmentCloud"), "usgovernment");
         assert.equal(cloudFor("china"), "china");
-        assert.throws(() => cloudFor("germany"), /azure-native environment "germany" is not one of public, usgovernment, china; set token.armEndpoint explicitly/);
+        assert.throws(
+            () => cloudFor("germany"),
+            /azure-native environment "germany" is not one of public, usgovernment, china; set token.armEndpoint explicitly/,
+        );
         assert.equal(authorityFor("https://management.usgovcloudapi.net"), "https://login.microsoftonline.us");
         assert.equal(authorityFor("https://management.chinacloudapi.cn/"), "https://login.chinacloudapi.cn");
         assert.equal(authorityFor("https://arm.example.internal"), "https://login.microsoftonline.com");

@@ -7,7 +7,10 @@ import { CLOCK, TEST_CA_PEM } from "./expected";
 import { buildComponent, FAKE_CLIENT_SECRET, registered } from "./harness";
 
 const GUID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-const base = { apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } }, namespace: { name: "gw" } };
+const base = {
+    apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } },
+    namespace: { name: "gw" },
+};
 const problemsOf = (raw: unknown): string[] => {
     const r = validateArgs(raw, "gateway");
     return r.ok ? [] : r.problems;
@@ -19,7 +22,17 @@ describe("validation: options of issue 5", () => {
             problemsOf({
                 ...base,
                 replicas: 3,
-                auth: { type: "workloadIdentity", workloadIdentity: { provision: { oidcIssuerUrl: "https://oidc.example/", location: "westeurope", roleScope: "service", apimPrincipalId: GUID } } },
+                auth: {
+                    type: "workloadIdentity",
+                    workloadIdentity: {
+                        provision: {
+                            oidcIssuerUrl: "https://oidc.example/",
+                            location: "westeurope",
+                            roleScope: "service",
+                            apimPrincipalId: GUID,
+                        },
+                    },
+                },
                 highAvailability: { maxUnavailable: 1, antiAffinity: "preferred", topologySpread: { whenUnsatisfiable: "DoNotSchedule" } },
                 autoscaling: { maxReplicas: 6 },
                 probes: { readiness: { successThreshold: 2 } },
@@ -52,7 +65,11 @@ describe("validation: options of issue 5", () => {
                 proxy: { http: "http://user:pw@proxy:3128", bypass: ["a, b"] },
                 tls: { serverCipherSuites: ["aes"] },
                 configurationTrust: { caCertificates: ["not a pem"], caDirectory: "relative" },
-                observability: { logs: { std: { level: "verbose" }, local: { type: "syslog" } }, metrics: { statsd: { endpoint: "statsd", sampling: 2 } }, openTelemetry: { collectorUri: "otel:4317" } },
+                observability: {
+                    logs: { std: { level: "verbose" }, local: { type: "syslog" } },
+                    metrics: { statsd: { endpoint: "statsd", sampling: 2 } },
+                    openTelemetry: { collectorUri: "otel:4317" },
+                },
                 additionalSettings: { "bad key": "x", ok: { nested: 1 } },
                 apis: [{ apiId: "a/b" }],
                 hostnames: [{ id: "x", hostname: "https://api.contoso.com" }],
@@ -85,14 +102,18 @@ describe("validation: options of issue 5", () => {
                 'gateway.observability.openTelemetry.collectorUri: got "otel:4317"; expected a URL such as http://otel-collector:4317',
                 "gateway.additionalSettings[\"bad key\"]: invalid key; must be a setting name: letters, digits, '-', '_' and '.'",
                 "gateway.additionalSettings.ok: got an object; expected a string, number or true/false",
-                "gateway.apis[0].apiId: got \"a/b\"; must be an API id (no spaces or * # & + : < > ? / % \\)",
+                'gateway.apis[0].apiId: got "a/b"; must be an API id (no spaces or * # & + : < > ? / % \\)',
                 'gateway.hostnames[0].hostname: got "https://api.contoso.com"; must be a host name such as api.contoso.com or *.contoso.com',
             ],
         );
     });
 
     it("never shows a client secret or proxy password, even a malformed one", () => {
-        const problems = problemsOf({ ...base, auth: { type: "azureAdApp", azureAdApp: { tenantId: GUID, clientId: GUID, clientSecret: 42 } }, proxy: { https: `http://me:${FAKE_CLIENT_SECRET}@p:1` } });
+        const problems = problemsOf({
+            ...base,
+            auth: { type: "azureAdApp", azureAdApp: { tenantId: GUID, clientId: GUID, clientSecret: 42 } },
+            proxy: { https: `http://me:${FAKE_CLIENT_SECRET}@p:1` },
+        });
         assert.deepEqual(problems, [
             "gateway.auth.azureAdApp.clientSecret: got a value (hidden: it is a secret); expected a non-empty string (a Pulumi secret)",
             'gateway.proxy.https: got "http://***@p:1"; must not contain credentials (user:password@); plain stack config is not secret',
@@ -123,8 +144,15 @@ describe("validation: options of issue 5", () => {
                 podAnnotations: { "apim-gateway/token-expiry": "x" },
                 networkPolicy: { ingressFrom: [{ ipBlock: { cidr: "10.0.0.0/8" }, podSelector: { matchLabels: { a: "b" } } }] },
                 service: { type: "ClusterIP", allocateLoadBalancerNodePorts: false },
-                observability: { logs: { local: { type: "rfc5424", facility: 3 } }, openTelemetry: { collectorUri: "http://o:4317", histogramBuckets: [10, 5] } },
-                additionalSettings: { "Telemetry.Logs.Std.Level": "debug", "neighborhood.host": "x", "config.service.auth.azureAd.certificatePath": "/x" },
+                observability: {
+                    logs: { local: { type: "rfc5424", facility: 3 } },
+                    openTelemetry: { collectorUri: "http://o:4317", histogramBuckets: [10, 5] },
+                },
+                additionalSettings: {
+                    "Telemetry.Logs.Std.Level": "debug",
+                    "neighborhood.host": "x",
+                    "config.service.auth.azureAd.certificatePath": "/x",
+                },
                 apis: [{ apiId: "echo" }, { apiId: "Echo" }],
                 namespace: { name: "gw", create: false, podSecurityLevel: "restricted" },
             }),
@@ -160,15 +188,31 @@ describe("validation: options of issue 5", () => {
     });
 
     it("asks for each mode's block and exactly one credential source", () => {
-        assert.deepEqual(problemsOf({ ...base, auth: { type: "azureAdApp" } }), ['gateway.auth.azureAdApp: required when gateway.auth.type is "azureAdApp"']);
-        assert.deepEqual(problemsOf({ ...base, auth: { type: "existingSecret" } }), ['gateway.auth.existingSecret: required when gateway.auth.type is "existingSecret"']);
-        assert.deepEqual(problemsOf({ ...base, auth: { type: "azureAdApp", azureAdApp: { tenantId: GUID, clientId: GUID, clientSecret: "x", existingSecret: { name: "s" } } } }), [
-            "gateway.auth.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret",
+        assert.deepEqual(problemsOf({ ...base, auth: { type: "azureAdApp" } }), [
+            'gateway.auth.azureAdApp: required when gateway.auth.type is "azureAdApp"',
         ]);
-        assert.deepEqual(problemsOf({ ...base, auth: { tokenAudience: "https://azure-api.cn/configuration", workloadIdentity: { clientId: GUID } } }), [
-            'gateway.auth.workloadIdentity: only applies when gateway.auth.type is "workloadIdentity" (it is "token"); remove it or set gateway.auth.type',
-            "gateway.auth.tokenAudience: only applies to the Entra modes (azureAdApp, workloadIdentity); remove it",
+        assert.deepEqual(problemsOf({ ...base, auth: { type: "existingSecret" } }), [
+            'gateway.auth.existingSecret: required when gateway.auth.type is "existingSecret"',
         ]);
+        assert.deepEqual(
+            problemsOf({
+                ...base,
+                auth: {
+                    type: "azureAdApp",
+                    azureAdApp: { tenantId: GUID, clientId: GUID, clientSecret: "x", existingSecret: { name: "s" } },
+                },
+            }),
+            [
+                "gateway.auth.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret",
+            ],
+        );
+        assert.deepEqual(
+            problemsOf({ ...base, auth: { tokenAudience: "https://azure-api.cn/configuration", workloadIdentity: { clientId: GUID } } }),
+            [
+                'gateway.auth.workloadIdentity: only applies when gateway.auth.type is "workloadIdentity" (it is "token"); remove it or set gateway.auth.type',
+                "gateway.auth.tokenAudience: only applies to the Entra modes (azureAdApp, workloadIdentity); remove it",
+            ],
+        );
     });
 
     it("holds autoscaling to the replica floor (never below 2) and local-log endpoints to their type", () => {
@@ -183,11 +227,22 @@ describe("validation: options of issue 5", () => {
         assert.deepEqual(problemsOf({ ...base, highAvailability: { enabled: false, antiAffinity: "required" } }), [
             "gateway.highAvailability.enabled: is false, so maxUnavailable/topologySpread/antiAffinity would be ignored; remove them or enable it",
         ]);
-        assert.deepEqual(problemsOf({ ...base, configurationTrust: { caDirectory: "/etc/ssl/certs" } }), ["gateway.configurationTrust.caDirectory: only applies with caCertificates"]);
-        assert.deepEqual(problemsOf({ ...base, hostnames: [{ id: "a", hostname: "x.contoso.com" }, { id: "A", hostname: "X.contoso.com" }] }), [
-            'gateway.hostnames[1].id: got "A" twice; each must be unique',
-            'gateway.hostnames[1].hostname: got "X.contoso.com" twice; each must be unique',
+        assert.deepEqual(problemsOf({ ...base, configurationTrust: { caDirectory: "/etc/ssl/certs" } }), [
+            "gateway.configurationTrust.caDirectory: only applies with caCertificates",
         ]);
+        assert.deepEqual(
+            problemsOf({
+                ...base,
+                hostnames: [
+                    { id: "a", hostname: "x.contoso.com" },
+                    { id: "A", hostname: "X.contoso.com" },
+                ],
+            }),
+            [
+                'gateway.hostnames[1].id: got "A" twice; each must be unique',
+                'gateway.hostnames[1].hostname: got "X.contoso.com" twice; each must be unique',
+            ],
+        );
     });
 
     it("the component refuses bad options with one ResourceError before registering any child", async () => {
@@ -211,6 +266,10 @@ describe("validation: options of issue 5", () => {
                 '  - args.auth.workloadIdentity: required when args.auth.type is "workloadIdentity"\n' +
                 '  - args.additionalSettings["HTTP_PROXY"]: shadows the typed option args.proxy.http; set that instead',
         );
-        assert.deepEqual(registered.map((r) => r.type), ["apim-gateway:index:SelfHostedGateway"], "only the component itself");
+        assert.deepEqual(
+            registered.map((r) => r.type),
+            ["apim-gateway:index:SelfHostedGateway"],
+            "only the component itself",
+        );
     });
 });

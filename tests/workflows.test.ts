@@ -46,7 +46,11 @@ const PULUMI_ENV = {
 };
 const OIDC_LOGIN = {
     uses: "azure/login@v2",
-    with: { "client-id": "${{ vars.AZURE_CLIENT_ID }}", "tenant-id": "${{ vars.AZURE_TENANT_ID }}", "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}" },
+    with: {
+        "client-id": "${{ vars.AZURE_CLIENT_ID }}",
+        "tenant-id": "${{ vars.AZURE_TENANT_ID }}",
+        "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
+    },
 };
 const DEPLOY_PERMISSIONS = { contents: "read", "id-token": "write" };
 
@@ -70,7 +74,10 @@ function checkDeployJob(job: Job, stack: string, environment: string, needs?: st
     ]);
     assert.deepEqual(job.steps[3], OIDC_LOGIN);
     const S = stack.toUpperCase();
-    assert.deepEqual(job.steps[4].with, { "resource-group": `\${{ vars.AKS_RESOURCE_GROUP_${S} }}`, "cluster-name": `\${{ vars.AKS_CLUSTER_${S} }}` });
+    assert.deepEqual(job.steps[4].with, {
+        "resource-group": `\${{ vars.AKS_RESOURCE_GROUP_${S} }}`,
+        "cluster-name": `\${{ vars.AKS_CLUSTER_${S} }}`,
+    });
     assert.deepEqual(pulumiStep(job).with, { command: "up", "stack-name": stack });
 }
 
@@ -93,10 +100,16 @@ describe("GitHub Actions workflows", () => {
         assert.equal(job.if, "github.event.pull_request.head.repo.full_name == github.repository");
         assert.equal(job.environment, undefined, "previews are not gated");
         assert.deepEqual(job.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
-        assert.deepEqual(job.strategy?.matrix.include.map((m) => m.stack), ["dev", "prod"]);
+        assert.deepEqual(
+            job.strategy?.matrix.include.map((m) => m.stack),
+            ["dev", "prod"],
+        );
         assert.deepEqual(job.env, PULUMI_ENV);
         assert.deepEqual(job.steps[3], OIDC_LOGIN);
-        assert.deepEqual(job.steps[4].with, { "resource-group": "${{ matrix.aks-resource-group }}", "cluster-name": "${{ matrix.aks-cluster }}" });
+        assert.deepEqual(job.steps[4].with, {
+            "resource-group": "${{ matrix.aks-resource-group }}",
+            "cluster-name": "${{ matrix.aks-cluster }}",
+        });
         assert.deepEqual(pulumiStep(job).with, {
             command: "preview",
             "stack-name": "${{ matrix.stack }}",
@@ -125,8 +138,13 @@ describe("GitHub Actions workflows", () => {
         checkDeployJob(wf.jobs["rotate-prod"], "prod", "${{ vars.ROTATION_ENVIRONMENT_PROD || 'production' }}", "rotate-dev");
         // Weekly is within the default rotateEveryDays (7) of both stacks.
         for (const stack of ["dev", "prod"]) {
-            const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, { token: { rotateEveryDays: number } }> };
-            assert.ok(doc.config["apim-gateway:gateway"].token.rotateEveryDays >= 7, `${stack} rotates no more often than the schedule runs`);
+            const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+                config: Record<string, { token: { rotateEveryDays: number } }>;
+            };
+            assert.ok(
+                doc.config["apim-gateway:gateway"].token.rotateEveryDays >= 7,
+                `${stack} rotates no more often than the schedule runs`,
+            );
         }
     });
 
@@ -136,17 +154,27 @@ describe("GitHub Actions workflows", () => {
             for (const [id, job] of Object.entries(wf.jobs)) {
                 for (const step of job.steps) {
                     if (step.run !== undefined) {
-                        assert.doesNotMatch(step.run, /secrets\.|\$\{\{|echo|printenv|env\b|set -x/, `${file} ${id}: a run step must not touch secrets`);
+                        assert.doesNotMatch(
+                            step.run,
+                            /secrets\.|\$\{\{|echo|printenv|env\b|set -x/,
+                            `${file} ${id}: a run step must not touch secrets`,
+                        );
                         assert.equal(step.env, undefined, `${file} ${id}: run steps get no extra env`);
                     }
                 }
                 const text = JSON.stringify(job);
                 const secrets = [...new Set(text.match(/secrets\.[A-Z_]+/g) ?? [])].sort();
                 assert.ok(
-                    secrets.every((s) => ["secrets.GITHUB_TOKEN", "secrets.PULUMI_ACCESS_TOKEN", "secrets.PULUMI_CONFIG_PASSPHRASE"].includes(s)),
+                    secrets.every((s) =>
+                        ["secrets.GITHUB_TOKEN", "secrets.PULUMI_ACCESS_TOKEN", "secrets.PULUMI_CONFIG_PASSPHRASE"].includes(s),
+                    ),
                     `${file} ${id}: unexpected ${secrets}`,
                 );
-                assert.doesNotMatch(text, /client-secret|ARM_CLIENT_SECRET|AZURE_CREDENTIALS|creds/, `${file} ${id}: OIDC only, no long-lived Azure secret`);
+                assert.doesNotMatch(
+                    text,
+                    /client-secret|ARM_CLIENT_SECRET|AZURE_CREDENTIALS|creds/,
+                    `${file} ${id}: OIDC only, no long-lived Azure secret`,
+                );
             }
         }
     });

@@ -49,7 +49,13 @@ interface Def {
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 const pascal = (parts: string[]) => parts.map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join("");
 const singular = (word: string) =>
-    word.endsWith("ies") ? `${word.slice(0, -3)}y` : word.endsWith("ases") ? word.slice(0, -2) : word.endsWith("s") ? word.slice(0, -1) : word;
+    word.endsWith("ies")
+        ? `${word.slice(0, -3)}y`
+        : word.endsWith("ases")
+          ? word.slice(0, -2)
+          : word.endsWith("s")
+            ? word.slice(0, -1)
+            : word;
 
 export class SchemaBuilder {
     readonly types: Record<string, TypeSpec> = {};
@@ -137,7 +143,10 @@ export class SchemaBuilder {
                 return this.ref(typeName);
             }
             case "record":
-                return { type: "object", additionalProperties: this.inner(d.valueType as z.ZodType, [...path.slice(0, -1), `${path[path.length - 1]}Value`]) };
+                return {
+                    type: "object",
+                    additionalProperties: this.inner(d.valueType as z.ZodType, [...path.slice(0, -1), `${path[path.length - 1]}Value`]),
+                };
             case "array": {
                 const last = path[path.length - 1] ?? "item";
                 return { type: "array", items: this.inner(d.element as z.ZodType, [...path.slice(0, -1), singular(last)]) };

@@ -62,7 +62,16 @@ const OUTPUTS: Record<string, PropertySpec> = {
 };
 
 /** Outputs that are always set (the others depend on the auth mode or on Kubernetes). */
-const ALWAYS = ["gatewayId", "namespaceName", "configurationEndpoint", "deploymentName", "serviceName", "discoveryServiceName", "configMapName", "authType"];
+const ALWAYS = [
+    "gatewayId",
+    "namespaceName",
+    "configurationEndpoint",
+    "deploymentName",
+    "serviceName",
+    "discoveryServiceName",
+    "configMapName",
+    "authType",
+];
 
 /** The package schema, for a given package version. */
 export function packageSchema(version: string): PackageSpec {
@@ -78,7 +87,8 @@ export function packageSchema(version: string): PackageSpec {
         resources: {
             [COMPONENT_TOKEN]: {
                 isComponent: true,
-                description: "The gateway resource in an existing API Management instance, its rotating access token, and the Kubernetes objects that run it.",
+                description:
+                    "The gateway resource in an existing API Management instance, its rotating access token, and the Kubernetes objects that run it.",
                 inputProperties: args.properties,
                 requiredInputs: args.required,
                 properties: OUTPUTS,

@@ -131,7 +131,8 @@ async function attempt(url: URL, req: GenerateTokenRequest, ref: GatewayRef, opt
         });
     } catch (e) {
         const name = (e as Error)?.name;
-        const why = name === "TimeoutError" || name === "AbortError" ? `timed out after ${timeoutMs} ms` : `failed: ${(e as Error)?.message ?? e}`;
+        const why =
+            name === "TimeoutError" || name === "AbortError" ? `timed out after ${timeoutMs} ms` : `failed: ${(e as Error)?.message ?? e}`;
         return { error: new ArmError(`generateToken for ${describe(ref)} ${why}`, undefined, true) };
     }
     if (res.status === 200) {

@@ -16,7 +16,10 @@ export const CLOUDS: Record<AzureEnvironment, { arm: string; authority: string }
 
 /** Maps azure-native's `environment` setting (or ARM_ENVIRONMENT) to a cloud; undefined means public. */
 export function cloudFor(environment: string | undefined): AzureEnvironment {
-    const e = (environment ?? "public").trim().toLowerCase().replace(/cloud$/, "");
+    const e = (environment ?? "public")
+        .trim()
+        .toLowerCase()
+        .replace(/cloud$/, "");
     if (e === "" || e === "public" || e === "azure") return "public";
     if (e === "usgovernment" || e === "usgov" || e === "azureusgovernment") return "usgovernment";
     if (e === "china" || e === "azurechina") return "china";
@@ -94,7 +97,9 @@ export function createCredential(choice: IdentityChoice, authorityHost: string):
             const getAssertion = async (): Promise<string> => {
                 if (choice.oidcToken) return choice.oidcToken;
                 if (!choice.requestUrl || !choice.requestToken) {
-                    throw new Error("OIDC is on (useOidc / ARM_USE_OIDC) but neither ARM_OIDC_TOKEN nor a GitHub Actions OIDC request URL/token is set");
+                    throw new Error(
+                        "OIDC is on (useOidc / ARM_USE_OIDC) but neither ARM_OIDC_TOKEN nor a GitHub Actions OIDC request URL/token is set",
+                    );
                 }
                 const url = new URL(choice.requestUrl);
                 url.searchParams.set("audience", "api://AzureADTokenExchange");
@@ -107,7 +112,9 @@ export function createCredential(choice: IdentityChoice, authorityHost: string):
             return new identity.ClientAssertionCredential(choice.tenantId, choice.clientId, getAssertion, { authorityHost });
         }
         case "managedIdentity":
-            return choice.clientId ? new identity.ManagedIdentityCredential({ clientId: choice.clientId }) : new identity.ManagedIdentityCredential();
+            return choice.clientId
+                ? new identity.ManagedIdentityCredential({ clientId: choice.clientId })
+                : new identity.ManagedIdentityCredential();
         case "default":
             return new identity.DefaultAzureCredential({ authorityHost });
     }
