@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
 import { roleAssignmentName, roleDefinitionGuid } from "../components/azureIds";
-import { CLOCK, NEXT_WINDOW_CLOCK, SECRET_SIG } from "./expected";
+import { CLOCK, NEXT_WINDOW_CLOCK, PORTAL_SETTINGS, SECRET_SIG } from "./expected";
 import {
     buildComponent,
     FAKE_CLIENT_SECRET,
@@ -27,13 +27,6 @@ const LABELS = {
     "app.kubernetes.io/instance": "edge",
     "app.kubernetes.io/managed-by": "pulumi",
     "app.kubernetes.io/name": "azure-api-management-gateway",
-};
-const PORTAL_SETTINGS = {
-    "config.service.endpoint": "contoso-apim.configuration.azure-api.net",
-    "neighborhood.host": "edge-instance-discovery",
-    "runtime.deployment.artifact.source": "Pulumi",
-    "runtime.deployment.mechanism": "YAML",
-    "runtime.deployment.orchestrator.type": "Kubernetes",
 };
 const GATEWAY_ID = `/subscriptions/${FAKE_SUBSCRIPTION}/resourceGroups/rg-apim/providers/Microsoft.ApiManagement/service/contoso-apim/gateways/edge`;
 const RG_ID = `/subscriptions/${FAKE_SUBSCRIPTION}/resourceGroups/rg-apim`;

@@ -175,3 +175,12 @@ export const PROD_TOKEN_INPUTS = {
 
 /** A PEM-shaped fake CA certificate (the gateway never parses it in tests). */
 export const TEST_CA_PEM = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUFAKEFAKEFAKE\nAAAA==\n-----END CERTIFICATE-----\n";
+
+/** The portal's settings for the "edge" gateway of the "contoso-apim" instance (component tests). */
+export const PORTAL_SETTINGS = {
+    "config.service.endpoint": "contoso-apim.configuration.azure-api.net",
+    "neighborhood.host": "edge-instance-discovery",
+    "runtime.deployment.artifact.source": "Pulumi",
+    "runtime.deployment.mechanism": "YAML",
+    "runtime.deployment.orchestrator.type": "Kubernetes",
+};

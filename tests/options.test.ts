@@ -3,7 +3,7 @@
 // NetworkPolicy, proxy/TLS/telemetry settings, CA trust, and the Azure-side assignments.
 import { strict as assert } from "assert";
 import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
-import { CLOCK, TEST_CA_PEM } from "./expected";
+import { CLOCK, PORTAL_SETTINGS, TEST_CA_PEM } from "./expected";
 import { buildComponent, capturingLogs, FAKE_SUBSCRIPTION, logs, mockAutoName, one, ofType, Registered } from "./harness";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -13,13 +13,6 @@ const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const SELECTOR = { "app.kubernetes.io/instance": "edge", "app.kubernetes.io/name": "azure-api-management-gateway" };
 const LABELS = { ...SELECTOR, "app.kubernetes.io/component": "gateway", "app.kubernetes.io/managed-by": "pulumi" };
 const SERVICE_ID = `/subscriptions/${FAKE_SUBSCRIPTION}/resourceGroups/rg-apim/providers/Microsoft.ApiManagement/service/contoso-apim`;
-const PORTAL_SETTINGS = {
-    "config.service.endpoint": "contoso-apim.configuration.azure-api.net",
-    "neighborhood.host": "edge-instance-discovery",
-    "runtime.deployment.artifact.source": "Pulumi",
-    "runtime.deployment.mechanism": "YAML",
-    "runtime.deployment.orchestrator.type": "Kubernetes",
-};
 const TOKEN_ENV = { name: "config.service.auth", valueFrom: { secretKeyRef: { name: "edge-token", key: "value" } } };
 
 function minimal(extra: Partial<SelfHostedGatewayArgs> = {}): SelfHostedGatewayArgs {
