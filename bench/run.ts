@@ -64,6 +64,7 @@ function floorProgram(n: number): pulumi.Output<unknown>[] {
         outs.push(new k8s.core.v1.Service(`f-${i}-disc`, { metadata: meta, spec: { clusterIP: "None" } }, o).id);
         outs.push(new k8s.core.v1.Secret(`f-${i}-secret`, { metadata: meta, stringData: { value: "x" } }, o).id);
         outs.push(new k8s.apps.v1.Deployment(`f-${i}-dep`, { metadata: meta, spec: { selector: {}, template: {} } }, o).id);
+        outs.push(new k8s.policy.v1.PodDisruptionBudget(`f-${i}-pdb`, { metadata: meta, spec: { maxUnavailable: 1 } }, o).id);
         const g = new apimanagement.Gateway(
             `f-${i}-gw`,
             { resourceGroupName: "rg", serviceName: "svc", gatewayId: `f-${i}`, locationData: { name: "x" } },
