@@ -270,7 +270,10 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             this.secret = new k8s.core.v1.Secret(
                 `${name}-token-secret`,
                 {
-                    metadata: { name: names.secret, ...meta },
+                    // Auto-named: a new token gives a new Secret next to the old one (the provider replaces
+                    // Secrets on a data change, and a fixed name would force delete-then-create, leaving a
+                    // moment with no Secret); the Deployment then moves to it in a rolling update.
+                    metadata: meta,
                     type: "Opaque",
                     stringData: { [TOKEN_SECRET_KEY]: pulumi.secret(pulumi.interpolate`GatewayKey ${this.token.value}`) },
                 },

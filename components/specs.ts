@@ -241,7 +241,6 @@ function resolveExtras(args: SelfHostedGatewayArgs) {
 export function objectNames(name: string) {
     return {
         deployment: name,
-        secret: `${name}-token`,
         liveTraffic: `${name}-live-traffic`,
         discovery: `${name}-instance-discovery`,
         backupClaim: `${name}-config-backup`,

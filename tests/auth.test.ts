@@ -133,7 +133,8 @@ describe("auth: Microsoft Entra app (azureAdApp)", () => {
             stringData: { [SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270", value: { "client-secret": FAKE_CLIENT_SECRET } },
             type: "Opaque",
         });
-        const secretName = mockAutoName("edge-azure-ad-secret");
+        const secretName = mockAutoName("edge-azure-ad-secret", secret.inputs.stringData);
+        assert.match(secretName, /^edge-azure-ad-secret-[0-9a-f]{8}$/);
         assert.deepEqual(deploymentOf(resources).spec.template.spec.containers[0].env, [
             { name: "config.service.auth.azureAd.clientSecret", valueFrom: { secretKeyRef: { name: secretName, key: "client-secret" } } },
         ]);

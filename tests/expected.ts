@@ -5,6 +5,9 @@ export const SAME_WINDOW_CLOCK = "2026-11-25T23:59:59Z";
 export const NEXT_WINDOW_CLOCK = "2026-11-27T08:00:00Z";
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
+/** The mock's auto-name of the prod token Secret at CLOCK (resource name + hash of its data). */
+export const PROD_TOKEN_SECRET_NAME = "apim-gw-prod-token-secret-190c2907";
+
 export const PROD_LABELS = {
     "app.kubernetes.io/component": "gateway",
     "app.kubernetes.io/instance": "apim-gw-prod",
@@ -45,7 +48,7 @@ export const PROD_DEPLOYMENT = {
             spec: {
                 containers: [
                     {
-                        env: [{ name: "config.service.auth", valueFrom: { secretKeyRef: { key: "value", name: "apim-gw-prod-token" } } }],
+                        env: [{ name: "config.service.auth", valueFrom: { secretKeyRef: { key: "value", name: PROD_TOKEN_SECRET_NAME } } }],
                         envFrom: [{ configMapRef: { name: "apim-gw-prod-env-bd3eb0ea" } }],
                         image: "mcr.microsoft.com/azure-api-management/gateway:2.11.1",
                         imagePullPolicy: "IfNotPresent",

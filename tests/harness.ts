@@ -90,7 +90,7 @@ export const mocks: pulumi.runtime.Mocks = {
             if (metadata.name === undefined) {
                 // Like the provider's auto-naming, and a new name whenever the content changes
                 // (the provider replaces an auto-named ConfigMap on change).
-                metadata.name = mockAutoName(args.name, inputs.data ?? inputs.spec ?? {});
+                metadata.name = mockAutoName(args.name, inputs.data ?? inputs.stringData ?? inputs.spec ?? {});
             }
             // A Service's status is output-only: unknown in a preview unless the mock gives one.
             const status = inputs.kind === "Service" ? { status: { loadBalancer: {} } } : {};

@@ -13,7 +13,12 @@ const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const SELECTOR = { "app.kubernetes.io/instance": "edge", "app.kubernetes.io/name": "azure-api-management-gateway" };
 const LABELS = { ...SELECTOR, "app.kubernetes.io/component": "gateway", "app.kubernetes.io/managed-by": "pulumi" };
 const SERVICE_ID = `/subscriptions/${FAKE_SUBSCRIPTION}/resourceGroups/rg-apim/providers/Microsoft.ApiManagement/service/contoso-apim`;
-const TOKEN_ENV = { name: "config.service.auth", valueFrom: { secretKeyRef: { name: "edge-token", key: "value" } } };
+/** The token env var, naming the auto-named token Secret the component registered. */
+function tokenEnv(resources: Registered[]) {
+    const name = mockAutoName("edge-token-secret", one(resources, "kubernetes:core/v1:Secret", "edge-token-secret").inputs.stringData);
+    assert.match(name, /^edge-token-secret-[0-9a-f]{8}$/);
+    return { name: "config.service.auth", valueFrom: { secretKeyRef: { name, key: "value" } } };
+}
 
 function minimal(extra: Partial<SelfHostedGatewayArgs> = {}): SelfHostedGatewayArgs {
     return {
@@ -338,7 +343,7 @@ describe("options: network, telemetry and additional settings", () => {
             }),
         );
         assert.deepEqual(podOf(resources).containers[0].env, [
-            TOKEN_ENV,
+            tokenEnv(resources),
             { name: "HTTP_PROXY", value: "http://proxy.corp:3128" },
             { name: "HTTPS_PROXY", value: "http://proxy.corp:3128" },
             { name: "NO_PROXY", value: "localhost,.svc.cluster.local" },

@@ -13,7 +13,7 @@ import { SelfHostedGatewayProvider } from "../components/plugin/provider";
 import { COMPONENT_TOKEN, EnumTypeSpec, ObjectTypeSpec, packageSchema, PackageSpec, PropertySpec } from "../components/plugin/schema";
 import { argsSchema } from "../components/validation";
 import { CLOCK } from "./expected";
-import { atClock, promiseOf, registered, reset, ROOT, settle, useMocks } from "./harness";
+import { atClock, mockAutoName, promiseOf, registered, reset, ROOT, settle, useMocks } from "./harness";
 
 /** gRPC as @pulumi/pulumi itself loads it (not a dependency of this project). */
 type GrpcModule = typeof import("@grpc/grpc-js");
@@ -193,13 +193,16 @@ describe("multi-language package (PulumiPlugin.yaml)", () => {
             serviceName: "edge-live-traffic",
             discoveryServiceName: "edge-instance-discovery",
             configMapName: values.configMapName,
-            secretName: "edge-token",
+            secretName: values.secretName,
             loadBalancerAddress: undefined,
             authType: "token",
             serviceAccountName: undefined,
             workloadIdentityClientId: undefined,
         });
         assert.match(String(values.configMapName), /^edge-env-[0-9a-f]{8}$/);
+        const secret = registered.find((r) => r.name === "edge-token-secret");
+        assert.equal(values.secretName, mockAutoName("edge-token-secret", secret?.inputs.stringData));
+        assert.match(String(values.secretName), /^edge-token-secret-[0-9a-f]{8}$/);
         assert.deepEqual(Object.keys(state), Object.keys(component.properties));
         assert.equal(
             await promiseOf(pulumi.output(result.urn)),

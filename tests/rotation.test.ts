@@ -191,6 +191,7 @@ describe("rotation windows (properties over random clocks and settings)", () => 
                     ...(s.alternateKeys
                         ? ["kubernetes:apps/v1:Deployment::gw-deployment.spec.template.metadata.annotations.apim-gateway/token-key"]
                         : []),
+                    "kubernetes:apps/v1:Deployment::gw-deployment.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name",
                     "kubernetes:core/v1:Secret::gw-token-secret.stringData.value.value",
                     "pulumi-nodejs:dynamic/apim-gateway:GatewayToken::gw-token.expiry",
                     ...(s.alternateKeys ? ["pulumi-nodejs:dynamic/apim-gateway:GatewayToken::gw-token.keyType"] : []),

@@ -8,6 +8,7 @@ import {
     FAKE_TOKEN_MARKER,
     fakeToken,
     invokes,
+    mockAutoName,
     one,
     Registered,
     registered,
@@ -85,10 +86,12 @@ describe("stack program: prod", () => {
 
     it("writes `GatewayKey <token>` into an Opaque Secret, marked secret", () => {
         const secret = one(run.resources, SECRET).inputs;
+        // Auto-named (no metadata.name): the Deployment refers to the generated name.
+        assert.equal(X.PROD_TOKEN_SECRET_NAME, mockAutoName("apim-gw-prod-token-secret", secret.stringData));
         assert.deepEqual(secret, {
             apiVersion: "v1",
             kind: "Secret",
-            metadata: { labels: X.PROD_LABELS, name: "apim-gw-prod-token", namespace: "apim-gateway" },
+            metadata: { labels: X.PROD_LABELS, namespace: "apim-gateway" },
             stringData: {
                 [X.SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270",
                 value: { value: `GatewayKey ${fakeToken("apim-gw-prod", "2026-12-19T00:00:00Z")}` },
@@ -143,6 +146,8 @@ describe("stack program: prod", () => {
         const next = await runProgram(stackConfig("prod"), X.NEXT_WINDOW_CLOCK, "prod");
         assert.deepEqual(diffPaths(byUrnish(run.resources), byUrnish(next.resources)), [
             `${DEPLOYMENT}::apim-gw-prod-deployment.spec.template.metadata.annotations.apim-gateway/token-expiry`,
+            // The token Secret is auto-named, so a new token is a new Secret the pods move to.
+            `${DEPLOYMENT}::apim-gw-prod-deployment.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name`,
             `${SECRET}::apim-gw-prod-token-secret.stringData.value.value`,
             `${TOKEN}::apim-gw-prod-token.expiry`,
         ]);
@@ -225,6 +230,7 @@ describe("stack program: key alternation", () => {
         assert.deepEqual(diffPaths(byUrnish(a.resources), byUrnish(b.resources)), [
             `${DEPLOYMENT}::apim-gw-prod-deployment.spec.template.metadata.annotations.apim-gateway/token-expiry`,
             `${DEPLOYMENT}::apim-gw-prod-deployment.spec.template.metadata.annotations.apim-gateway/token-key`,
+            `${DEPLOYMENT}::apim-gw-prod-deployment.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name`,
             `${SECRET}::apim-gw-prod-token-secret.stringData.value.value`,
             `${TOKEN}::apim-gw-prod-token.expiry`,
             `${TOKEN}::apim-gw-prod-token.keyType`,
@@ -270,7 +276,8 @@ describe("stack program: dev", () => {
         assert.deepEqual(changed, [
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.replicas`,
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.strategy.rollingUpdate.maxSurge`,
-            // The ConfigMap's data names the dev discovery Service, so its generated name differs.
+            // The token Secret's and the ConfigMap's data differ (dev token, dev discovery Service), so their generated names do.
+            `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name`,
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].envFrom[0].configMapRef.name`,
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].image`,
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].resources.limits`,
