@@ -1,4 +1,5 @@
-// Entry point of the multi-language package (PulumiPlugin.yaml `main`): `pulumi package add` runs this file to
+// Entry point of the multi-language package (package.json `main`, which Pulumi's Node.js plugin host loads for
+// PulumiPlugin.yaml): `pulumi package add` runs this file to
 // read the schema and generate a Python, Go, C# or Java SDK; programs in those languages and YAML then construct
 // SelfHostedGateway through it. Not the stack program (index.ts) and not the TypeScript library (dist/components).
 import * as fs from "fs";
