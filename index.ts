@@ -91,12 +91,15 @@ if (renderYamlTo !== undefined) {
 
 const gw = new SelfHostedGateway(name, args, opts);
 
+// This stack's own last outputs, read through a reference to itself (for the token notice and the render guard).
+const tokenNotices = notices && (args.auth?.type ?? "token") === "token";
+const self =
+    tokenNotices || renderYamlTo !== undefined
+        ? new pulumi.StackReference(`${name}-previous`, { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}` })
+        : undefined;
+
 // One plain line when a rotation is due, a warning when the stored token is (nearly) expired.
-// The stored expiry is this stack's own last `tokenExpiry` output, read through a reference to itself.
-if (notices && (args.auth?.type ?? "token") === "token") {
-    const self = new pulumi.StackReference(`${name}-previous`, {
-        name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}`,
-    });
+if (tokenNotices && self !== undefined) {
     const stored = pulumi.output(self.getOutputDetails("tokenExpiry")).apply((d) => (typeof d.value === "string" ? d.value : undefined));
     pulumi.all([stored, gw.tokenExpiry, gw.tokenKeyType, gw.tokenRotatesAfter]).apply(([prev, expiry, keyType, rotatesAfter]) => {
         if (expiry === undefined || keyType === undefined || rotatesAfter === undefined) return;
@@ -107,6 +110,26 @@ if (notices && (args.auth?.type ?? "token") === "token") {
         }
     });
 }
+
+/**
+ * Where the Kubernetes side goes: "cluster" or "yaml:<dir>". Switching a stack that has applied to a cluster over to
+ * rendering would make Pulumi replace, i.e. delete, the live objects, so that is refused (the preview fails, before
+ * `pulumi up` changes anything); render from a stack of its own instead.
+ */
+export const kubernetesTarget =
+    renderYamlTo === undefined || self === undefined
+        ? pulumi.output("cluster")
+        : pulumi.all([self.getOutputDetails("kubernetesTarget"), self.getOutputDetails("deploymentName")]).apply(([target, deployed]) => {
+              const previous = typeof target.value === "string" ? target.value : deployed.value !== undefined ? "cluster" : undefined;
+              if (previous === "cluster") {
+                  throw new pulumi.RunError(
+                      `renderYamlTo: stack '${stack}' has deployed the gateway to a cluster; rendering from it would delete the live ` +
+                          `Kubernetes objects (their provider would change). Render from a stack of its own: pulumi stack init ${stack}-gitops, ` +
+                          `copy this stack's config there, and set apim-gateway:renderYamlTo on that stack only.`,
+                  );
+              }
+              return `yaml:${renderYamlTo}`;
+          });
 
 export const gatewayId = gw.gateway.id;
 export const authType = gw.authType;

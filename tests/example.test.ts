@@ -34,8 +34,11 @@ describe("package entry point and the examples/consumer project", () => {
 
     it("exports the public API and does not run the stack program when imported", () => {
         // A fresh Node process with no Pulumi engine: running the stack program here would throw.
-        const keys = execFileSync(process.execPath, ["-e", `console.log(Object.keys(require(${JSON.stringify(ROOT)})).sort().join(","))`], {
+        // Imported by name from the consumer project, as users do (package.json exports, not `main`, which is the
+        // multi-language plugin entry).
+        const keys = execFileSync(process.execPath, ["-e", `console.log(Object.keys(require("apim-gateway")).sort().join(","))`], {
             encoding: "utf8",
+            cwd: EXAMPLE,
         }).trim();
         assert.equal(
             keys,

@@ -141,8 +141,12 @@ export async function useMocks(config: Record<string, unknown>, stack = "test", 
     pulumi.runtime.setAllConfig(encoded, []);
 }
 
+/** The value of an Output; rejects when computing it threw (Outputs expose no catch, so the SDK's own promise is used). */
 export function promiseOf<T>(o: pulumi.Output<T>): Promise<T> {
-    return new Promise((resolve) => o.apply((v) => resolve(v)));
+    return new Promise((resolve, reject) => {
+        o.apply((v) => resolve(v));
+        (o as unknown as { promise(): Promise<unknown> }).promise().catch(reject);
+    });
 }
 
 /** Whether an Output is marked secret. */

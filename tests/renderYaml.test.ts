@@ -36,6 +36,31 @@ describe("renderYamlTo (GitOps rendering)", () => {
         ]);
     });
 
+    it("exports where the Kubernetes side went, and refuses to switch a stack that has deployed to a cluster", async () => {
+        const config = { ...stackConfig("prod"), "apim-gateway:renderYamlTo": "rendered/prod" };
+        assert.equal((await runProgram(config, CLOCK, "prod")).outputs.kubernetesTarget, "yaml:rendered/prod");
+        const again = await runProgram(config, CLOCK, "prod", {
+            previousOutputs: { kubernetesTarget: "yaml:rendered/prod", deploymentName: "apim-gw-prod" },
+        });
+        assert.equal(again.outputs.kubernetesTarget, "yaml:rendered/prod");
+        assert.equal((await runProgram(stackConfig("prod"), CLOCK, "prod")).outputs.kubernetesTarget, "cluster");
+        for (const previousOutputs of [
+            { kubernetesTarget: "cluster", deploymentName: "apim-gw-prod" },
+            { deploymentName: "apim-gw-prod" },
+        ]) {
+            await assert.rejects(runProgram(config, CLOCK, "prod", { previousOutputs, preview: true }), (e: Error) => {
+                assert.equal(e.constructor.name, "RunError");
+                assert.equal(
+                    e.message,
+                    "renderYamlTo: stack 'prod' has deployed the gateway to a cluster; rendering from it would delete the live Kubernetes objects " +
+                        "(their provider would change). Render from a stack of its own: pulumi stack init prod-gitops, copy this stack's config " +
+                        "there, and set apim-gateway:renderYamlTo on that stack only.",
+                );
+                return true;
+            });
+        }
+    });
+
     it("renders the same objects as an apply, with the same inputs", async () => {
         const applied = await runProgram(stackConfig("prod"), CLOCK, "prod");
         const rendered = await runProgram({ ...stackConfig("prod"), "apim-gateway:renderYamlTo": "out" }, CLOCK, "prod");

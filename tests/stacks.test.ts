@@ -114,6 +114,7 @@ describe("stack program: prod", () => {
             discoveryServiceName: "apim-gw-prod-instance-discovery",
             workloadIdentityClientId: undefined,
             loadBalancerAddress: undefined,
+            kubernetesTarget: "cluster",
         });
         assert.deepEqual(run.secretOutputs, []);
     });
@@ -419,6 +420,7 @@ describe("stack program: Entra app (azureAdApp) with the client secret in its ow
             discoveryServiceName: "apim-gw-prod-instance-discovery",
             workloadIdentityClientId: undefined,
             loadBalancerAddress: undefined,
+            kubernetesTarget: "cluster",
         });
     });
 
