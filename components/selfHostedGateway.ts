@@ -137,9 +137,13 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             return cloudCache;
         };
 
-        if (s.backup.accessMode !== "ReadWriteMany" && s.replicas > 1 && s.backup.enabled) {
+        const surges = !(s.maxSurge === 0 || s.maxSurge === "0%");
+        if (s.backup.enabled && s.backup.accessMode !== "ReadWriteMany" && (s.replicas > 1 || surges)) {
+            const why = s.replicas > 1 ? `${s.replicas} replicas` : `a rollout (maxSurge ${JSON.stringify(s.maxSurge)})`;
             pulumi.log.warn(
-                `configBackup.accessMode is ${s.backup.accessMode} with ${s.replicas} replicas: pods on different nodes cannot share the volume; use ReadWriteMany (e.g. storage class azurefile-csi)`,
+                `configBackup.accessMode is ${s.backup.accessMode}: ${why} can put a pod on another node, where it cannot mount the volume ` +
+                    "and the rollout stalls; use ReadWriteMany (e.g. storage class azurefile-csi), or with one replica set " +
+                    "rollingUpdate maxUnavailable: 1, maxSurge: 0",
                 this,
             );
         }

@@ -2,7 +2,18 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
-import { buildComponent, constructionError, FAKE_TOKEN_MARKER, one, ofType, promiseOf, Registered } from "./harness";
+import {
+    buildComponent,
+    capturingLogs,
+    constructionError,
+    FAKE_TOKEN_MARKER,
+    logs,
+    one,
+    ofType,
+    promiseOf,
+    Registered,
+    reset,
+} from "./harness";
 import { CLOCK, SECRET_SIG } from "./expected";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
@@ -197,6 +208,29 @@ describe("SelfHostedGateway component", () => {
             "apim-gateway/token-expiry": "2026-12-05T00:00:00Z",
             "apim-gateway/token-key": "secondary",
         });
+    });
+
+    it("warns when a ReadWriteOnce backup volume could stall a rollout, and not when the rollout replaces the pod", async () => {
+        const rwo = (rollingUpdate: SelfHostedGatewayArgs["rollingUpdate"]) => ({
+            ...minimal(),
+            environment: "dev" as const,
+            replicas: 1,
+            rollingUpdate,
+            configBackup: { accessMode: "ReadWriteOnce" as const },
+        });
+        reset();
+        await capturingLogs(() => build(rwo(undefined)));
+        assert.deepEqual(logs, [
+            'warning: [runtime] configBackup.accessMode is ReadWriteOnce: a rollout (maxSurge "25%") can put a pod on another node, where it ' +
+                "cannot mount the volume and the rollout stalls; use ReadWriteMany (e.g. storage class azurefile-csi), or with one replica " +
+                "set rollingUpdate maxUnavailable: 1, maxSurge: 0",
+            "warning: [runtime] dev environment, production rule relaxed: args.replicas: got 1; production needs at least 2 (3 recommended)",
+        ]);
+        reset();
+        await capturingLogs(() => build(rwo({ maxUnavailable: 1, maxSurge: 0 })));
+        assert.deepEqual(logs, [
+            "warning: [runtime] dev environment, production rule relaxed: args.replicas: got 1; production needs at least 2 (3 recommended)",
+        ]);
     });
 
     it("leaves externalTrafficPolicy off a ClusterIP service", async () => {

@@ -277,6 +277,7 @@ describe("stack program: dev", () => {
         assert.deepEqual(changed, [
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.replicas`,
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.strategy.rollingUpdate.maxSurge`,
+            `${DEPLOYMENT}::apim-gw-dev-deployment.spec.strategy.rollingUpdate.maxUnavailable`,
             // The token Secret's and the ConfigMap's data differ (dev token, dev discovery Service), so their generated names do.
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name`,
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].envFrom[0].configMapRef.name`,
@@ -294,9 +295,9 @@ describe("stack program: dev", () => {
             "kubernetes:policy/v1:PodDisruptionBudget::apim-gw-dev-pdb",
             "pulumi:pulumi:StackReference::apim-gw-dev-previous.name",
         ]);
-        // maxSurge falls back to the default "25%" in dev.
+        // One replica on a ReadWriteOnce disk: dev replaces the pod instead of surging a second one.
         const strategy = (one(dev.resources, DEPLOYMENT).inputs.spec as { strategy: unknown }).strategy;
-        assert.deepEqual(strategy, { rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 }, type: "RollingUpdate" });
+        assert.deepEqual(strategy, { rollingUpdate: { maxSurge: 0, maxUnavailable: 1 }, type: "RollingUpdate" });
     });
 });
 

@@ -69,12 +69,15 @@ function checkDeployJob(job: Job, stack: string, environment: string, needs?: st
         "actions/setup-node@v4",
         "run: npm ci --no-audit --no-fund",
         "azure/login@v2",
+        "azure/use-kubelogin@v1",
         "azure/aks-set-context@v4",
         "pulumi/actions@v6",
     ]);
     assert.deepEqual(job.steps[3], OIDC_LOGIN);
+    assert.deepEqual(job.steps[4].with, { "kubelogin-version": "v0.1.6" });
     const S = stack.toUpperCase();
-    assert.deepEqual(job.steps[4].with, {
+    assert.deepEqual(job.steps[5].with, {
+        "use-kubelogin": "true",
         "resource-group": `\${{ vars.AKS_RESOURCE_GROUP_${S} }}`,
         "cluster-name": `\${{ vars.AKS_CLUSTER_${S} }}`,
     });
@@ -106,7 +109,9 @@ describe("GitHub Actions workflows", () => {
         );
         assert.deepEqual(job.env, PULUMI_ENV);
         assert.deepEqual(job.steps[3], OIDC_LOGIN);
-        assert.deepEqual(job.steps[4].with, {
+        assert.deepEqual(job.steps[4].with, { "kubelogin-version": "v0.1.6" });
+        assert.deepEqual(job.steps[5].with, {
+            "use-kubelogin": "true",
             "resource-group": "${{ matrix.aks-resource-group }}",
             "cluster-name": "${{ matrix.aks-cluster }}",
         });
