@@ -191,6 +191,16 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
         this.authType = pulumi.output(s.authType);
 
         // Token mode: the rotating token.
+        if (plan !== undefined && this.getProvider("azure-native:apimanagement:Gateway") !== undefined) {
+            // The token provider cannot borrow an explicit provider's credentials; say so before a 403 does.
+            pulumi.log.warn(
+                "an explicit azure-native provider creates the gateway, but generateToken signs in as the default identity " +
+                    "(azure-native stack config, then ARM_* variables, then the Azure CLI login) in the cloud of " +
+                    "azure-native:environment or token.armEndpoint; make sure that identity can reach this gateway, or use " +
+                    'auth.type "existingSecret" or "workloadIdentity"',
+                this,
+            );
+        }
         if (plan !== undefined && armEndpoint !== undefined) {
             this.token = new GatewayToken(
                 `${name}-token`,

@@ -20,6 +20,13 @@ const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const SERVICE = "kubernetes:core/v1:Service";
 const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
 
+/** An explicit azure-native provider, as another project would pass one. */
+class AzureNativeProvider extends pulumi.ProviderResource {
+    constructor(name: string) {
+        super("azure-native", name, {});
+    }
+}
+
 function minimal(): SelfHostedGatewayArgs {
     return {
         apim: { resourceGroupName: "rg-apim", serviceName: "contoso-apim", gatewayName: "edge", location: { name: "aks-weu" } },
@@ -230,6 +237,21 @@ describe("SelfHostedGateway component", () => {
         await capturingLogs(() => build(rwo({ maxUnavailable: 1, maxSurge: 0 })));
         assert.deepEqual(logs, [
             "warning: [runtime] dev environment, production rule relaxed: args.replicas: got 1; production needs at least 2 (3 recommended)",
+        ]);
+    });
+
+    it("warns that generateToken cannot use an explicit azure-native provider", async () => {
+        reset();
+        await capturingLogs(() =>
+            buildComponent(() => {
+                const azure = new AzureNativeProvider("other-subscription");
+                return { d: new SelfHostedGateway("edge", minimal(), { providers: [azure] }).deploymentName };
+            }, CLOCK),
+        );
+        assert.deepEqual(logs, [
+            "warning: [runtime] an explicit azure-native provider creates the gateway, but generateToken signs in as the default identity " +
+                "(azure-native stack config, then ARM_* variables, then the Azure CLI login) in the cloud of azure-native:environment or " +
+                'token.armEndpoint; make sure that identity can reach this gateway, or use auth.type "existingSecret" or "workloadIdentity"',
         ]);
     });
 
