@@ -126,6 +126,23 @@ describe("identity the token provider uses (same order as azure-native)", () => 
         );
     });
 
+    it("uses a client certificate like azure-native (ARM_CLIENT_CERTIFICATE_PATH), and names it without its password", () => {
+        const choice = chooseIdentity(none, {
+            ARM_CLIENT_ID: "id",
+            ARM_TENANT_ID: "t",
+            ARM_CLIENT_CERTIFICATE_PATH: "/certs/sp.pfx",
+            ARM_CLIENT_CERTIFICATE_PASSWORD: "PFXPASS",
+        });
+        assert.deepEqual(choice, {
+            kind: "clientCertificate",
+            tenantId: "t",
+            clientId: "id",
+            certificatePath: "/certs/sp.pfx",
+            certificatePassword: "PFXPASS",
+        });
+        assert.equal(describeIdentity(choice), "service principal id (client certificate /certs/sp.pfx, tenant t)");
+    });
+
     it("uses a managed identity when ARM_USE_MSI is on, else the CLI/environment login", () => {
         assert.deepEqual(chooseIdentity(none, { ARM_USE_MSI: "1", ARM_CLIENT_ID: "uami" }), { kind: "managedIdentity", clientId: "uami" });
         assert.deepEqual(chooseIdentity(none, {}), { kind: "default" });

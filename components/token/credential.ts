@@ -38,6 +38,7 @@ export function authorityFor(armEndpoint: string): string {
 
 export type IdentityChoice =
     | { kind: "clientSecret"; tenantId: string; clientId: string; clientSecret: string }
+    | { kind: "clientCertificate"; tenantId: string; clientId: string; certificatePath: string; certificatePassword?: string }
     | { kind: "oidc"; tenantId: string; clientId: string; oidcToken?: string; requestUrl?: string; requestToken?: string }
     | { kind: "managedIdentity"; clientId?: string }
     | { kind: "default" };
@@ -69,6 +70,11 @@ export function chooseIdentity(config: ConfigLookup, env: NodeJS.ProcessEnv): Id
     if (clientId && tenantId && clientSecret) {
         return { kind: "clientSecret", tenantId, clientId, clientSecret };
     }
+    const certificatePath = get("clientCertificatePath", "ARM_CLIENT_CERTIFICATE_PATH");
+    if (clientId && tenantId && certificatePath) {
+        const certificatePassword = get("clientCertificatePassword", "ARM_CLIENT_CERTIFICATE_PASSWORD");
+        return { kind: "clientCertificate", tenantId, clientId, certificatePath, ...(certificatePassword ? { certificatePassword } : {}) };
+    }
     return { kind: "default" };
 }
 
@@ -77,6 +83,8 @@ export function describeIdentity(choice: IdentityChoice): string {
     switch (choice.kind) {
         case "clientSecret":
             return `service principal ${choice.clientId} (client secret, tenant ${choice.tenantId})`;
+        case "clientCertificate":
+            return `service principal ${choice.clientId} (client certificate ${choice.certificatePath}, tenant ${choice.tenantId})`;
         case "oidc":
             return `service principal ${choice.clientId} (OIDC federation, tenant ${choice.tenantId})`;
         case "managedIdentity":
@@ -93,6 +101,16 @@ export function createCredential(choice: IdentityChoice, authorityHost: string):
     switch (choice.kind) {
         case "clientSecret":
             return new identity.ClientSecretCredential(choice.tenantId, choice.clientId, choice.clientSecret, { authorityHost });
+        case "clientCertificate":
+            return new identity.ClientCertificateCredential(
+                choice.tenantId,
+                choice.clientId,
+                {
+                    certificatePath: choice.certificatePath,
+                    ...(choice.certificatePassword ? { certificatePassword: choice.certificatePassword } : {}),
+                },
+                { authorityHost },
+            );
         case "oidc": {
             const getAssertion = async (): Promise<string> => {
                 if (choice.oidcToken) return choice.oidcToken;

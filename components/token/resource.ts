@@ -63,7 +63,18 @@ interface ConfiguredProvider extends pulumi.dynamic.ResourceProvider<GatewayToke
     azureConfig?: Record<string, string | undefined>;
 }
 
-const AZURE_NATIVE_KEYS = ["clientId", "clientSecret", "tenantId", "useMsi", "useOidc", "oidcToken", "oidcRequestUrl", "oidcRequestToken"];
+const AZURE_NATIVE_KEYS = [
+    "clientId",
+    "clientSecret",
+    "clientCertificatePath",
+    "clientCertificatePassword",
+    "tenantId",
+    "useMsi",
+    "useOidc",
+    "oidcToken",
+    "oidcRequestUrl",
+    "oidcRequestToken",
+];
 
 export const gatewayTokenProvider: ConfiguredProvider = {
     async configure(req: pulumi.dynamic.ConfigureRequest) {
