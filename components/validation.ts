@@ -475,7 +475,13 @@ function optionsShape() {
 
 /** Names the place in the input; prefix is the config key (e.g. `gateway`) or the arg name. */
 function keyPath(prefix: string, path: readonly PropertyKey[]): string {
-    return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), prefix);
+    return path.reduce<string>((acc, p) => {
+        if (typeof p === "number") return `${acc}[${p}]`;
+        const key = String(p);
+        // Map keys such as annotation names contain dots and slashes: bracket them so the path stays readable.
+        if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${acc}[${JSON.stringify(key)}]`;
+        return acc ? `${acc}.${key}` : key;
+    }, prefix);
 }
 
 function shown(v: unknown): string {
@@ -531,6 +537,15 @@ export function describeIssues(schema: z.ZodType, issues: readonly z.core.$ZodIs
                 `${keyPath(prefix, issue.path)}: got a value (hidden: it is a secret); expected a non-empty string (a Pulumi secret)`,
             );
             continue;
+        }
+        if (issue.code === "invalid_union") {
+            // A value that may also be an Output: explain the plain branch's problems, not "Invalid input".
+            const branches = issue.errors.filter((b) => !b.every((i) => i.code === "custom"));
+            if (branches.length === 1) {
+                const nested = branches[0].map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue);
+                lines.push(...describeIssues(schema, nested, prefix));
+                continue;
+            }
         }
         if (issue.code === "invalid_key") {
             // A record key: name the key in brackets and say what keys may look like.

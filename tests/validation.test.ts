@@ -273,3 +273,17 @@ describe("validation: options of issue 5", () => {
         );
     });
 });
+
+describe("validation: values that may also be Outputs", () => {
+    it("explains the plain value's problem, naming a map key in brackets, instead of a bare 'Invalid input'", () => {
+        assert.deepEqual(problemsOf({ ...base, service: { annotations: { "service.beta.kubernetes.io/x": 1, ok: "y", bad: false } } }), [
+            'gateway.service.annotations["service.beta.kubernetes.io/x"]: got 1 (number); expected a string',
+            "gateway.service.annotations.bad: got false (boolean); expected a string",
+        ]);
+        assert.deepEqual(problemsOf({ ...base, service: { annotations: "internal" } }), [
+            'gateway.service.annotations: got "internal"; expected an object',
+        ]);
+        // An Output passes now and is checked once known.
+        assert.deepEqual(problemsOf({ ...base, service: { annotations: pulumi.output({ a: "b" }) } }), []);
+    });
+});
