@@ -131,7 +131,16 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
                 try {
                     cloudCache = cloudFor(environment);
                 } catch (e) {
-                    return fail((e as Error).message);
+                    // cloudFor names token.armEndpoint; in the Entra modes the overrides are other keys.
+                    const message = (e as Error).message;
+                    return fail(
+                        s.authType === "token"
+                            ? message
+                            : message.replace(
+                                  "set token.armEndpoint explicitly",
+                                  "set auth.tokenAudience (and auth.azureAdApp.authority) explicitly",
+                              ),
+                    );
                 }
             }
             return cloudCache;
@@ -174,7 +183,11 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             pulumi.log.warn(`dev environment, production rule relaxed: ${f}`, this);
         }
         const armEndpoint = plan ? (args.token?.armEndpoint ?? CLOUDS[cloud()].arm) : undefined;
-        if (s.authType === "azureAdApp" || s.authType === "workloadIdentity") cloud(); // an unknown cloud fails here, not half-way
+        // An unknown cloud fails here, before any child exists, and only when the cloud is actually needed.
+        const entraNeedsCloud =
+            (s.authType === "workloadIdentity" && args.auth?.tokenAudience === undefined) ||
+            (s.authType === "azureAdApp" && (args.auth?.tokenAudience === undefined || args.auth.azureAdApp?.authority === undefined));
+        if (entraNeedsCloud) cloud();
 
         // Azure: the gateway resource.
         this.gateway = new apimanagement.Gateway(

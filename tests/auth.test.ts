@@ -7,6 +7,7 @@ import { roleAssignmentName, roleDefinitionGuid } from "../components/azureIds";
 import { CLOCK, NEXT_WINDOW_CLOCK, PORTAL_SETTINGS, SECRET_SIG } from "./expected";
 import {
     buildComponent,
+    constructionError,
     FAKE_CLIENT_SECRET,
     FAKE_SUBSCRIPTION,
     fakeIdentity,
@@ -379,5 +380,38 @@ describe("auth: workload identity", () => {
                 scope: RG_ID,
             });
         });
+    });
+});
+
+describe("auth: an Azure cloud the component does not know", () => {
+    const germany = { "azure-native:environment": "germany" };
+    const ids = { tenantId: "11111111-1111-4111-8111-111111111111", clientId: "22222222-2222-4222-8222-222222222222" };
+
+    it("names the Entra keys to set, before any child exists", async () => {
+        const { error, resources } = await constructionError(
+            () => new SelfHostedGateway("edge", args({ type: "azureAdApp", azureAdApp: { ...ids, clientSecret: pulumi.secret("x") } })),
+            germany,
+        );
+        assert.equal(
+            error?.message,
+            'SelfHostedGateway "edge": azure-native environment "germany" is not one of public, usgovernment, china; ' +
+                "set auth.tokenAudience (and auth.azureAdApp.authority) explicitly for other clouds",
+        );
+        assert.deepEqual(
+            resources.map((r) => r.type),
+            ["apim-gateway:index:SelfHostedGateway"],
+        );
+    });
+
+    it("does not need the cloud when both overrides are given", async () => {
+        const { resources } = await build(
+            args({
+                type: "azureAdApp",
+                tokenAudience: "https://azure-api.example/",
+                azureAdApp: { ...ids, clientSecret: pulumi.secret("x"), authority: "https://login.example/" },
+            }),
+            germany,
+        );
+        assert.equal(resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment").length, 1);
     });
 });

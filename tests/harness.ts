@@ -279,15 +279,22 @@ export function unwrapSecrets(v: unknown): unknown {
 }
 
 /** Runs a constructor that is expected to throw; returns the error and what was registered. */
-export async function constructionError(make: () => unknown): Promise<{ error?: Error; resources: Registered[] }> {
+export async function constructionError(
+    make: () => unknown,
+    config: Record<string, unknown> = {},
+): Promise<{ error?: Error; resources: Registered[] }> {
     let error: Error | undefined;
-    const { resources } = await buildComponent(() => {
-        try {
-            make();
-        } catch (e) {
-            error = e as Error;
-        }
-        return {};
-    }, "2026-11-23T10:00:00Z");
+    const { resources } = await buildComponent(
+        () => {
+            try {
+                make();
+            } catch (e) {
+                error = e as Error;
+            }
+            return {};
+        },
+        "2026-11-23T10:00:00Z",
+        config,
+    );
     return { error, resources };
 }
