@@ -32,7 +32,7 @@ try {
 try {
     notices = config.getBoolean("rotationNotice") ?? true;
 } catch {
-    fail([`rotationNotice: got ${JSON.stringify(config.get("rotationNotice"))}; expected true or false`]);
+    fail([`rotationNotice: got ${JSON.stringify(config.get("rotationNotice"))}; expected true or false`], "rotationNotice");
 }
 if (raw === undefined) {
     fail([`gateway: required; set it in Pulumi.${stack}.yaml (copy Pulumi.dev.yaml as a start)`]);

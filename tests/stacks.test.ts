@@ -348,6 +348,22 @@ describe("stack program: bad config", () => {
         assert.equal(msg.includes("    at "), false, "no stack trace");
     });
 
+    it("names the rotationNotice key when it is not a boolean", async () => {
+        await assert.rejects(
+            runProgram({ ...stackConfig("prod"), "apim-gateway:rotationNotice": "sometimes" }, X.CLOCK, "bad"),
+            (e: Error) => {
+                assert.equal(e.constructor.name, "RunError");
+                assert.equal(
+                    e.message,
+                    "Stack config 'apim-gateway:rotationNotice' of stack 'bad' is invalid (1 problem):\n" +
+                        '  - rotationNotice: got "sometimes"; expected true or false\n' +
+                        "Fix it in Pulumi.bad.yaml (see README, 'Configuration reference').",
+                );
+                return true;
+            },
+        );
+    });
+
     it("rejects a gateway name that cannot name Kubernetes objects", async () => {
         const g = base();
         g.apim.gatewayName = "Prod_Gateway";
