@@ -1,5 +1,6 @@
 // Test harness: Pulumi's mock runtime, a record of every registered resource, a fixed clock,
 // and loaders for the stack config files. Import this before the program or the component.
+import { strict as assert } from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -297,4 +298,26 @@ export async function constructionError(
         config,
     );
     return { error, resources };
+}
+
+/**
+ * Runs the stack program expecting it to stop with a RunError (a clean message, no stack trace) and returns the
+ * message. Unless `registers` is set (a check that runs once outputs are known), nothing may have been registered.
+ */
+export async function programError(
+    config: Record<string, unknown>,
+    clock: string,
+    stack: string,
+    opts: { previousOutputs?: Record<string, unknown>; preview?: boolean; registers?: boolean; label?: string } = {},
+): Promise<string> {
+    const label = opts.label ? `${opts.label}: ` : "";
+    try {
+        await runProgram(config, clock, stack, opts);
+    } catch (e) {
+        const error = e as Error;
+        assert.equal(error.constructor.name, "RunError", `${label}expected a RunError (no stack trace), got ${error.stack}`);
+        if (!opts.registers) assert.deepEqual(registered, [], `${label}nothing may be registered before the config is valid`);
+        return error.message;
+    }
+    assert.fail(`${label}the program accepted the config`);
 }

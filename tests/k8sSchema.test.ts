@@ -66,18 +66,10 @@ describe("Kubernetes OpenAPI schema", () => {
 
     it("validates the objects built with every option set (token mode)", async () => {
         const { resources } = await buildComponent(() => ({ gw: new SelfHostedGateway("gw", everyOption()).deploymentName }), CLOCK);
-        assert.deepEqual(await validateAll(resources), [
-            "ConfigMap/gw-configuration-ca",
-            "ConfigMap/gw-env",
-            "Deployment/gw-deployment",
-            "HorizontalPodAutoscaler/gw-hpa",
-            "NetworkPolicy/gw-network-policy",
-            "PodDisruptionBudget/gw-pdb",
-            "Secret/gw-token-secret",
-            "Service/gw-instance-discovery",
-            "Service/gw-live-traffic",
-            "ServiceAccount/gw-service-account",
-        ]);
+        assert.deepEqual(
+            await validateAll(resources),
+            [...EVERY_OPTION_OBJECTS, "Secret/gw-token-secret", "ServiceAccount/gw-service-account"].sort(),
+        );
     });
 
     it("validates the objects of the other auth modes: azureAdApp, workload identity (provisioned), existing Secret", async () => {
@@ -110,20 +102,22 @@ describe("Kubernetes OpenAPI schema", () => {
             const { token, ...rest } = m.args;
             void token;
             const { resources } = await buildComponent(() => ({ gw: new SelfHostedGateway("gw", rest).deploymentName }), CLOCK);
-            const shared = [
-                "ConfigMap/gw-configuration-ca",
-                "ConfigMap/gw-env",
-                "Deployment/gw-deployment",
-                "HorizontalPodAutoscaler/gw-hpa",
-                "NetworkPolicy/gw-network-policy",
-                "PodDisruptionBudget/gw-pdb",
-                "Service/gw-instance-discovery",
-                "Service/gw-live-traffic",
-            ];
-            assert.deepEqual(await validateAll(resources), [...shared, ...m.kinds].sort());
+            assert.deepEqual(await validateAll(resources), [...EVERY_OPTION_OBJECTS, ...m.kinds].sort());
         }
     });
 });
+
+/** The objects `everyOption()` gives in every auth mode (each mode adds its own Secret/ServiceAccount). */
+const EVERY_OPTION_OBJECTS = [
+    "ConfigMap/gw-configuration-ca",
+    "ConfigMap/gw-env",
+    "Deployment/gw-deployment",
+    "HorizontalPodAutoscaler/gw-hpa",
+    "NetworkPolicy/gw-network-policy",
+    "PodDisruptionBudget/gw-pdb",
+    "Service/gw-instance-discovery",
+    "Service/gw-live-traffic",
+];
 
 const GUID_A = "11111111-1111-4111-8111-111111111111";
 const GUID_B = "22222222-2222-4222-8222-222222222222";

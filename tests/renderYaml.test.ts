@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import { renderDirProblems } from "../components/validation";
 import { CLOCK } from "./expected";
-import { one, registered, runProgram, stackConfig } from "./harness";
+import { one, programError, registered, runProgram, stackConfig } from "./harness";
 
 const RENDERER = "urn:pulumi:prod::apim-gateway::pulumi:providers:kubernetes::apim-gw-prod-render-yaml::apim-gw-prod-render-yaml-id";
 
@@ -48,16 +48,12 @@ describe("renderYamlTo (GitOps rendering)", () => {
             { kubernetesTarget: "cluster", deploymentName: "apim-gw-prod" },
             { deploymentName: "apim-gw-prod" },
         ]) {
-            await assert.rejects(runProgram(config, CLOCK, "prod", { previousOutputs, preview: true }), (e: Error) => {
-                assert.equal(e.constructor.name, "RunError");
-                assert.equal(
-                    e.message,
-                    "renderYamlTo: stack 'prod' has deployed the gateway to a cluster; rendering from it would delete the live Kubernetes objects " +
-                        "(their provider would change). Render from a stack of its own: pulumi stack init prod-gitops, copy this stack's config " +
-                        "there, and set apim-gateway:renderYamlTo on that stack only.",
-                );
-                return true;
-            });
+            assert.equal(
+                await programError(config, CLOCK, "prod", { previousOutputs, preview: true, registers: true }),
+                "renderYamlTo: stack 'prod' has deployed the gateway to a cluster; rendering from it would delete the live Kubernetes objects " +
+                    "(their provider would change). Render from a stack of its own: pulumi stack init prod-gitops, copy this stack's config " +
+                    "there, and set apim-gateway:renderYamlTo on that stack only.",
+            );
         }
     });
 
@@ -82,15 +78,8 @@ describe("renderYamlTo (GitOps rendering)", () => {
             ['{"dir":"x"}', '{"dir":"x"}'],
             ["true", "true"],
         ]) {
-            let error: Error | undefined;
-            try {
-                await runProgram({ ...stackConfig("prod"), "apim-gateway:renderYamlTo": value }, CLOCK, "prod");
-            } catch (e) {
-                error = e as Error;
-            }
-            assert.equal(error?.constructor.name, "RunError");
             assert.equal(
-                error?.message,
+                await programError({ ...stackConfig("prod"), "apim-gateway:renderYamlTo": value }, CLOCK, "prod"),
                 "Stack config 'apim-gateway:renderYamlTo' of stack 'prod' is invalid (1 problem):\n" +
                     `  - renderYamlTo: got ${shown}; expected a directory path such as "rendered/prod" (relative to the project), ` +
                     "or remove renderYamlTo to apply to the cluster\n" +

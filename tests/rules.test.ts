@@ -11,6 +11,7 @@ import {
     capturingLogs,
     constructionError,
     logs,
+    programError,
     Registered,
     reset,
     runProgram,
@@ -184,15 +185,8 @@ describe("environment profile", () => {
         const g = cfg["apim-gateway:gateway"];
         g.replicas = 1;
         g.service = { type: "LoadBalancer", externalTrafficPolicy: "Cluster" };
-        let message = "";
-        try {
-            await runProgram(cfg, CLOCK, "prod");
-        } catch (e) {
-            assert.equal((e as Error).constructor.name, "RunError");
-            message = (e as Error).message;
-        }
         assert.equal(
-            message,
+            await programError(cfg, CLOCK, "prod"),
             "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (3 problems):\n" +
                 "  - gateway.replicas: got 1; production needs at least 2 (3 recommended)\n" +
                 '  - gateway.service.externalTrafficPolicy: got "Cluster"; use "Local" to keep the caller IP and avoid a second hop ' +

@@ -11,7 +11,7 @@ import {
     mockAutoName,
     one,
     Registered,
-    registered,
+    programError,
     runProgram,
     stackConfig,
 } from "./harness";
@@ -125,16 +125,13 @@ describe("stack program: prod", () => {
     });
 
     it("stops, showing neither the value nor a resource, when a client secret is configured in token mode", async () => {
-        let error: Error | undefined;
-        try {
-            await runProgram({ ...stackConfig("prod"), "apim-gateway:azureAdClientSecret": FAKE_CLIENT_SECRET }, X.CLOCK, "prod");
-        } catch (e) {
-            error = e as Error;
-        }
-        assert.equal(error?.constructor.name, "RunError");
-        assert.equal(error?.message.includes(FAKE_CLIENT_SECRET), false, "the error must not echo the secret");
-        assert.match(error?.message ?? "", /azureAdClientSecret: is set but gateway\.auth\.type is "token", not "azureAdApp"/);
-        assert.deepEqual(registered, []);
+        const message = await programError(
+            { ...stackConfig("prod"), "apim-gateway:azureAdClientSecret": FAKE_CLIENT_SECRET },
+            X.CLOCK,
+            "prod",
+        );
+        assert.equal(message.includes(FAKE_CLIENT_SECRET), false, "the error must not echo the secret");
+        assert.match(message, /azureAdClientSecret: is set but gateway\.auth\.type is "token", not "azureAdApp"/);
     });
 
     it("gives identical inputs everywhere for two evaluations inside one rotation window", async () => {
@@ -162,45 +159,34 @@ describe("stack program: prod", () => {
 
 describe("stack program: token lifecycle messages", () => {
     const prod = () => stackConfig("prod");
+    /** What a run at `clock` logs when the stack's last update stored a token expiring 2026-12-19. */
+    const logsAt = async (clock: string, preview = true) =>
+        (await runProgram(prod(), clock, "prod", { preview, previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" } })).logs;
     it("says nothing on a first deployment or inside the same window", async () => {
         assert.deepEqual((await runProgram(prod(), X.CLOCK, "prod", { preview: true })).logs, []);
-        const same = await runProgram(prod(), X.CLOCK, "prod", { preview: true, previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" } });
-        assert.deepEqual(same.logs, []);
+        assert.deepEqual(await logsAt(X.CLOCK), []);
     });
 
     it("says in one plain line that rotation is due", async () => {
-        const due = await runProgram(prod(), X.NEXT_WINDOW_CLOCK, "prod", {
-            preview: true,
-            previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" },
-        });
-        assert.deepEqual(due.logs, [
+        assert.deepEqual(await logsAt(X.NEXT_WINDOW_CLOCK), [
             "info: [runtime] Token rotation due: the next `pulumi up` issues a new token (primary key) that expires 2026-12-26T00:00:00Z; " +
                 "the current token expires 2026-12-19T00:00:00Z (21 days left).",
         ]);
     });
 
     it("warns, naming the command, when the stored token is within 3 days of expiry or expired", async () => {
-        const late = await runProgram(prod(), "2026-12-17T06:00:00Z", "prod", {
-            preview: true,
-            previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" },
-        });
-        assert.deepEqual(late.logs, [
+        assert.deepEqual(await logsAt("2026-12-17T06:00:00Z"), [
             "warning: [runtime] Gateway token is about to expire: the current token expires 2026-12-19T00:00:00Z (42 h left). Run `pulumi up --stack prod` now; " +
                 "an expired token stops configuration sync (traffic keeps flowing).",
         ]);
-        const expired = await runProgram(prod(), "2026-12-20T00:00:00Z", "prod", {
-            preview: true,
-            previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" },
-        });
-        assert.deepEqual(expired.logs, [
+        assert.deepEqual(await logsAt("2026-12-20T00:00:00Z"), [
             "warning: [runtime] Gateway token has expired: the current token expires 2026-12-19T00:00:00Z (expired). Run `pulumi up --stack prod` now; " +
                 "an expired token stops configuration sync (traffic keeps flowing).",
         ]);
     });
 
     it("during `pulumi up` says it is issuing a new token", async () => {
-        const up = await runProgram(prod(), X.NEXT_WINDOW_CLOCK, "prod", { previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" } });
-        assert.deepEqual(up.logs, [
+        assert.deepEqual(await logsAt(X.NEXT_WINDOW_CLOCK, false), [
             "info: [runtime] Token rotation: issuing a new gateway token (primary key) that expires 2026-12-26T00:00:00Z; " +
                 "the current token expires 2026-12-19T00:00:00Z (21 days left).",
         ]);
@@ -302,20 +288,7 @@ describe("stack program: dev", () => {
 });
 
 describe("stack program: bad config", () => {
-    async function failure(gateway: unknown): Promise<string> {
-        try {
-            await runProgram(gateway === undefined ? {} : { "apim-gateway:gateway": gateway }, X.CLOCK, "bad");
-        } catch (e) {
-            assert.equal(
-                (e as Error).constructor.name,
-                "RunError",
-                `expected a RunError (no stack trace), got ${(e as Error).constructor.name}`,
-            );
-            assert.deepEqual(registered, [], "nothing may be registered before the config is valid");
-            return (e as Error).message;
-        }
-        assert.fail("the program accepted bad config");
-    }
+    const failure = (gateway: unknown) => programError(gateway === undefined ? {} : { "apim-gateway:gateway": gateway }, X.CLOCK, "bad");
     const base = () => JSON.parse(JSON.stringify((stackConfig("prod") as Record<string, unknown>)["apim-gateway:gateway"]));
 
     it("names the missing key and where to set it", async () => {
@@ -349,18 +322,11 @@ describe("stack program: bad config", () => {
     });
 
     it("names the rotationNotice key when it is not a boolean", async () => {
-        await assert.rejects(
-            runProgram({ ...stackConfig("prod"), "apim-gateway:rotationNotice": "sometimes" }, X.CLOCK, "bad"),
-            (e: Error) => {
-                assert.equal(e.constructor.name, "RunError");
-                assert.equal(
-                    e.message,
-                    "Stack config 'apim-gateway:rotationNotice' of stack 'bad' is invalid (1 problem):\n" +
-                        '  - rotationNotice: got "sometimes"; expected true or false\n' +
-                        "Fix it in Pulumi.bad.yaml (see README, 'Configuration reference').",
-                );
-                return true;
-            },
+        assert.equal(
+            await programError({ ...stackConfig("prod"), "apim-gateway:rotationNotice": "sometimes" }, X.CLOCK, "bad"),
+            "Stack config 'apim-gateway:rotationNotice' of stack 'bad' is invalid (1 problem):\n" +
+                '  - rotationNotice: got "sometimes"; expected true or false\n' +
+                "Fix it in Pulumi.bad.yaml (see README, 'Configuration reference').",
         );
     });
 
@@ -392,16 +358,7 @@ describe("stack program: Entra app (azureAdApp) with the client secret in its ow
         g.auth = { type: "azureAdApp", azureAdApp };
         return g;
     };
-    async function failure(config: Record<string, unknown>): Promise<string> {
-        try {
-            await runProgram(config, X.CLOCK, "prod");
-        } catch (e) {
-            assert.equal((e as Error).constructor.name, "RunError");
-            assert.deepEqual(registered, [], "nothing may be registered");
-            return (e as Error).message;
-        }
-        assert.fail("the program accepted the config");
-    }
+    const failure = (config: Record<string, unknown>) => programError(config, X.CLOCK, "prod");
 
     it("keeps the client secret only in the Kubernetes Secret, marked secret: not in outputs, other inputs or logs", async () => {
         const run = await runProgram(
