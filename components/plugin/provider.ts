@@ -1,9 +1,13 @@
-// The resource provider that serves SelfHostedGateway to other Pulumi languages: it returns the declared schema
-// and constructs the same component class TypeScript programs use.
+// The resource provider behind this package's plugin (bin/pulumi-resource-apim-gateway). It serves
+//   - the SelfHostedGateway component to Python, Go, C#, Java and YAML programs (construct), and
+//   - the GatewayToken custom resource to every program, TypeScript included (check/diff/create/...).
+// Serving the token from the plugin, rather than as a dynamic resource, means no closure serialization, no
+// @pulumi/pulumi needed in the consumer's folder, and errors that reach the user as written.
 import type * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
 import type { SelfHostedGatewayArgs } from "../args";
 import { SelfHostedGateway } from "../selfHostedGateway";
+import { GATEWAY_TOKEN_TYPE, gatewayTokenMethods } from "../token/provider";
 import { COMPONENT_TOKEN, packageSchema } from "./schema";
 
 /** The component's outputs as the schema names them (`properties`). */
@@ -27,11 +31,61 @@ export function componentOutputs(gw: SelfHostedGateway): Record<string, pulumi.O
     };
 }
 
+/** The resource type in a URN (`urn:pulumi:stack::project::parent$type::name`). */
+export function urnType(urn: string): string {
+    const qualified = urn.split("::")[2] ?? "";
+    return qualified.split("$").pop() ?? "";
+}
+
 export class SelfHostedGatewayProvider implements provider.Provider {
-    constructor(public readonly version: string) {}
+    private readonly token: ReturnType<typeof gatewayTokenMethods>;
+
+    constructor(
+        public readonly version: string,
+        token = gatewayTokenMethods(),
+    ) {
+        this.token = token;
+    }
 
     async getSchema(): Promise<string> {
         return JSON.stringify(packageSchema(this.version));
+    }
+
+    private expectToken(urn: string): void {
+        const type = urnType(urn);
+        if (type !== GATEWAY_TOKEN_TYPE) {
+            throw new Error(`unknown resource type ${JSON.stringify(type)}; this provider serves ${GATEWAY_TOKEN_TYPE}`);
+        }
+    }
+
+    async check(urn: string, olds: unknown, news: unknown): Promise<provider.CheckResult> {
+        this.expectToken(urn);
+        return this.token.check(olds, news);
+    }
+
+    async diff(_id: string, urn: string, olds: unknown, news: unknown): Promise<provider.DiffResult> {
+        this.expectToken(urn);
+        return this.token.diff(olds, news);
+    }
+
+    async create(urn: string, inputs: unknown): Promise<provider.CreateResult> {
+        this.expectToken(urn);
+        return this.token.create(inputs);
+    }
+
+    async update(_id: string, urn: string, olds: unknown, news: unknown): Promise<provider.UpdateResult> {
+        this.expectToken(urn);
+        return this.token.update(olds, news);
+    }
+
+    async read(id: string, urn: string, props?: unknown): Promise<provider.ReadResult> {
+        this.expectToken(urn);
+        return this.token.read(id, props);
+    }
+
+    async delete(_id: string, urn: string): Promise<void> {
+        this.expectToken(urn);
+        return this.token.delete();
     }
 
     async construct(

@@ -1,16 +1,29 @@
-// The ARM `generateToken` call (azure-native has no wrapper for it).
+// The ARM `generateToken` call (azure-native has no wrapper for it), sent through the Azure SDK's HTTP
+// pipeline (@azure/core-rest-pipeline: HTTPS_PROXY/NO_PROXY, TLS, request ids, header redaction in its logs).
 //
 //   POST {arm}/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ApiManagement/service/{svc}
 //        /gateways/{gatewayId}/generateToken?api-version=2024-05-01
-//   body {"keyType": "primary"|"secondary", "expiry": "yyyy-MM-ddTHH:mm:ssZ"}  ->  {"value": "<token>"}
+//   body {"keyType": "primary"|"secondary", "expiry": "yyyy-MM-ddTHH:mm:ssZ"}
+//   ->   {"value": "<gatewayId>&<yyyyMMddHHmm>&<base64 signature>"}
 //
-// This module runs inside the dynamic provider's process, so it is self-contained: it uses only
-// Node's global fetch and timers. Error messages never include a response body (it could hold a
-// token) nor the bearer token.
+// The pipeline's own retries and redirects are off: this module retries (with a floor under Retry-After, a
+// cap, and the access-token step included) and refuses every redirect. Only https is spoken. No message or
+// stack this module produces carries a credential or a response body: error codes from the server are
+// accepted only in ARM's own shape, and every message passes through `scrub`.
+import {
+    createDefaultHttpClient,
+    createHttpHeaders,
+    createPipelineFromOptions,
+    createPipelineRequest,
+    type HttpClient,
+    type TlsSettings,
+} from "@azure/core-rest-pipeline";
 
 export const GENERATE_TOKEN_API_VERSION = "2024-05-01";
 export const GENERATE_TOKEN_ACTION = "Microsoft.ApiManagement/service/gateways/generateToken/action";
 export const GATEWAY_READ_ACTION = "Microsoft.ApiManagement/service/gateways/read";
+/** ARM refuses an expiry further ahead than this. */
+export const MAX_TOKEN_DAYS = 30;
 
 export interface GatewayRef {
     subscriptionId: string;
@@ -27,7 +40,7 @@ export function parseGatewayId(resourceId: string): GatewayRef {
     const m = GATEWAY_ID.exec(resourceId);
     if (!m) {
         throw new Error(
-            `not an API Management gateway resource id: ${JSON.stringify(resourceId)}; expected ` +
+            `not an API Management gateway resource id: ${JSON.stringify(scrub(resourceId, []))}; expected ` +
                 "/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<svc>/gateways/<id>",
         );
     }
@@ -46,7 +59,7 @@ export interface GenerateTokenRequest {
 }
 
 export interface ArmCallOptions {
-    /** Returns a bearer token for the ARM audience. */
+    /** Returns a bearer token for the ARM audience. Its failures are retried like the call's. */
     getAccessToken: () => Promise<string>;
     /** Who is calling, for error messages (never a secret). */
     identity: string;
@@ -54,12 +67,18 @@ export interface ArmCallOptions {
     maxAttempts?: number;
     /** First backoff delay; doubles each retry, with jitter. Default 1000 ms. */
     baseDelayMs?: number;
-    /** Cap for one delay, including a server's Retry-After. Default 60 s. */
+    /** Floor of every delay, including a server's Retry-After (0, negative or past values included). Default 1000 ms. */
+    minDelayMs?: number;
+    /** Cap of one delay, including a server's Retry-After. Default 60 s. */
     maxDelayMs?: number;
     /** Per-attempt timeout. Default 30 s. */
     timeoutMs?: number;
     sleep?: (ms: number) => Promise<void>;
     random?: () => number;
+    /** Extra trust for the endpoint's TLS certificate (tests; otherwise NODE_EXTRA_CA_CERTS). */
+    tls?: TlsSettings;
+    /** The HTTP client under the pipeline (tests). */
+    httpClient?: HttpClient;
 }
 
 export class ArmError extends Error {
@@ -73,24 +92,60 @@ export class ArmError extends Error {
     }
 }
 
-/** The generateToken URL for a gateway; only https, or http to a loopback host (tests). */
+const MAX_MESSAGE = 300;
+
+/**
+ * Makes text safe for an error message: removes each secret (and anything shaped like a bearer token or a
+ * JWT), folds control characters and newlines into spaces, and bounds the length.
+ */
+export function scrub(text: string, secrets: readonly string[]): string {
+    let out = String(text);
+    for (const s of secrets) {
+        if (s.length >= 8) out = out.split(s).join("[redacted]");
+    }
+    out = out
+        .replace(/bearer\s+\S+/gi, "Bearer [redacted]")
+        .replace(/eyJ[A-Za-z0-9_-]{8,}(\.[A-Za-z0-9_-]*){1,2}/g, "[redacted]")
+        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ");
+    return out.length > MAX_MESSAGE ? `${out.slice(0, MAX_MESSAGE)}…` : out;
+}
+
+/** ARM's error code from an error body, only when it has ARM's shape (a short identifier); never the body. */
+export function armErrorCode(bodyText: string | undefined): string | undefined {
+    try {
+        const code = (JSON.parse(bodyText ?? "") as { error?: { code?: unknown } } | null)?.error?.code;
+        return typeof code === "string" && /^[A-Za-z][A-Za-z0-9._-]{0,63}$/.test(code) ? code : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** The generateToken URL for a gateway; https only, since it carries a bearer token. */
 export function generateTokenUrl(req: GenerateTokenRequest): URL {
     parseGatewayId(req.gatewayResourceId);
-    const base = new URL(req.armEndpoint);
+    let base: URL;
+    try {
+        base = new URL(req.armEndpoint);
+    } catch {
+        throw new ArmError(`armEndpoint ${JSON.stringify(scrub(req.armEndpoint, []))} is not a URL; expected e.g. https://management.azure.com`);
+    }
+    if (base.protocol !== "https:") {
+        throw new ArmError(`armEndpoint must use https:// (got ${base.protocol}//${base.host}); a bearer token is never sent in clear text`);
+    }
+    if (base.username || base.password) {
+        throw new ArmError("armEndpoint must not carry credentials (user:password@); the call signs in with an Azure identity");
+    }
     const url = new URL(`${base.origin}${base.pathname.replace(/\/+$/, "")}${req.gatewayResourceId}/generateToken`);
     url.searchParams.set("api-version", req.apiVersion ?? GENERATE_TOKEN_API_VERSION);
-    const loopback = ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
-    if (url.protocol !== "https:" && !(url.protocol === "http:" && loopback)) {
-        throw new Error(`armEndpoint must use https:// (got ${url.protocol}//${url.host}); a bearer token is never sent in clear text`);
-    }
     return url;
 }
 
-/** Milliseconds to wait from a Retry-After header (seconds or an HTTP date), if present. */
-export function retryAfterMs(header: string | null, now: number = Date.now()): number | undefined {
+/** Milliseconds a Retry-After header asks for (seconds, possibly decimal, or an HTTP date); undefined if unusable. */
+export function retryAfterMs(header: string | undefined | null, now: number = Date.now()): number | undefined {
     if (!header) return undefined;
     const trimmed = header.trim();
-    if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+    if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+    if (/^-/.test(trimmed)) return undefined;
     const at = Date.parse(trimmed);
     return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
@@ -101,60 +156,88 @@ export function backoffMs(attempt: number, baseDelayMs: number, maxDelayMs: numb
     return Math.round(step / 2 + (random() * step) / 2);
 }
 
+/** The wait before the next attempt: the server's Retry-After or our backoff, never below the floor nor above the cap. */
+export function retryDelayMs(retryAfter: number | undefined, backoff: number, minDelayMs: number, maxDelayMs: number): number {
+    return Math.min(maxDelayMs, Math.max(minDelayMs, retryAfter ?? backoff));
+}
+
+/** `yyyyMMddHHmm` of an ISO instant: the middle field of a token. */
+export function tokenStamp(expiry: string): string {
+    return expiry.replace(/[-:TZ]/g, "").slice(0, 12);
+}
+
+const TOKEN = /^([^&\s]{1,256})&(\d{12})&([A-Za-z0-9+/]{16,}={0,2})$/;
+
+/** Checks a token's shape and that it is for this gateway and expiry; returns a problem in words, or undefined. */
+export function tokenProblem(value: unknown, gatewayId: string, expiry: string): string | undefined {
+    if (typeof value !== "string" || value.length === 0) return 'without a string "value"';
+    const m = TOKEN.exec(value);
+    if (!m) return "with a value that is not a gateway token (<gateway>&<yyyyMMddHHmm>&<signature>)";
+    if (m[1].toLowerCase() !== gatewayId.toLowerCase()) return `with a token for another gateway (${JSON.stringify(scrub(m[1], []))})`;
+    if (m[2] !== tokenStamp(expiry)) return `with a token that expires at ${m[2]} (yyyyMMddHHmm) instead of the requested ${tokenStamp(expiry)}`;
+    return undefined;
+}
+
 function describe(ref: GatewayRef): string {
     return `gateway '${ref.gatewayId}' of API Management service '${ref.serviceName}' in resource group '${ref.resourceGroupName}' (subscription ${ref.subscriptionId})`;
 }
 
-/** Reads ARM's error code from a JSON error body without echoing the body. */
-async function armErrorCode(res: Response): Promise<string> {
-    try {
-        const body = (await res.json()) as { error?: { code?: unknown } };
-        return typeof body?.error?.code === "string" ? ` ${body.error.code}` : "";
-    } catch {
-        return "";
-    }
-}
+type Attempt = { value: string } | { error: ArmError; retryAfter?: number };
 
-async function attempt(url: URL, req: GenerateTokenRequest, ref: GatewayRef, opts: ArmCallOptions, timeoutMs: number) {
-    const bearer = await opts.getAccessToken();
-    let res: Response;
+async function attempt(
+    send: (bearer: string) => Promise<{ status: number; bodyAsText?: string | null; headers: { get(n: string): string | undefined } }>,
+    req: GenerateTokenRequest,
+    ref: GatewayRef,
+    opts: ArmCallOptions,
+    timeoutMs: number,
+): Promise<Attempt> {
+    let bearer: string;
     try {
-        res = await fetch(url, {
-            method: "POST",
-            headers: {
-                authorization: `Bearer ${bearer}`,
-                "content-type": "application/json",
-                accept: "application/json",
-            },
-            body: JSON.stringify({ keyType: req.keyType, expiry: req.expiry }),
-            signal: AbortSignal.timeout(timeoutMs),
-        });
+        bearer = await opts.getAccessToken();
     } catch (e) {
-        const name = (e as Error)?.name;
-        const why =
-            name === "TimeoutError" || name === "AbortError" ? `timed out after ${timeoutMs} ms` : `failed: ${(e as Error)?.message ?? e}`;
+        const why = scrub((e as Error)?.message ?? String(e), []);
+        return { error: new ArmError(`could not get an Azure access token as ${opts.identity}: ${why}`, undefined, true) };
+    }
+    const secrets = [bearer];
+    let res: Awaited<ReturnType<typeof send>>;
+    const started = Date.now();
+    try {
+        res = await send(bearer);
+    } catch (e) {
+        const err = e as { name?: string; code?: string; message?: string };
+        const timedOut = err?.name === "AbortError" || err?.name === "TimeoutError" || Date.now() - started >= timeoutMs;
+        const why = timedOut ? `timed out after ${timeoutMs} ms` : `failed: ${scrub(err?.code ?? err?.message ?? String(e), secrets)}`;
         return { error: new ArmError(`generateToken for ${describe(ref)} ${why}`, undefined, true) };
     }
+    const code = armErrorCode(res.bodyAsText ?? undefined);
+    const codeText = code ? ` ${code}` : "";
     if (res.status === 200) {
         let body: unknown;
         try {
-            body = await res.json();
+            body = JSON.parse(res.bodyAsText ?? "");
         } catch {
             return { error: new ArmError(`generateToken for ${describe(ref)} answered 200 with a body that is not JSON`, 200) };
         }
         const value = (body as { value?: unknown } | null)?.value;
-        if (typeof value !== "string" || value.length === 0) {
-            return { error: new ArmError(`generateToken for ${describe(ref)} answered 200 without a string "value"`, 200) };
-        }
-        return { value };
+        const problem = tokenProblem(value, ref.gatewayId, req.expiry);
+        if (problem) return { error: new ArmError(`generateToken for ${describe(ref)} answered 200 ${problem}`, 200) };
+        return { value: value as string };
     }
-    const code = await armErrorCode(res);
+    if (res.status >= 300 && res.status < 400) {
+        return {
+            error: new ArmError(
+                `generateToken for ${describe(ref)} answered a redirect (HTTP ${res.status}); redirects are refused, ` +
+                    "since following one would send the request, and trust its answer, somewhere else. Check token.armEndpoint.",
+                res.status,
+            ),
+        };
+    }
     if (res.status === 401 || res.status === 403) {
         return {
             error: new ArmError(
-                `Azure denied generateToken (HTTP ${res.status}${code}) to ${opts.identity} for ${describe(ref)}. ` +
+                `Azure denied generateToken (HTTP ${res.status}${codeText}) to ${opts.identity} for ${describe(ref)}. ` +
                     `Grant that identity the actions ${GENERATE_TOKEN_ACTION} and ${GATEWAY_READ_ACTION} on the gateway ` +
-                    "(see README, 'Least-privilege role'), or sign in as one that has them.",
+                    "(docs/authentication.md, 'Least-privilege role'), or sign in as one that has them.",
                 res.status,
             ),
         };
@@ -162,40 +245,73 @@ async function attempt(url: URL, req: GenerateTokenRequest, ref: GatewayRef, opt
     if (res.status === 404) {
         return {
             error: new ArmError(
-                `generateToken found no ${describe(ref)} (HTTP 404${code}). Check apim.resourceGroupName, apim.serviceName and ` +
+                `generateToken found no ${describe(ref)} (HTTP 404${codeText}). Check apim.resourceGroupName, apim.serviceName and ` +
                     "apim.gatewayName, and that the subscription is the one the azure-native provider uses.",
                 404,
             ),
         };
     }
+    if (res.status === 400) {
+        return {
+            error: new ArmError(
+                `generateToken for ${describe(ref)} was refused as invalid (HTTP 400${codeText}) for key ${req.keyType} and expiry ${req.expiry}; ` +
+                    `the expiry must be in the future and at most ${MAX_TOKEN_DAYS} days ahead (check this machine's clock)`,
+                400,
+            ),
+        };
+    }
     const retryable = res.status === 429 || res.status === 408 || res.status >= 500;
     return {
-        error: new ArmError(`generateToken for ${describe(ref)} failed: HTTP ${res.status}${code}`, res.status, retryable),
+        error: new ArmError(`generateToken for ${describe(ref)} failed: HTTP ${res.status}${codeText}`, res.status, retryable),
         retryAfter: retryAfterMs(res.headers.get("retry-after")),
     };
 }
 
 /**
- * Calls generateToken and returns the token (without the `GatewayKey ` prefix).
- * Retries 408/429/5xx, timeouts and network errors with bounded exponential backoff,
- * honouring Retry-After; fails at once on 4xx with a message that says what to fix.
+ * Calls generateToken and returns the token (without the `GatewayKey ` prefix), after checking that it is
+ * a token for this gateway and this expiry. Retries 408/429/5xx, timeouts, network errors and failures to
+ * get an access token with bounded exponential backoff, honouring Retry-After above a floor; fails at once
+ * on other answers with a message that says what to fix.
  */
 export async function generateGatewayToken(req: GenerateTokenRequest, opts: ArmCallOptions): Promise<string> {
     const url = generateTokenUrl(req);
     const ref = parseGatewayId(req.gatewayResourceId);
     const maxAttempts = Math.max(1, opts.maxAttempts ?? 5);
     const base = opts.baseDelayMs ?? 1000;
+    const minDelay = opts.minDelayMs ?? 1000;
     const maxDelay = opts.maxDelayMs ?? 60_000;
+    const timeoutMs = opts.timeoutMs ?? 30_000;
     const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     const random = opts.random ?? Math.random;
+    const pipeline = createPipelineFromOptions({
+        retryOptions: { maxRetries: 0 },
+        redirectOptions: { maxRetries: 0 },
+        userAgentOptions: { userAgentPrefix: "apim-gateway" },
+    });
+    const client = opts.httpClient ?? createDefaultHttpClient();
+    const send = (bearer: string) =>
+        pipeline.sendRequest(
+            client,
+            createPipelineRequest({
+                url: url.toString(),
+                method: "POST",
+                headers: createHttpHeaders({
+                    authorization: `Bearer ${bearer}`,
+                    "content-type": "application/json",
+                    accept: "application/json",
+                }),
+                body: JSON.stringify({ keyType: req.keyType, expiry: req.expiry }),
+                timeout: timeoutMs,
+                ...(opts.tls ? { tlsSettings: opts.tls } : {}),
+            }),
+        );
     let last: ArmError | undefined;
     for (let n = 1; n <= maxAttempts; n++) {
-        const r = await attempt(url, req, ref, opts, opts.timeoutMs ?? 30_000);
-        if ("value" in r && r.value !== undefined) return r.value;
+        const r = await attempt(send, req, ref, opts, timeoutMs);
+        if ("value" in r) return r.value;
         last = r.error;
-        if (!last?.retryable || n === maxAttempts) break;
-        const wait = Math.min(maxDelay, (r as { retryAfter?: number }).retryAfter ?? backoffMs(n, base, maxDelay, random));
-        await sleep(wait);
+        if (!last.retryable || n === maxAttempts) break;
+        await sleep(retryDelayMs(r.retryAfter, backoffMs(n, base, maxDelay, random), minDelay, maxDelay));
     }
     if (last?.retryable && maxAttempts > 1) {
         throw new ArmError(`${last.message} (gave up after ${maxAttempts} attempts)`, last.status, true);

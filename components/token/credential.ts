@@ -2,9 +2,10 @@
 //
 // azure-native reads its identity from stack config (`azure-native:clientId`, ...) or the ARM_*
 // environment variables, and falls back to the Azure CLI login. `chooseIdentity` (pure) applies the
-// same order; `createCredential` turns the choice into an @azure/identity credential. Both run in
-// the dynamic provider's process, so @azure/identity is required lazily inside the function.
+// same order; `createCredential` turns the choice into an @azure/identity credential. They run in the
+// package's provider plugin, which receives the azure-native stack config as the token's inputs.
 import type { TokenCredential } from "@azure/identity";
+import { scrub } from "./arm";
 
 export type AzureEnvironment = "public" | "usgovernment" | "china";
 
@@ -90,8 +91,30 @@ export function describeIdentity(choice: IdentityChoice): string {
         case "managedIdentity":
             return choice.clientId ? `managed identity ${choice.clientId}` : "the system-assigned managed identity";
         case "default":
-            return "the Azure CLI / environment login (DefaultAzureCredential)";
+            return "the Azure CLI login";
     }
+}
+
+/**
+ * Who an ARM access token belongs to, from its claims (user principal name, app id, object id): for error
+ * messages only. The token is not verified here (ARM does that); nothing secret is returned.
+ */
+export function tokenSubject(accessToken: string): string | undefined {
+    const payload = accessToken.split(".")[1];
+    if (!payload) return undefined;
+    let claims: Record<string, unknown>;
+    try {
+        claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+    } catch {
+        return undefined;
+    }
+    const str = (k: string) => (typeof claims[k] === "string" && /^[\w.@:/-]{1,128}$/.test(claims[k] as string) ? (claims[k] as string) : undefined);
+    const user = str("upn") ?? str("unique_name") ?? str("preferred_username");
+    const app = str("appid") ?? str("azp");
+    const oid = str("oid");
+    if (user) return `user ${user}${oid ? ` (object id ${oid})` : ""}`;
+    if (app) return `application ${app}${oid ? ` (object id ${oid})` : ""}`;
+    return oid ? `object id ${oid}` : undefined;
 }
 
 /** Builds the @azure/identity credential for a choice. */
@@ -119,13 +142,7 @@ export function createCredential(choice: IdentityChoice, authorityHost: string):
                         "OIDC is on (useOidc / ARM_USE_OIDC) but neither ARM_OIDC_TOKEN nor a GitHub Actions OIDC request URL/token is set",
                     );
                 }
-                const url = new URL(choice.requestUrl);
-                url.searchParams.set("audience", "api://AzureADTokenExchange");
-                const res = await fetch(url, { headers: { authorization: `Bearer ${choice.requestToken}` } });
-                if (!res.ok) throw new Error(`OIDC token request failed: HTTP ${res.status}`);
-                const body = (await res.json()) as { value?: string };
-                if (!body.value) throw new Error("OIDC token response had no value");
-                return body.value;
+                return requestOidcToken(choice.requestUrl, choice.requestToken);
             };
             return new identity.ClientAssertionCredential(choice.tenantId, choice.clientId, getAssertion, { authorityHost });
         }
@@ -134,16 +151,50 @@ export function createCredential(choice: IdentityChoice, authorityHost: string):
                 ? new identity.ManagedIdentityCredential({ clientId: choice.clientId })
                 : new identity.ManagedIdentityCredential();
         case "default":
-            return new identity.DefaultAzureCredential({ authorityHost });
+            // azure-native's default is the Azure CLI login; so is ours (no IMDS probing, no surprises).
+            return new identity.AzureCliCredential();
     }
 }
 
-/** A function that returns an ARM bearer token for this credential. */
-export function armTokenGetter(credential: TokenCredential, armEndpoint: string): () => Promise<string> {
+/**
+ * Fetches a GitHub Actions OIDC token for Entra federation: https only, no redirects, and no credential in
+ * any message.
+ */
+export async function requestOidcToken(requestUrl: string, requestToken: string): Promise<string> {
+    let url: URL;
+    try {
+        url = new URL(requestUrl);
+    } catch {
+        throw new Error("the OIDC request URL (ARM_OIDC_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_URL) is not a URL");
+    }
+    if (url.protocol !== "https:") {
+        throw new Error(`the OIDC request URL must use https:// (got ${url.protocol}//${url.host}); its bearer token is never sent in clear text`);
+    }
+    url.searchParams.set("audience", "api://AzureADTokenExchange");
+    let res: Response;
+    try {
+        res = await fetch(url, { headers: { authorization: `Bearer ${requestToken}` }, redirect: "error" });
+    } catch (e) {
+        throw new Error(`OIDC token request to ${url.host} failed: ${scrub((e as Error)?.message ?? String(e), [requestToken])}`);
+    }
+    if (!res.ok) throw new Error(`OIDC token request to ${url.host} failed: HTTP ${res.status}`);
+    let body: { value?: unknown };
+    try {
+        body = (await res.json()) as { value?: unknown };
+    } catch {
+        throw new Error(`OIDC token response from ${url.host} is not JSON`);
+    }
+    if (typeof body?.value !== "string" || body.value === "") throw new Error(`OIDC token response from ${url.host} had no value`);
+    return body.value;
+}
+
+/** A function that returns an ARM bearer token for this credential; `onToken` sees each token (to name its subject). */
+export function armTokenGetter(credential: TokenCredential, armEndpoint: string, onToken?: (token: string) => void): () => Promise<string> {
     const scope = `${new URL(armEndpoint).origin}/.default`;
     return async () => {
         const t = await credential.getToken(scope);
         if (!t?.token) throw new Error(`no Azure access token for ${scope}`);
+        onToken?.(t.token);
         return t.token;
     };
 }

@@ -1,0 +1,8 @@
+// Entry point of this package's provider plugin (run by bin/pulumi-resource-apim-gateway, and by Pulumi's
+// Node.js plugin host through package.json `main` for `pulumi package add <path-or-git-url>`). Shipped as
+// compiled JavaScript, so it starts without type-checking anything.
+import * as provider from "@pulumi/pulumi/provider";
+import { PACKAGE_VERSION } from "../version";
+import { SelfHostedGatewayProvider } from "./provider";
+
+void provider.main(new SelfHostedGatewayProvider(PACKAGE_VERSION), process.argv.slice(2));

@@ -1,0 +1,94 @@
+// Runs one Pulumi operation on a TypeScript program through the Automation API over the real `pulumi` CLI,
+// as an *inline* program: this process serves the program to the engine itself, so no Node.js language host
+// is needed (the proxy does not serve its Go module; see docs/testing.md). Everything else is the real engine:
+// the CLI's deployment engine, its file backend, and the provider plugins it starts.
+//
+//   node -r ts-node/register e2e/harness/inline.ts <request.json>
+//
+// The request names the program module, the work directory (Pulumi.yaml and Pulumi.<stack>.yaml), the stack
+// and the operation; the result (summary, outputs, the engine's event stream) is written to request.resultFile.
+import * as fs from "fs";
+import { LocalWorkspace, type EngineEvent, type OpType } from "@pulumi/pulumi/automation";
+
+export interface InlineRequest {
+    op: "up" | "preview" | "destroy" | "refresh";
+    stack: string;
+    project: string;
+    workDir: string;
+    /** The program: a module whose exports become the stack outputs. */
+    program: string;
+    resultFile: string;
+    expectNoChanges?: boolean;
+    /** Resource URNs to limit the operation to (--target), with their dependents. */
+    target?: string[];
+    targetDependents?: boolean;
+    /** Extra CLI flags. */
+    flags?: string[];
+}
+
+export interface InlineResult {
+    ok: boolean;
+    error?: string;
+    summary?: { result?: string; resourceChanges?: Record<string, number> };
+    changeSummary?: Record<string, number>;
+    outputs?: Record<string, { value: unknown; secret: boolean }>;
+    /** The steps the engine reported, in order: [op, type, urn]. */
+    steps: { op: OpType; type: string; urn: string }[];
+    diagnostics: { severity: string; message: string; urn?: string }[];
+}
+
+async function main(): Promise<void> {
+    const req = JSON.parse(fs.readFileSync(process.argv[2], "utf8")) as InlineRequest;
+    const result: InlineResult = { ok: false, steps: [], diagnostics: [] };
+    const onEvent = (e: EngineEvent) => {
+        const pre = e.resourcePreEvent?.metadata;
+        if (pre) result.steps.push({ op: pre.op, type: pre.type, urn: pre.urn });
+        const d = e.diagnosticEvent;
+        if (d && (d.severity as string) !== "debug") result.diagnostics.push({ severity: d.severity, message: d.message, urn: d.urn });
+    };
+    const onOutput = (s: string) => process.stdout.write(s);
+    try {
+        const stack = await LocalWorkspace.createOrSelectStack(
+            {
+                stackName: req.stack,
+                projectName: req.project,
+                program: async () => {
+                    const m = (await import(req.program)) as Record<string, unknown>;
+                    return Object.fromEntries(Object.entries(m).filter(([k]) => k !== "default" && k !== "__esModule"));
+                },
+            },
+            { workDir: req.workDir },
+        );
+        const common = { onOutput, onEvent, ...(req.target ? { target: req.target, targetDependents: req.targetDependents } : {}) };
+        switch (req.op) {
+            case "up": {
+                const r = await stack.up({ ...common, ...(req.expectNoChanges ? { expectNoChanges: true } : {}) });
+                result.summary = { result: r.summary.result, resourceChanges: r.summary.resourceChanges as Record<string, number> };
+                result.outputs = r.outputs;
+                break;
+            }
+            case "preview": {
+                const r = await stack.preview({ ...common, diff: true, ...(req.expectNoChanges ? { expectNoChanges: true } : {}) });
+                result.changeSummary = r.changeSummary as Record<string, number>;
+                break;
+            }
+            case "refresh": {
+                const r = await stack.refresh({ onOutput, onEvent });
+                result.summary = { result: r.summary.result, resourceChanges: r.summary.resourceChanges as Record<string, number> };
+                break;
+            }
+            case "destroy": {
+                const r = await stack.destroy({ onOutput, onEvent });
+                result.summary = { result: r.summary.result, resourceChanges: r.summary.resourceChanges as Record<string, number> };
+                break;
+            }
+        }
+        result.ok = true;
+    } catch (e) {
+        result.error = String((e as Error)?.message ?? e);
+    }
+    fs.writeFileSync(req.resultFile, JSON.stringify(result, null, 2));
+    process.exitCode = result.ok ? 0 : 1;
+}
+
+void main();

@@ -1,0 +1,120 @@
+// Helpers for the e2e suite: run the real `pulumi` CLI, or an inline TypeScript program through the Automation
+// API (inline.ts), inside the e2e environment; optionally with the program's clock shifted by libfaketime.
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { E2eEnvironment, REPO } from "../env/environment";
+import type { InlineRequest, InlineResult } from "./inline";
+
+export const FAKETIME_LIB = ["/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1"].find((f) =>
+    fs.existsSync(f),
+);
+
+/** Variables that shift the clock of every Node.js process started under them (Go binaries ignore LD_PRELOAD). */
+export function clockShift(seconds: number): Record<string, string> {
+    if (!FAKETIME_LIB) throw new Error("libfaketime is not installed (Debian package faketime); .ci/run installs it");
+    return {
+        LD_PRELOAD: FAKETIME_LIB,
+        FAKETIME: `${seconds >= 0 ? "+" : ""}${Math.round(seconds)}`,
+        FAKETIME_DONT_FAKE_MONOTONIC: "1",
+        FAKETIME_NO_CACHE: "1",
+        TZ: "UTC",
+    };
+}
+
+export interface Run<T> {
+    result: T;
+    /** Wall time in ms. */
+    ms: number;
+    output: string;
+}
+
+export interface CliResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs the `pulumi` CLI (synchronously) in `cwd` inside the environment. */
+export function pulumiCli(env: E2eEnvironment, args: string[], cwd: string, extra: Record<string, string> = {}): CliResult {
+    const r = spawnSync("pulumi", [...args, "--non-interactive"], {
+        cwd,
+        env: { ...process.env, ...env.vars, ...extra },
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+    });
+    return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface InlineOptions extends Omit<InlineRequest, "resultFile" | "program"> {
+    program?: string;
+    /** Seconds to shift the program's clock by (libfaketime). */
+    clockSeconds?: number;
+    /** Called with the child process once it runs (to watch or kill it). */
+    onStart?: (pid: number) => void;
+    /** Extra environment. */
+    vars?: Record<string, string>;
+    /** Echo the engine's output to stderr. */
+    echo?: boolean;
+}
+
+/** Runs one operation of an inline program (default: this repository's index.ts) in a child process. */
+export async function inline(env: E2eEnvironment, o: InlineOptions): Promise<Run<InlineResult>> {
+    const dir = fs.mkdtempSync(path.join(env.dir, "run-"));
+    const request: InlineRequest = {
+        op: o.op,
+        stack: o.stack,
+        project: o.project,
+        workDir: o.workDir,
+        program: o.program ?? path.join(REPO, "index.ts"),
+        resultFile: path.join(dir, "result.json"),
+        expectNoChanges: o.expectNoChanges,
+        target: o.target,
+        targetDependents: o.targetDependents,
+        flags: o.flags,
+    };
+    fs.writeFileSync(path.join(dir, "request.json"), JSON.stringify(request));
+    const started = Date.now();
+    let output = "";
+    const code = await new Promise<number>((resolve) => {
+        const child = spawn(
+            process.execPath,
+            ["-r", path.join(REPO, "node_modules", "ts-node", "register"), path.join(__dirname, "inline.ts"), path.join(dir, "request.json")],
+            {
+                cwd: o.workDir,
+                env: {
+                    ...process.env,
+                    ...env.vars,
+                    TS_NODE_TRANSPILE_ONLY: "1",
+                    TS_NODE_PROJECT: path.join(REPO, "tsconfig.json"),
+                    ...(o.clockSeconds !== undefined ? clockShift(o.clockSeconds) : {}),
+                    ...(o.vars ?? {}),
+                },
+                stdio: ["ignore", "pipe", "pipe"],
+            },
+        );
+        if (child.pid !== undefined) o.onStart?.(child.pid);
+        const take = (b: Buffer) => {
+            output += b.toString();
+            if (o.echo || process.env.APIM_E2E_ECHO === "1") process.stderr.write(b);
+        };
+        child.stdout.on("data", take);
+        child.stderr.on("data", take);
+        child.on("exit", (c, sig) => resolve(c ?? (sig ? 128 : 1)));
+    });
+    const ms = Date.now() - started;
+    let result: InlineResult;
+    if (fs.existsSync(request.resultFile)) {
+        result = JSON.parse(fs.readFileSync(request.resultFile, "utf8")) as InlineResult;
+    } else {
+        result = { ok: false, error: `the runner exited with ${code} and wrote no result`, steps: [], diagnostics: [] };
+    }
+    return { result, ms, output };
+}
+
+/** The stack's state as `pulumi stack export` prints it (text, to search for plaintext secrets). */
+export function exportStack(env: E2eEnvironment, workDir: string, stack: string): string {
+    const r = pulumiCli(env, ["stack", "export", "--stack", stack], workDir);
+    if (r.code !== 0) throw new Error(`pulumi stack export failed: ${r.stderr}`);
+    return r.stdout;
+}
