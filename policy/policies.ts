@@ -21,7 +21,7 @@ import {
 export const DEPLOYMENT_TYPE = "kubernetes:apps/v1:Deployment";
 export const SERVICE_TYPE = "kubernetes:core/v1:Service";
 export const HPA_TYPE = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
-export const TOKEN_TYPE = "pulumi-nodejs:dynamic/apim-gateway:GatewayToken";
+export const TOKEN_TYPE = "apim-gateway:index:GatewayToken";
 
 /** What the rules need of a registered resource. */
 export type Registered = Pick<PolicyResource, "type" | "props" | "urn">;

@@ -1,12 +1,37 @@
-// The generateToken client against a local HTTP server (loopback only) that speaks the ARM contract.
+// The generateToken client against a local HTTPS server (loopback only, a CA made for the test run) that
+// speaks the ARM contract, and a loopback CONNECT proxy.
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import * as http from "http";
+import * as https from "https";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
 import { AddressInfo } from "net";
-import { ArmError, backoffMs, generateGatewayToken, generateTokenUrl, parseGatewayId, retryAfterMs } from "../components/token/arm";
+import { execFile } from "child_process";
+import { promisify } from "util";
+import {
+    ArmCallOptions,
+    ArmError,
+    armErrorCode,
+    backoffMs,
+    generateGatewayToken,
+    generateTokenUrl,
+    parseGatewayId,
+    retryAfterMs,
+    retryDelayMs,
+    scrub,
+    tokenProblem,
+} from "../components/token/arm";
+import { makeCa, makeLeaf } from "../e2e/env/certs";
 
 const GATEWAY_ID =
     "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-apim/providers/Microsoft.ApiManagement/service/contoso/gateways/edge";
-const TOKEN = "edge&202612190000&c2lnbmF0dXJl+/==";
+const TOKEN = "edge&202612190000&c2lnbmF0dXJlc2lnbmF0dXJl+/==";
+const BEARER = "eyJ0eXAiOiJKV1QifQ.eyJ1cG4iOiJ4QHkuZXhhbXBsZSJ9.c2lnbmF0dXJl";
+const execFileAsync = promisify(execFile);
+const WHERE =
+    "gateway 'edge' of API Management service 'contoso' in resource group 'rg-apim' (subscription 11111111-2222-3333-4444-555555555555)";
 
 interface Seen {
     method?: string;
@@ -16,12 +41,21 @@ interface Seen {
     body?: unknown;
 }
 
-type Reply = (res: http.ServerResponse, n: number) => void;
+type Reply = (res: http.ServerResponse, n: number, req: http.IncomingMessage) => void;
 
-/** A loopback server that answers each request with the next reply (the last one repeats). */
+let tls: { ca: string; cert: string; key: string };
+before(() => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "arm-test-"));
+    const ca = makeCa(dir, "arm test CA");
+    const leaf = makeLeaf(dir, ca, "server", "/CN=localhost");
+    tls = { ca: fs.readFileSync(ca.cert, "utf8"), cert: fs.readFileSync(leaf.cert, "utf8"), key: fs.readFileSync(leaf.key, "utf8") };
+    fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A loopback HTTPS server that answers each request with the next reply (the last one repeats). */
 async function server(replies: Reply[]): Promise<{ base: string; seen: Seen[]; close: () => Promise<void> }> {
     const seen: Seen[] = [];
-    const srv = http.createServer((req, res) => {
+    const srv = https.createServer({ cert: tls.cert, key: tls.key }, (req, res) => {
         let raw = "";
         req.on("data", (c) => (raw += c));
         req.on("end", () => {
@@ -33,13 +67,13 @@ async function server(replies: Reply[]): Promise<{ base: string; seen: Seen[]; c
                 body: raw ? JSON.parse(raw) : undefined,
             });
             const n = seen.length;
-            replies[Math.min(n, replies.length) - 1](res, n);
+            replies[Math.min(n, replies.length) - 1](res, n, req);
         });
     });
     await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
     const { port } = srv.address() as AddressInfo;
     return {
-        base: `http://127.0.0.1:${port}`,
+        base: `https://127.0.0.1:${port}`,
         seen,
         close: () =>
             new Promise<void>((r) => {
@@ -56,16 +90,18 @@ const json =
         res.end(JSON.stringify(body));
     };
 
-function options(sleeps: number[] = []) {
+function options(sleeps: number[] = []): ArmCallOptions {
     return {
-        getAccessToken: async () => "bearer-abc",
+        getAccessToken: async () => BEARER,
         identity: "service principal 0000-sp (client secret, tenant t1)",
         baseDelayMs: 1000,
+        minDelayMs: 1000,
         maxDelayMs: 60_000,
         sleep: async (ms: number) => {
             sleeps.push(ms);
         },
         random: () => 0.5,
+        tls: { ca: tls.ca },
     };
 }
 
@@ -86,7 +122,15 @@ async function failure(p: Promise<unknown>): Promise<ArmError> {
     assert.fail("expected the call to fail");
 }
 
-describe("ARM generateToken client over HTTP", () => {
+/** No credential in an error's message or stack. */
+function assertNoCredential(e: Error, ...secrets: string[]): void {
+    for (const s of [BEARER, ...secrets]) {
+        assert.equal(e.message.includes(s), false, `message carries ${s}`);
+        assert.equal((e.stack ?? "").includes(s), false, `stack carries ${s}`);
+    }
+}
+
+describe("ARM generateToken client over HTTPS", () => {
     it("posts the documented request and returns the token", async () => {
         const s = await server([json(200, { value: TOKEN })]);
         try {
@@ -95,7 +139,7 @@ describe("ARM generateToken client over HTTP", () => {
                 {
                     method: "POST",
                     url: `${GATEWAY_ID}/generateToken?api-version=2024-05-01`,
-                    authorization: "Bearer bearer-abc",
+                    authorization: `Bearer ${BEARER}`,
                     contentType: "application/json",
                     body: { keyType: "primary", expiry: "2026-12-19T00:00:00Z" },
                 },
@@ -115,7 +159,7 @@ describe("ARM generateToken client over HTTP", () => {
                     `Azure denied generateToken (HTTP ${status} AuthorizationFailed) to service principal 0000-sp (client secret, tenant t1) ` +
                         "for gateway 'edge' of API Management service 'contoso' in resource group 'rg-apim' (subscription 11111111-2222-3333-4444-555555555555). " +
                         "Grant that identity the actions Microsoft.ApiManagement/service/gateways/generateToken/action and " +
-                        "Microsoft.ApiManagement/service/gateways/read on the gateway (see README, 'Least-privilege role'), or sign in as one that has them.",
+                        "Microsoft.ApiManagement/service/gateways/read on the gateway (docs/authentication.md, 'Least-privilege role'), or sign in as one that has them.",
                 );
                 assert.equal(e.status, status);
                 assert.equal(s.seen.length, 1);
@@ -163,8 +207,8 @@ describe("ARM generateToken client over HTTP", () => {
                 "generateToken for gateway 'edge' of API Management service 'contoso' in resource group 'rg-apim' " +
                     "(subscription 11111111-2222-3333-4444-555555555555) failed: HTTP 503 ServiceUnavailable (gave up after 4 attempts)",
             );
-            // random() = 0.5: each delay is 3/4 of its doubling step.
-            assert.deepEqual(sleeps, [750, 1500, 3000]);
+            // random() = 0.5: each delay is 3/4 of its doubling step, and never below the 1000 ms floor.
+            assert.deepEqual(sleeps, [1000, 1500, 3000]);
             assert.equal(s.seen.length, 4);
         } finally {
             await s.close();
@@ -220,23 +264,192 @@ describe("ARM generateToken client over HTTP", () => {
                     "(subscription 11111111-2222-3333-4444-555555555555) timed out after 200 ms (gave up after 2 attempts)",
             );
             assert.equal(s.seen.length, 2);
-            assert.deepEqual(sleeps, [750]);
+            assert.deepEqual(sleeps, [1000]);
         } finally {
             await s.close();
         }
     });
 
-    it("never sends the bearer token over plain http to a non-loopback host", () => {
+    it("speaks https only: plain http is refused even to loopback, and so are credentials in the endpoint", async () => {
+        for (const endpoint of ["http://management.azure.com", "http://127.0.0.1:8443"]) {
+            const e = await failure(generateGatewayToken({ ...request(endpoint) }, options()));
+            assert.equal(e.message, `armEndpoint must use https:// (got ${endpoint}); a bearer token is never sent in clear text`);
+        }
         assert.throws(
-            () => generateTokenUrl({ ...request("http://management.azure.com"), armEndpoint: "http://management.azure.com" }),
-            /armEndpoint must use https:\/\/ \(got http:\/\/management\.azure\.com\); a bearer token is never sent in clear text/,
+            () => generateTokenUrl(request("https://user:pw@management.azure.com")),
+            /^ArmError: armEndpoint must not carry credentials \(user:password@\); the call signs in with an Azure identity$/,
         );
         assert.equal(
             generateTokenUrl(request("https://management.usgovcloudapi.net/")).toString(),
             `https://management.usgovcloudapi.net${GATEWAY_ID}/generateToken?api-version=2024-05-01`,
         );
     });
+
+    it("refuses a redirect instead of following it to another host, and never trusts that host's token", async () => {
+        const other = await server([json(200, { value: TOKEN })]);
+        const s = await server([
+            json(307, { value: TOKEN }, { location: `${other.base}${GATEWAY_ID}/generateToken?api-version=2024-05-01` }),
+        ]);
+        try {
+            const e = await failure(generateGatewayToken(request(s.base), options()));
+            assert.equal(
+                e.message,
+                `generateToken for ${WHERE} answered a redirect (HTTP 307); redirects are refused, since following one would send ` +
+                    "the request, and trust its answer, somewhere else. Check token.armEndpoint.",
+            );
+            assert.equal(s.seen.length, 1);
+            assert.equal(other.seen.length, 0);
+        } finally {
+            await s.close();
+            await other.close();
+        }
+    });
+
+    it("keeps an echoed Authorization header out of the message and the stack", async () => {
+        const echo: Reply = (res, _n, req) => {
+            res.writeHead(403, { "content-type": "application/json" });
+            res.end(JSON.stringify({ error: { code: `${req.headers.authorization}\ninjected line`, message: "x" } }));
+        };
+        const s = await server([echo]);
+        try {
+            const e = await failure(generateGatewayToken(request(s.base), options()));
+            assert.equal(e.message.startsWith(`Azure denied generateToken (HTTP 403) to service principal 0000-sp`), true, e.message);
+            assert.equal(e.message.includes("\n"), false);
+            assertNoCredential(e);
+        } finally {
+            await s.close();
+        }
+    });
+
+    it("scrubs a network error, and retries it", async () => {
+        const sleeps: number[] = [];
+        const srv = net.createServer((sock) => sock.destroy());
+        await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
+        const { port } = srv.address() as AddressInfo;
+        try {
+            const e = await failure(generateGatewayToken(request(`https://127.0.0.1:${port}`), { ...options(sleeps), maxAttempts: 2 }));
+            assert.match(
+                e.message,
+                new RegExp(`^generateToken for ${WHERE.replace(/[()]/g, "\\$&")} failed: \\S.* \\(gave up after 2 attempts\\)$`),
+            );
+            assert.deepEqual(sleeps, [1000]);
+            assertNoCredential(e);
+        } finally {
+            srv.close();
+        }
+    });
+
+    it("accepts only a token for this gateway and this expiry", async () => {
+        for (const [value, why] of [
+            ["not-a-token", "with a value that is not a gateway token (<gateway>&<yyyyMMddHHmm>&<signature>)"],
+            ["edge&202612190000&short", "with a value that is not a gateway token (<gateway>&<yyyyMMddHHmm>&<signature>)"],
+            ["other&202612190000&c2lnbmF0dXJlc2lnbmF0dXJl", 'with a token for another gateway ("other")'],
+            [
+                "edge&202701010000&c2lnbmF0dXJlc2lnbmF0dXJl",
+                "with a token that expires at 202701010000 (yyyyMMddHHmm) instead of the requested 202612190000",
+            ],
+        ] as const) {
+            const s = await server([json(200, { value })]);
+            try {
+                const e = await failure(generateGatewayToken(request(s.base), options()));
+                assert.equal(e.message, `generateToken for ${WHERE} answered 200 ${why}`);
+                assert.equal(e.status, 200);
+                assert.equal(e.retryable, false);
+            } finally {
+                await s.close();
+            }
+        }
+    });
+
+    it("puts a floor under Retry-After values that would retry at once", async () => {
+        for (const header of ["0", "1.5", "-5", "Mon, 23 Nov 2020 10:00:30 GMT"]) {
+            const sleeps: number[] = [];
+            const s = await server([json(429, {}, { "retry-after": header }), json(200, { value: TOKEN })]);
+            try {
+                assert.equal(await generateGatewayToken(request(s.base), options(sleeps)), TOKEN);
+                assert.deepEqual(sleeps, [header === "1.5" ? 1500 : header === "-5" ? 1000 : 1000], header);
+            } finally {
+                await s.close();
+            }
+        }
+    });
+
+    it("retries a failure to get the access token, and says who could not sign in", async () => {
+        const sleeps: number[] = [];
+        let calls = 0;
+        const s = await server([json(200, { value: TOKEN })]);
+        try {
+            const flaky: ArmCallOptions = {
+                ...options(sleeps),
+                getAccessToken: async () => {
+                    calls++;
+                    if (calls === 1) throw new Error("AADSTS50058: network blip");
+                    return BEARER;
+                },
+            };
+            assert.equal(await generateGatewayToken(request(s.base), flaky), TOKEN);
+            assert.equal(calls, 2);
+            assert.deepEqual(sleeps, [1000]);
+            const broken: ArmCallOptions = {
+                ...options([]),
+                maxAttempts: 2,
+                getAccessToken: async () => Promise.reject(new Error("Please run 'az login'")),
+            };
+            const e = await failure(generateGatewayToken(request(s.base), broken));
+            assert.equal(
+                e.message,
+                "could not get an Azure access token as service principal 0000-sp (client secret, tenant t1): Please run 'az login' (gave up after 2 attempts)",
+            );
+        } finally {
+            await s.close();
+        }
+    });
+
+    it("goes through HTTPS_PROXY unless NO_PROXY names the host", async () => {
+        const connects: string[] = [];
+        const proxy = http.createServer();
+        proxy.on("connect", (req: http.IncomingMessage, client: net.Socket) => {
+            connects.push(req.url ?? "");
+            const [host, port] = (req.url ?? "").split(":");
+            const upstream = net.connect(Number(port), host, () => {
+                client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+                upstream.pipe(client);
+                client.pipe(upstream);
+            });
+            upstream.on("error", () => client.destroy());
+        });
+        await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", () => r()));
+        const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+        const s = await server([json(200, { value: TOKEN })]);
+        const caFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "arm-proxy-")), "ca.crt");
+        fs.writeFileSync(caFile, tls.ca);
+        try {
+            // A separate process: proxy settings and extra CAs are read from the environment, as in the plugin.
+            const run = (vars: Record<string, string>) =>
+                execFileAsync(process.execPath, ["-r", "ts-node/register", "-e", callSnippet(s.base)], {
+                    env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "1", NODE_EXTRA_CA_CERTS: caFile, HTTPS_PROXY: proxyUrl, ...vars },
+                });
+            assert.equal((await run({ NO_PROXY: "" })).stdout.trim(), TOKEN);
+            assert.deepEqual(connects, [new URL(s.base).host]);
+            assert.equal((await run({ NO_PROXY: "127.0.0.1" })).stdout.trim(), TOKEN);
+            assert.deepEqual(connects, [new URL(s.base).host], "NO_PROXY host went through the proxy");
+            assert.equal(s.seen.length, 2);
+        } finally {
+            await s.close();
+            proxy.close();
+            fs.rmSync(path.dirname(caFile), { recursive: true, force: true });
+        }
+    });
 });
+
+/** A script that calls the client once and prints the token. */
+function callSnippet(base: string): string {
+    return [
+        `const { generateGatewayToken } = require(${JSON.stringify(path.join(__dirname, "../components/token/arm"))});`,
+        `generateGatewayToken(${JSON.stringify(request(base))}, { getAccessToken: async () => ${JSON.stringify(BEARER)}, identity: "x", maxAttempts: 1 })`,
+        "  .then((t) => console.log(t), (e) => { console.error(e.message); process.exit(1); });",
+    ].join("\n");
+}
 
 describe("ARM client helpers", () => {
     it("parses a gateway id, and names the expected shape when it is not one", () => {
@@ -252,9 +465,13 @@ describe("ARM client helpers", () => {
         );
     });
 
-    it("reads Retry-After as seconds or an HTTP date", () => {
+    it("reads Retry-After as seconds or an HTTP date, and never as a negative wait", () => {
         const now = Date.parse("2026-11-23T10:00:00Z");
         assert.equal(retryAfterMs("12", now), 12_000);
+        assert.equal(retryAfterMs("1.5", now), 1500);
+        assert.equal(retryAfterMs("-5", now), undefined);
+        assert.equal(retryAfterMs("x12", now), undefined);
+        assert.equal(retryAfterMs("12x", now), undefined);
         assert.equal(retryAfterMs("Mon, 23 Nov 2026 10:00:30 GMT", now), 30_000);
         assert.equal(retryAfterMs("Mon, 23 Nov 2026 09:00:00 GMT", now), 0);
         assert.equal(retryAfterMs("soon", now), undefined);
@@ -274,5 +491,53 @@ describe("ARM client helpers", () => {
             backoffMs(20, 1000, 60_000, () => 1),
             60_000,
         );
+    });
+});
+
+describe("ARM client safety helpers", () => {
+    it("keeps a delay between the floor and the cap", () => {
+        assert.equal(retryDelayMs(0, 750, 1000, 60_000), 1000);
+        assert.equal(retryDelayMs(undefined, 750, 1000, 60_000), 1000);
+        assert.equal(retryDelayMs(undefined, 3000, 1000, 60_000), 3000);
+        assert.equal(retryDelayMs(90_000, 750, 1000, 60_000), 60_000);
+        assert.equal(retryDelayMs(7000, 750, 1000, 60_000), 7000);
+    });
+
+    it("reads ARM's error code only in ARM's shape", () => {
+        assert.equal(armErrorCode('{"error":{"code":"AuthorizationFailed"}}'), "AuthorizationFailed");
+        assert.equal(armErrorCode('{"error":{"code":"Bearer eyJabc.def"}}'), undefined);
+        assert.equal(armErrorCode(`{"error":{"code":"${"A".repeat(65)}"}}`), undefined);
+        assert.equal(armErrorCode('{"error":{"code":"Bad\\nCode"}}'), undefined);
+        assert.equal(armErrorCode("<html>"), undefined);
+        assert.equal(armErrorCode(undefined), undefined);
+    });
+
+    it("scrubs secrets, bearer tokens, JWTs and control characters, and bounds the length", () => {
+        assert.equal(scrub("a s3cr3t-value-here b", ["s3cr3t-value-here"]), "a [redacted] b");
+        assert.equal(scrub("header Bearer abc.def.ghi end", []), "header Bearer [redacted] end");
+        assert.equal(scrub(`jwt ${BEARER} end`, []), "jwt [redacted] end");
+        assert.equal(scrub("line1\nline2\r\u2028x", []), "line1 line2 x");
+        assert.equal(scrub("x".repeat(400), []), `${"x".repeat(300)}…`);
+        assert.equal(scrub("short", ["abc"]), "short");
+    });
+
+    it("checks a token's shape, gateway and expiry", () => {
+        assert.equal(tokenProblem(TOKEN, "edge", "2026-12-19T00:00:00Z"), undefined);
+        assert.equal(tokenProblem(TOKEN, "EDGE", "2026-12-19T00:00:00Z"), undefined);
+        assert.equal(tokenProblem(undefined, "edge", "2026-12-19T00:00:00Z"), 'without a string "value"');
+        assert.equal(tokenProblem("", "edge", "2026-12-19T00:00:00Z"), 'without a string "value"');
+        assert.equal(
+            tokenProblem(`x ${TOKEN}`, "edge", "2026-12-19T00:00:00Z"),
+            "with a value that is not a gateway token (<gateway>&<yyyyMMddHHmm>&<signature>)",
+        );
+        assert.equal(
+            tokenProblem(`${TOKEN} x`, "edge", "2026-12-19T00:00:00Z"),
+            "with a value that is not a gateway token (<gateway>&<yyyyMMddHHmm>&<signature>)",
+        );
+    });
+
+    it("refuses ids with text around the gateway id", () => {
+        assert.throws(() => parseGatewayId(`x${GATEWAY_ID}`), /not an API Management gateway resource id/);
+        assert.throws(() => parseGatewayId(`${GATEWAY_ID}/x`), /not an API Management gateway resource id/);
     });
 });

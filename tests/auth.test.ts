@@ -18,7 +18,7 @@ import {
     Registered,
 } from "./harness";
 
-const TOKEN = "pulumi-nodejs:dynamic/apim-gateway:GatewayToken";
+const TOKEN = "apim-gateway:index:GatewayToken";
 const SECRET = "kubernetes:core/v1:Secret";
 const SA = "kubernetes:core/v1:ServiceAccount";
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";

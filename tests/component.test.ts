@@ -87,7 +87,7 @@ describe("SelfHostedGateway component", () => {
             resourceGroupName: "rg-apim",
             serviceName: "contoso-apim",
         });
-        const token = one(resources, "pulumi-nodejs:dynamic/apim-gateway:GatewayToken").inputs;
+        const token = one(resources, "apim-gateway:index:GatewayToken").inputs;
         assert.equal(token.keyType, "primary");
         assert.equal(token.expiry, "2026-12-19T00:00:00Z");
         assert.equal(token.armEndpoint, "https://management.azure.com");
@@ -208,7 +208,7 @@ describe("SelfHostedGateway component", () => {
             { name: "https", port: 8443, targetPort: "https", protocol: "TCP" },
         ]);
         // 3-day windows from the epoch: 2026-11-23 (day 20780) falls in [2026-11-21, 2026-11-24); expiry = start + 14 days.
-        const token = one(resources, "pulumi-nodejs:dynamic/apim-gateway:GatewayToken").inputs;
+        const token = one(resources, "apim-gateway:index:GatewayToken").inputs;
         assert.equal(token.keyType, "secondary");
         assert.equal(token.expiry, "2026-12-05T00:00:00Z");
         assert.deepEqual(dep.spec.template.metadata.annotations, {
@@ -280,20 +280,11 @@ describe("SelfHostedGateway component", () => {
 
     it("follows the azure-native provider's cloud, or an explicit ARM endpoint", async () => {
         const gov = await build(minimal(), "edge", { "azure-native:environment": "usgovernment" });
-        assert.equal(
-            one(gov.resources, "pulumi-nodejs:dynamic/apim-gateway:GatewayToken").inputs.armEndpoint,
-            "https://management.usgovcloudapi.net",
-        );
+        assert.equal(one(gov.resources, "apim-gateway:index:GatewayToken").inputs.armEndpoint, "https://management.usgovcloudapi.net");
         const china = await build(minimal(), "edge", { "azure-native:environment": "china" });
-        assert.equal(
-            one(china.resources, "pulumi-nodejs:dynamic/apim-gateway:GatewayToken").inputs.armEndpoint,
-            "https://management.chinacloudapi.cn",
-        );
+        assert.equal(one(china.resources, "apim-gateway:index:GatewayToken").inputs.armEndpoint, "https://management.chinacloudapi.cn");
         const explicit = await build({ ...minimal(), token: { armEndpoint: "https://management.example.sovereign" } });
-        assert.equal(
-            one(explicit.resources, "pulumi-nodejs:dynamic/apim-gateway:GatewayToken").inputs.armEndpoint,
-            "https://management.example.sovereign",
-        );
+        assert.equal(one(explicit.resources, "apim-gateway:index:GatewayToken").inputs.armEndpoint, "https://management.example.sovereign");
     });
 
     it("rejects bad arguments with one ResourceError naming every key, before any child exists", async () => {

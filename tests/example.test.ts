@@ -85,7 +85,7 @@ describe("package entry point and the examples/consumer project", () => {
                 "kubernetes:policy/v1:PodDisruptionBudget::edge-dev-pdb",
                 "kubernetes:core/v1:Service::edge-dev-live-traffic",
                 "azure-native:apimanagement:Gateway::edge-dev-gateway",
-                "pulumi-nodejs:dynamic/apim-gateway:GatewayToken::edge-dev-token",
+                "apim-gateway:index:GatewayToken::edge-dev-token",
                 "kubernetes:core/v1:Secret::edge-dev-token-secret",
                 "kubernetes:apps/v1:Deployment::edge-dev-deployment",
             ],

@@ -79,7 +79,7 @@ export const mocks: pulumi.runtime.Mocks = {
         if (args.type === "azure-native:authorization:RoleDefinition") {
             return { id: `${inputs.scope}/providers/Microsoft.Authorization/roleDefinitions/${inputs.roleDefinitionId}`, state: inputs };
         }
-        if (args.type.startsWith("pulumi-nodejs:dynamic")) {
+        if (args.type === "apim-gateway:index:GatewayToken") {
             const gatewayId = String(inputs.gatewayResourceId).split("/").pop() as string;
             return {
                 id: `${inputs.gatewayResourceId}/tokens/${inputs.keyType}/${inputs.expiry}`,

@@ -26,7 +26,7 @@ describe("renderYamlTo (GitOps rendering)", () => {
             `kubernetes:core/v1:Service::apim-gw-prod-live-traffic -> ${RENDERER}`,
             `kubernetes:policy/v1:PodDisruptionBudget::apim-gw-prod-pdb -> ${RENDERER}`,
             "azure-native:apimanagement:Gateway::apim-gw-prod-gateway -> default",
-            "pulumi-nodejs:dynamic/apim-gateway:GatewayToken::apim-gw-prod-token -> default",
+            "apim-gateway:index:GatewayToken::apim-gw-prod-token -> default",
             `kubernetes:core/v1:Secret::apim-gw-prod-token-secret -> ${RENDERER}`,
             `kubernetes:apps/v1:Deployment::apim-gw-prod-deployment -> ${RENDERER}`,
         ]);

@@ -187,14 +187,14 @@ describe("rotation windows (properties over random clocks and settings)", () => 
                 const next = await build(plan.window.rotatesAfter.getTime(), s);
                 const changed = diffPaths(a, next);
                 const expected = [
+                    "apim-gateway:index:GatewayToken::gw-token.expiry",
+                    ...(s.alternateKeys ? ["apim-gateway:index:GatewayToken::gw-token.keyType"] : []),
                     "kubernetes:apps/v1:Deployment::gw-deployment.spec.template.metadata.annotations.apim-gateway/token-expiry",
                     ...(s.alternateKeys
                         ? ["kubernetes:apps/v1:Deployment::gw-deployment.spec.template.metadata.annotations.apim-gateway/token-key"]
                         : []),
                     "kubernetes:apps/v1:Deployment::gw-deployment.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name",
                     "kubernetes:core/v1:Secret::gw-token-secret.stringData.value.value",
-                    "pulumi-nodejs:dynamic/apim-gateway:GatewayToken::gw-token.expiry",
-                    ...(s.alternateKeys ? ["pulumi-nodejs:dynamic/apim-gateway:GatewayToken::gw-token.keyType"] : []),
                 ];
                 assert.deepEqual(changed, expected);
             }),

@@ -18,7 +18,7 @@ import {
 import * as X from "./expected";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const TOKEN = "pulumi-nodejs:dynamic/apim-gateway:GatewayToken";
+const TOKEN = "apim-gateway:index:GatewayToken";
 const SECRET = "kubernetes:core/v1:Secret";
 
 /** `type::name` of every resource whose inputs contain the marker's bytes. */
@@ -143,11 +143,11 @@ describe("stack program: prod", () => {
     it("in the next window changes only the token's expiry, the Secret and the pod annotation", async () => {
         const next = await runProgram(stackConfig("prod"), X.NEXT_WINDOW_CLOCK, "prod");
         assert.deepEqual(diffPaths(byUrnish(run.resources), byUrnish(next.resources)), [
+            `${TOKEN}::apim-gw-prod-token.expiry`,
             `${DEPLOYMENT}::apim-gw-prod-deployment.spec.template.metadata.annotations.apim-gateway/token-expiry`,
             // The token Secret is auto-named, so a new token is a new Secret the pods move to.
             `${DEPLOYMENT}::apim-gw-prod-deployment.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name`,
             `${SECRET}::apim-gw-prod-token-secret.stringData.value.value`,
-            `${TOKEN}::apim-gw-prod-token.expiry`,
         ]);
         assert.equal(inputsOf(one(next.resources, TOKEN)).expiry, "2026-12-26T00:00:00Z");
         const strategy = (one(next.resources, DEPLOYMENT).inputs.spec as { strategy: unknown }).strategy;
@@ -215,12 +215,12 @@ describe("stack program: key alternation", () => {
         assert.equal(a.outputs.tokenKeyType, "primary");
         assert.equal(b.outputs.tokenKeyType, "secondary");
         assert.deepEqual(diffPaths(byUrnish(a.resources), byUrnish(b.resources)), [
+            `${TOKEN}::apim-gw-prod-token.expiry`,
+            `${TOKEN}::apim-gw-prod-token.keyType`,
             `${DEPLOYMENT}::apim-gw-prod-deployment.spec.template.metadata.annotations.apim-gateway/token-expiry`,
             `${DEPLOYMENT}::apim-gw-prod-deployment.spec.template.metadata.annotations.apim-gateway/token-key`,
             `${DEPLOYMENT}::apim-gw-prod-deployment.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name`,
             `${SECRET}::apim-gw-prod-token-secret.stringData.value.value`,
-            `${TOKEN}::apim-gw-prod-token.expiry`,
-            `${TOKEN}::apim-gw-prod-token.keyType`,
         ]);
         const strategy = (one(b.resources, DEPLOYMENT).inputs.spec as { strategy: unknown }).strategy;
         assert.deepEqual(strategy, { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: "RollingUpdate" });

@@ -1,15 +1,27 @@
-// The GatewayToken dynamic provider: its pure diff/check, the identity it picks, and its serialized
-// form loaded in a fresh Node process (as Pulumi's dynamic-provider host does).
+// The GatewayToken provider: its pure diff/check, its methods over a fake issuer, the identity it picks, and
+// the form the engine runs: this package's plugin process, called over gRPC as the engine calls it.
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as https from "https";
 import * as os from "os";
 import * as path from "path";
-import { authorityFor, chooseIdentity, cloudFor, describeIdentity } from "../components/token/credential";
+import { AddressInfo } from "net";
 import * as pulumi from "@pulumi/pulumi";
-import { checkTokenInputs, diffTokenInputs, GatewayTokenInputs, tokenId, UNKNOWN } from "../components/token/resource";
-import { CLOCK } from "./expected";
-import { one, ROOT, runProgram, stackConfig } from "./harness";
+import { authorityFor, chooseIdentity, cloudFor, describeIdentity, tokenSubject } from "../components/token/credential";
+import {
+    checkTokenInputs,
+    diffTokenInputs,
+    GATEWAY_TOKEN_TYPE,
+    GatewayTokenInputs,
+    gatewayTokenMethods,
+    secretValue,
+    tokenId,
+    UNKNOWN,
+    unwrapSecrets,
+} from "../components/token/provider";
+import { makeCa, makeLeaf } from "../e2e/env/certs";
+import { ROOT } from "./harness";
+import { GrpcFailure, startPlugin } from "./servedPlugin";
 
 const GW = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/svc/gateways/gw";
 const inputs: GatewayTokenInputs = {
@@ -19,9 +31,10 @@ const inputs: GatewayTokenInputs = {
     armEndpoint: "https://management.azure.com",
     apiVersion: "2024-05-01",
 };
+const URN = `urn:pulumi:dev::apim-gateway::apim-gateway:index:SelfHostedGateway$${GATEWAY_TOKEN_TYPE}::gw-token`;
 
 describe("GatewayToken provider", () => {
-    it("reports no change for identical inputs, and a replacement for each identity input", () => {
+    it("reports no change for identical inputs, a replacement for each identity input, an update for the rest", () => {
         assert.deepEqual(diffTokenInputs(inputs, { ...inputs }), { changes: false, replaces: [], deleteBeforeReplace: false });
         assert.deepEqual(diffTokenInputs(inputs, { ...inputs, expiry: "2026-12-26T00:00:00Z" }), {
             changes: true,
@@ -33,14 +46,29 @@ describe("GatewayToken provider", () => {
             replaces: ["keyType", "armEndpoint"],
             deleteBeforeReplace: false,
         });
-        // The api-version alone does not mint a new token.
-        assert.deepEqual(diffTokenInputs(inputs, { ...inputs, apiVersion: "2025-01-01" }).changes, false);
+        // The api-version or the identity config alone do not mint a new token.
+        assert.deepEqual(diffTokenInputs(inputs, { ...inputs, apiVersion: "2025-01-01" }), {
+            changes: true,
+            replaces: [],
+            deleteBeforeReplace: false,
+        });
+        assert.deepEqual(diffTokenInputs(inputs, { ...inputs, azureNative: { clientId: "c" } }), {
+            changes: true,
+            replaces: [],
+            deleteBeforeReplace: false,
+        });
     });
 
     it("checks its inputs", () => {
         assert.deepEqual(checkTokenInputs(inputs), []);
         assert.deepEqual(
-            checkTokenInputs({ ...inputs, gatewayResourceId: "/nope", keyType: "tertiary" as "primary", expiry: "2026-12-19" }),
+            checkTokenInputs({
+                ...inputs,
+                gatewayResourceId: "/nope",
+                keyType: "tertiary" as "primary",
+                expiry: "2026-12-19",
+                armEndpoint: "http://management.azure.com",
+            }),
             [
                 {
                     property: "gatewayResourceId",
@@ -48,12 +76,25 @@ describe("GatewayToken provider", () => {
                 },
                 { property: "keyType", reason: 'got "tertiary"; expected "primary" or "secondary"' },
                 { property: "expiry", reason: 'got "2026-12-19"; expected yyyy-MM-ddTHH:mm:ssZ' },
+                { property: "armEndpoint", reason: 'got "http://management.azure.com"; expected an https:// URL' },
             ],
         );
+        assert.deepEqual(checkTokenInputs({ keyType: "primary", expiry: inputs.expiry, armEndpoint: inputs.armEndpoint }), [
+            { property: "gatewayResourceId", reason: "required: the ARM id of the gateway" },
+        ]);
     });
 
     it("lets values that are unknown during a preview pass the check", () => {
-        assert.deepEqual(checkTokenInputs({ ...inputs, gatewayResourceId: UNKNOWN, keyType: UNKNOWN as "primary", expiry: UNKNOWN }), []);
+        assert.deepEqual(
+            checkTokenInputs({
+                ...inputs,
+                gatewayResourceId: UNKNOWN,
+                keyType: UNKNOWN as "primary",
+                expiry: UNKNOWN,
+                armEndpoint: UNKNOWN,
+            }),
+            [],
+        );
         assert.equal(UNKNOWN, pulumi.runtime.unknownValue);
     });
 
@@ -61,36 +102,118 @@ describe("GatewayToken provider", () => {
         assert.equal(tokenId(inputs), `${GW}/tokens/primary/2026-12-19T00:00:00Z`);
     });
 
-    it("works from its serialized form in a fresh process: configure, check, diff", async () => {
-        const run = await runProgram(stackConfig("prod"), CLOCK, "prod");
-        const code = String(one(run.resources, "pulumi-nodejs:dynamic/apim-gateway:GatewayToken").inputs.__provider);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gw-provider-"));
-        const file = path.join(dir, "provider.js");
-        fs.writeFileSync(file, code);
-        const script = `
-            const provider = require(${JSON.stringify(file)}).handler();
-            (async () => {
-                await provider.configure({ config: { get: (k) => ({ "azure-native:clientId": "cid", "azure-native:tenantId": "tid" })[k], require: () => { throw new Error("x"); } } });
-                const news = ${JSON.stringify(inputs)};
-                const check = await provider.check({}, { ...news, keyType: "tertiary" });
-                const same = await provider.diff("id", news, news);
-                const rotated = await provider.diff("id", news, { ...news, expiry: "2026-12-26T00:00:00Z" });
-                console.log(JSON.stringify({ check, same, rotated, cfg: provider.azureConfig.clientId, methods: Object.keys(provider).sort() }));
-            })().catch((e) => { console.error(e); process.exit(1); });`;
-        // Run from the project root so `require("@azure/identity")` resolves as in a real project.
-        const out = execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
-        fs.rmSync(dir, { recursive: true });
-        assert.deepEqual(JSON.parse(out), {
-            check: {
-                inputs: { ...inputs, keyType: "tertiary" },
-                failures: [{ property: "keyType", reason: 'got "tertiary"; expected "primary" or "secondary"' }],
-            },
-            same: { changes: false, replaces: [], deleteBeforeReplace: false },
-            rotated: { changes: true, replaces: ["expiry"], deleteBeforeReplace: false },
-            cfg: "cid",
-            methods: ["azureConfig", "check", "configure", "create", "delete", "diff"],
+    it("reads and writes the engine's secret encoding", () => {
+        const wrapped = { a: secretValue("s"), b: [secretValue({ c: secretValue("d") })], e: 1 };
+        assert.deepEqual(unwrapSecrets(wrapped), { a: "s", b: [{ c: "d" }], e: 1 });
+        assert.deepEqual(secretValue("x"), { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "x" });
+    });
+
+    it("creates a token as a secret, keeps the identity config out of state, and never re-issues on update", async () => {
+        const seen: GatewayTokenInputs[] = [];
+        const methods = gatewayTokenMethods(async (i) => {
+            seen.push(i);
+            return "gw&202612190000&c2lnbmF0dXJlc2lnbmF0dXJl";
+        }, {});
+        const withSecret = { ...inputs, azureNative: { clientId: "cid", clientSecret: secretValue("very-secret-value") } };
+        const created = await methods.create(withSecret);
+        assert.equal(created.id, `${GW}/tokens/primary/2026-12-19T00:00:00Z`);
+        assert.deepEqual(created.outs, { ...inputs, value: secretValue("gw&202612190000&c2lnbmF0dXJlc2lnbmF0dXJl") });
+        assert.deepEqual(seen, [{ ...inputs, azureNative: { clientId: "cid", clientSecret: "very-secret-value" } }]);
+        const updated = await methods.update(created.outs, { ...withSecret, apiVersion: "2025-01-01" });
+        assert.deepEqual(updated.outs, {
+            ...inputs,
+            apiVersion: "2025-01-01",
+            value: secretValue("gw&202612190000&c2lnbmF0dXJlc2lnbmF0dXJl"),
         });
-        assert.equal(code.length < 40_000, true, `the serialized provider stays small (${code.length} bytes)`);
+        assert.equal(seen.length, 1);
+        await assert.rejects(methods.create({ ...inputs, keyType: "tertiary" }), {
+            message: 'keyType: got "tertiary"; expected "primary" or "secondary"',
+        });
+    });
+});
+
+describe("GatewayToken served by the plugin process, as the engine runs it", () => {
+    let dir: string;
+    let server: https.Server;
+    let base: string;
+    let reply: { status: number; body: string } = { status: 403, body: '{"error":{"code":"AuthorizationFailed","message":"no"}}' };
+    const pluginEnv = () => ({
+        PATH: `${path.join(ROOT, "e2e", "env", "bin")}${path.delimiter}${process.env.PATH}`,
+        APIM_E2E_AZ_TOKEN_FILE: path.join(dir, "login.json"),
+        AZURE_CONFIG_DIR: dir,
+        NODE_EXTRA_CA_CERTS: path.join(dir, "ca.crt"),
+        ARM_CLIENT_ID: undefined,
+        ARM_CLIENT_SECRET: undefined,
+        ARM_TENANT_ID: undefined,
+        ARM_USE_OIDC: undefined,
+        ARM_USE_MSI: undefined,
+    });
+    const claims = Buffer.from(JSON.stringify({ upn: "ops@example.test", oid: "0000-oid" })).toString("base64url");
+    const bearer = `eyJ0eXAiOiJKV1QifQ.${claims}.c2ln`;
+
+    before(async () => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "served-token-"));
+        const ca = makeCa(dir, "served plugin test CA");
+        const leaf = makeLeaf(dir, ca, "arm", "/CN=localhost");
+        fs.writeFileSync(
+            path.join(dir, "login.json"),
+            JSON.stringify({ accessToken: bearer, user: "ops@example.test", tenantId: "t", subscriptionId: "s" }),
+        );
+        server = https.createServer({ cert: fs.readFileSync(leaf.cert), key: fs.readFileSync(leaf.key) }, (req, res) => {
+            req.resume();
+            req.on("end", () => {
+                res.writeHead(reply.status, { "content-type": "application/json" });
+                res.end(reply.body);
+            });
+        });
+        await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+        base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    after(() => {
+        server.closeAllConnections();
+        server.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("sends Azure's refusal to the engine as the message that names the signed-in identity and the missing action", async () => {
+        reply = { status: 403, body: '{"error":{"code":"AuthorizationFailed","message":"no"}}' };
+        const plugin = await startPlugin(pluginEnv());
+        try {
+            const failure = (await plugin.create(URN, { ...inputs, armEndpoint: base }).then(
+                () => assert.fail("expected create to fail"),
+                (e: GrpcFailure) => e,
+            )) as GrpcFailure;
+            assert.equal(
+                failure.details,
+                "Azure denied generateToken (HTTP 403 AuthorizationFailed) to the Azure CLI login: user ops@example.test (object id 0000-oid) " +
+                    "for gateway 'gw' of API Management service 'svc' in resource group 'rg' (subscription s). Grant that identity the actions " +
+                    "Microsoft.ApiManagement/service/gateways/generateToken/action and Microsoft.ApiManagement/service/gateways/read on the gateway " +
+                    "(docs/authentication.md, 'Least-privilege role'), or sign in as one that has them.",
+            );
+            assert.equal(failure.details.includes("undefined"), false);
+            assert.equal(failure.details.includes(bearer), false);
+        } finally {
+            plugin.stop();
+        }
+    });
+
+    it("returns a good token as a secret, and checks inputs with the reasons the engine shows", async () => {
+        reply = { status: 200, body: JSON.stringify({ value: "gw&202612190000&c2lnbmF0dXJlc2lnbmF0dXJl" }) };
+        const plugin = await startPlugin(pluginEnv());
+        try {
+            const created = await plugin.create(URN, { ...inputs, armEndpoint: base });
+            assert.equal(created.id, `${GW}/tokens/primary/2026-12-19T00:00:00Z`);
+            assert.deepEqual(created.properties.value, secretValue("gw&202612190000&c2lnbmF0dXJlc2lnbmF0dXJl"));
+            const checked = await plugin.check(URN, { ...inputs, keyType: "tertiary" });
+            assert.deepEqual(checked.failures, [{ property: "keyType", reason: 'got "tertiary"; expected "primary" or "secondary"' }]);
+            const schema = JSON.parse(await plugin.getSchema()) as { name: string; version: string };
+            assert.deepEqual(
+                [schema.name, schema.version],
+                ["apim-gateway", JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version],
+            );
+        } finally {
+            plugin.stop();
+        }
     });
 });
 
@@ -149,10 +272,20 @@ describe("identity the token provider uses (same order as azure-native)", () => 
         assert.deepEqual(chooseIdentity(none, { ARM_CLIENT_ID: "id-only" }), { kind: "default" });
     });
 
+    it("names the principal of an access token from its claims, and nothing else", () => {
+        const jwt = (c: object) => `h.${Buffer.from(JSON.stringify(c)).toString("base64url")}.s`;
+        assert.equal(tokenSubject(jwt({ upn: "a@b.example", oid: "o1" })), "user a@b.example (object id o1)");
+        assert.equal(tokenSubject(jwt({ appid: "app-1", oid: "o2" })), "application app-1 (object id o2)");
+        assert.equal(tokenSubject(jwt({ oid: "o3" })), "object id o3");
+        assert.equal(tokenSubject(jwt({ upn: "evil\nline" })), undefined);
+        assert.equal(tokenSubject("not-a-jwt"), undefined);
+        assert.equal(tokenSubject("a.%%%.b"), undefined);
+    });
+
     it("describes identities without their secrets", () => {
         const d = describeIdentity({ kind: "clientSecret", tenantId: "t", clientId: "c", clientSecret: "SUPERSECRET" });
         assert.equal(d, "service principal c (client secret, tenant t)");
-        assert.equal(describeIdentity({ kind: "default" }), "the Azure CLI / environment login (DefaultAzureCredential)");
+        assert.equal(describeIdentity({ kind: "default" }), "the Azure CLI login");
     });
 
     it("maps clouds to ARM and login endpoints", () => {

@@ -127,10 +127,14 @@ export function generateTokenUrl(req: GenerateTokenRequest): URL {
     try {
         base = new URL(req.armEndpoint);
     } catch {
-        throw new ArmError(`armEndpoint ${JSON.stringify(scrub(req.armEndpoint, []))} is not a URL; expected e.g. https://management.azure.com`);
+        throw new ArmError(
+            `armEndpoint ${JSON.stringify(scrub(req.armEndpoint, []))} is not a URL; expected e.g. https://management.azure.com`,
+        );
     }
     if (base.protocol !== "https:") {
-        throw new ArmError(`armEndpoint must use https:// (got ${base.protocol}//${base.host}); a bearer token is never sent in clear text`);
+        throw new ArmError(
+            `armEndpoint must use https:// (got ${base.protocol}//${base.host}); a bearer token is never sent in clear text`,
+        );
     }
     if (base.username || base.password) {
         throw new ArmError("armEndpoint must not carry credentials (user:password@); the call signs in with an Azure identity");
@@ -174,7 +178,8 @@ export function tokenProblem(value: unknown, gatewayId: string, expiry: string):
     const m = TOKEN.exec(value);
     if (!m) return "with a value that is not a gateway token (<gateway>&<yyyyMMddHHmm>&<signature>)";
     if (m[1].toLowerCase() !== gatewayId.toLowerCase()) return `with a token for another gateway (${JSON.stringify(scrub(m[1], []))})`;
-    if (m[2] !== tokenStamp(expiry)) return `with a token that expires at ${m[2]} (yyyyMMddHHmm) instead of the requested ${tokenStamp(expiry)}`;
+    if (m[2] !== tokenStamp(expiry))
+        return `with a token that expires at ${m[2]} (yyyyMMddHHmm) instead of the requested ${tokenStamp(expiry)}`;
     return undefined;
 }
 
@@ -287,6 +292,7 @@ export async function generateGatewayToken(req: GenerateTokenRequest, opts: ArmC
         retryOptions: { maxRetries: 0 },
         redirectOptions: { maxRetries: 0 },
         userAgentOptions: { userAgentPrefix: "apim-gateway" },
+        ...(opts.tls ? { tlsOptions: opts.tls } : {}),
     });
     const client = opts.httpClient ?? createDefaultHttpClient();
     const send = (bearer: string) =>
@@ -302,7 +308,6 @@ export async function generateGatewayToken(req: GenerateTokenRequest, opts: ArmC
                 }),
                 body: JSON.stringify({ keyType: req.keyType, expiry: req.expiry }),
                 timeout: timeoutMs,
-                ...(opts.tls ? { tlsSettings: opts.tls } : {}),
             }),
         );
     let last: ArmError | undefined;

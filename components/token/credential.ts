@@ -108,7 +108,8 @@ export function tokenSubject(accessToken: string): string | undefined {
     } catch {
         return undefined;
     }
-    const str = (k: string) => (typeof claims[k] === "string" && /^[\w.@:/-]{1,128}$/.test(claims[k] as string) ? (claims[k] as string) : undefined);
+    const str = (k: string) =>
+        typeof claims[k] === "string" && /^[\w.@:/-]{1,128}$/.test(claims[k] as string) ? (claims[k] as string) : undefined;
     const user = str("upn") ?? str("unique_name") ?? str("preferred_username");
     const app = str("appid") ?? str("azp");
     const oid = str("oid");
@@ -168,7 +169,9 @@ export async function requestOidcToken(requestUrl: string, requestToken: string)
         throw new Error("the OIDC request URL (ARM_OIDC_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_URL) is not a URL");
     }
     if (url.protocol !== "https:") {
-        throw new Error(`the OIDC request URL must use https:// (got ${url.protocol}//${url.host}); its bearer token is never sent in clear text`);
+        throw new Error(
+            `the OIDC request URL must use https:// (got ${url.protocol}//${url.host}); its bearer token is never sent in clear text`,
+        );
     }
     url.searchParams.set("audience", "api://AzureADTokenExchange");
     let res: Response;

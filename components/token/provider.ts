@@ -24,7 +24,9 @@ export const GATEWAY_TOKEN_TYPE = "apim-gateway:index:GatewayToken";
 /** azure-native stack config keys that choose the identity; the secret ones travel as Pulumi secrets. */
 export const AZURE_NATIVE_IDENTITY_KEYS = ["clientId", "tenantId", "useMsi", "useOidc", "oidcRequestUrl", "clientCertificatePath"] as const;
 export const AZURE_NATIVE_SECRET_KEYS = ["clientSecret", "clientCertificatePassword", "oidcToken", "oidcRequestToken"] as const;
-export type AzureNativeConfig = Partial<Record<(typeof AZURE_NATIVE_IDENTITY_KEYS)[number] | (typeof AZURE_NATIVE_SECRET_KEYS)[number], string>>;
+export type AzureNativeConfig = Partial<
+    Record<(typeof AZURE_NATIVE_IDENTITY_KEYS)[number] | (typeof AZURE_NATIVE_SECRET_KEYS)[number], string>
+>;
 
 export interface GatewayTokenInputs {
     gatewayResourceId: string;
@@ -93,7 +95,10 @@ export function checkTokenInputs(inputs: Partial<GatewayTokenInputs>): provider.
         failures.push({ property: "expiry", reason: `got ${JSON.stringify(news.expiry)}; expected yyyy-MM-ddTHH:mm:ssZ` });
     }
     if (news.armEndpoint !== UNKNOWN && !(known(news.armEndpoint) && /^https:\/\/[^\s/@]+(\/\S*)?$/.test(news.armEndpoint))) {
-        failures.push({ property: "armEndpoint", reason: `got ${JSON.stringify(scrub(String(news.armEndpoint), []))}; expected an https:// URL` });
+        failures.push({
+            property: "armEndpoint",
+            reason: `got ${JSON.stringify(scrub(String(news.armEndpoint), []))}; expected an https:// URL`,
+        });
     }
     return failures;
 }

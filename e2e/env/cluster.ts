@@ -97,14 +97,22 @@ export async function startCluster(dir: string, bin: string): Promise<Cluster> {
     try {
         const pki = path.join(dir, "pki");
         const ca = makeCa(pki, "apim-gateway e2e cluster CA");
-        const serving = makeLeaf(pki, ca, "apiserver", "/CN=kube-apiserver", ["DNS:kubernetes", "DNS:kubernetes.default.svc", "IP:10.96.0.1"]);
+        const serving = makeLeaf(pki, ca, "apiserver", "/CN=kube-apiserver", [
+            "DNS:kubernetes",
+            "DNS:kubernetes.default.svc",
+            "IP:10.96.0.1",
+        ]);
         const sa = makeKeyPair(pki, "service-account");
         const adminToken = `e2e-admin-${Math.random().toString(36).slice(2)}`;
         const componentToken = `e2e-components-${Math.random().toString(36).slice(2)}`;
         const tokens = path.join(pki, "tokens.csv");
-        fs.writeFileSync(tokens, `${adminToken},e2e-admin,e2e-admin,"system:masters"\n${componentToken},e2e-components,e2e-components,"system:masters"\n`, {
-            mode: 0o600,
-        });
+        fs.writeFileSync(
+            tokens,
+            `${adminToken},e2e-admin,e2e-admin,"system:masters"\n${componentToken},e2e-components,e2e-components,"system:masters"\n`,
+            {
+                mode: 0o600,
+            },
+        );
 
         const [etcdClient, etcdPeer, apiPort, cmPort, schedPort, kwokPort] = await Promise.all([
             freePort(),
@@ -157,7 +165,12 @@ export async function startCluster(dir: string, bin: string): Promise<Cluster> {
             procs,
         );
         const kube = new Kube({ server, token: adminToken, caFile: ca.cert });
-        await waitFor("the apiserver to be healthy", async () => ((await kube.request<string>("GET", "/readyz")) ? true : undefined), 120_000, 500);
+        await waitFor(
+            "the apiserver to be healthy",
+            async () => ((await kube.request<string>("GET", "/readyz")) ? true : undefined),
+            120_000,
+            500,
+        );
 
         const kubeconfig = path.join(dir, "kubeconfig");
         fs.writeFileSync(kubeconfig, kubeconfigFor(server, ca.cert, adminToken, "e2e-admin"), { mode: 0o600 });
@@ -323,7 +336,13 @@ async function provisionVolumes(kube: Kube, dir: string): Promise<void> {
                 persistentVolumeReclaimPolicy: "Delete",
                 storageClassName: sc,
                 hostPath: { path: hostPath, type: "DirectoryOrCreate" },
-                claimRef: { apiVersion: "v1", kind: "PersistentVolumeClaim", namespace: c.metadata.namespace, name: c.metadata.name, uid: c.metadata.uid },
+                claimRef: {
+                    apiVersion: "v1",
+                    kind: "PersistentVolumeClaim",
+                    namespace: c.metadata.namespace,
+                    name: c.metadata.name,
+                    uid: c.metadata.uid,
+                },
             },
         });
     }

@@ -195,7 +195,10 @@ export async function startFakeArm(opts: FakeArmOptions): Promise<FakeArm> {
             }
             const gatewayName = gateway[1];
             const stamp = tokenStamp(expiry);
-            const signature = crypto.createHmac("sha512", Buffer.from(k[b.keyType], "base64")).update(`${gatewayName}\n${stamp}`).digest("base64");
+            const signature = crypto
+                .createHmac("sha512", Buffer.from(k[b.keyType], "base64"))
+                .update(`${gatewayName}\n${stamp}`)
+                .digest("base64");
             const value = `${gatewayName}&${stamp}&${signature}`;
             issued.push({ gatewayResourceId, keyType: b.keyType, expiry, value, at: new Date().toISOString() });
             return send(200, JSON.stringify({ value }));
@@ -262,7 +265,7 @@ export async function startFakeArm(opts: FakeArmOptions): Promise<FakeArm> {
             try {
                 parsed = JSON.parse(raw) as Injection;
             } catch {
-                return reply(400, { error: "the body must be JSON, e.g. {\"operation\": \"generateToken\", \"times\": 1, \"status\": 403}" });
+                return reply(400, { error: 'the body must be JSON, e.g. {"operation": "generateToken", "times": 1, "status": 403}' });
             }
             const problems = injectionProblems(parsed);
             if (problems.length > 0) return reply(400, { error: problems.join("; ") });
@@ -296,9 +299,10 @@ export async function startFakeArm(opts: FakeArmOptions): Promise<FakeArm> {
 /** What is wrong with a control request, in words (empty when it is fine). */
 export function injectionProblems(i: Partial<Injection>): string[] {
     const problems: string[] = [];
-    if (typeof i.operation !== "string" || i.operation === "") problems.push("operation: required, e.g. \"generateToken\"");
+    if (typeof i.operation !== "string" || i.operation === "") problems.push('operation: required, e.g. "generateToken"');
     if (!Number.isInteger(i.times) || (i.times as number) < 0) problems.push("times: required, a whole number >= 0");
-    if (i.status !== undefined && (!Number.isInteger(i.status) || i.status < 100 || i.status > 599)) problems.push("status: an HTTP status 100-599");
+    if (i.status !== undefined && (!Number.isInteger(i.status) || i.status < 100 || i.status > 599))
+        problems.push("status: an HTTP status 100-599");
     if (i.retryAfter !== undefined && typeof i.retryAfter !== "number") problems.push("retryAfter: seconds, a number");
     if (i.headers !== undefined && (typeof i.headers !== "object" || i.headers === null)) problems.push("headers: an object of strings");
     if (i.body !== undefined && typeof i.body !== "string") problems.push("body: the raw response text, a string");

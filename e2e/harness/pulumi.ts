@@ -6,9 +6,10 @@ import * as path from "path";
 import { E2eEnvironment, REPO } from "../env/environment";
 import type { InlineRequest, InlineResult } from "./inline";
 
-export const FAKETIME_LIB = ["/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1"].find((f) =>
-    fs.existsSync(f),
-);
+export const FAKETIME_LIB = [
+    "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+    "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",
+].find((f) => fs.existsSync(f));
 
 /** Variables that shift the clock of every Node.js process started under them (Go binaries ignore LD_PRELOAD). */
 export function clockShift(seconds: number): Record<string, string> {
@@ -79,7 +80,12 @@ export async function inline(env: E2eEnvironment, o: InlineOptions): Promise<Run
     const code = await new Promise<number>((resolve) => {
         const child = spawn(
             process.execPath,
-            ["-r", path.join(REPO, "node_modules", "ts-node", "register"), path.join(__dirname, "inline.ts"), path.join(dir, "request.json")],
+            [
+                "-r",
+                path.join(REPO, "node_modules", "ts-node", "register"),
+                path.join(__dirname, "inline.ts"),
+                path.join(dir, "request.json"),
+            ],
             {
                 cwd: o.workDir,
                 env: {

@@ -14,7 +14,8 @@ export interface ArmType {
     properties: (i: Record<string, unknown>) => Record<string, unknown>;
 }
 
-const pick = (i: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => i[k] !== undefined).map((k) => [k, i[k]]));
+const pick = (i: Record<string, unknown>, keys: string[]) =>
+    Object.fromEntries(keys.filter((k) => i[k] !== undefined).map((k) => [k, i[k]]));
 const apim = (i: Record<string, unknown>) =>
     `/subscriptions/${SUB}/resourceGroups/${i.resourceGroupName}/providers/Microsoft.ApiManagement/service/${i.serviceName}`;
 
@@ -35,7 +36,8 @@ export const ARM_TYPES: Record<string, ArmType> = {
     },
     "azure-native:eventgrid:SystemTopic": {
         apiVersion: "2025-02-15",
-        path: (i) => `/subscriptions/${SUB}/resourceGroups/${i.resourceGroupName}/providers/Microsoft.EventGrid/systemTopics/${i.systemTopicName}`,
+        path: (i) =>
+            `/subscriptions/${SUB}/resourceGroups/${i.resourceGroupName}/providers/Microsoft.EventGrid/systemTopics/${i.systemTopicName}`,
         inputs: (i) => pick(i, ["resourceGroupName", "systemTopicName", "source", "topicType", "location"]),
         replaceOn: ["resourceGroupName", "systemTopicName", "source", "topicType"],
         properties: (i) => pick(i, ["source", "topicType"]),
@@ -44,7 +46,8 @@ export const ARM_TYPES: Record<string, ArmType> = {
         apiVersion: "2025-02-15",
         path: (i) =>
             `/subscriptions/${SUB}/resourceGroups/${i.resourceGroupName}/providers/Microsoft.EventGrid/systemTopics/${i.systemTopicName}/eventSubscriptions/${i.eventSubscriptionName}`,
-        inputs: (i) => pick(i, ["resourceGroupName", "systemTopicName", "eventSubscriptionName", "destination", "filter", "eventDeliverySchema"]),
+        inputs: (i) =>
+            pick(i, ["resourceGroupName", "systemTopicName", "eventSubscriptionName", "destination", "filter", "eventDeliverySchema"]),
         replaceOn: ["resourceGroupName", "systemTopicName", "eventSubscriptionName"],
         properties: (i) => pick(i, ["destination", "filter", "eventDeliverySchema"]),
     },
@@ -57,5 +60,11 @@ export const armBody = (t: ArmType, i: Record<string, unknown>) => ({ properties
 /** azure-native's outputs: the inputs, the ARM id and name, and the properties the server returned. */
 export function armOutputs(t: ArmType, i: Record<string, unknown>, res: Record<string, unknown> | undefined): Record<string, unknown> {
     const id = t.path(i);
-    return { ...t.inputs(i), ...((res?.properties as Record<string, unknown>) ?? {}), id, name: id.split("/").pop(), azureApiVersion: t.apiVersion };
+    return {
+        ...t.inputs(i),
+        ...((res?.properties as Record<string, unknown>) ?? {}),
+        id,
+        name: id.split("/").pop(),
+        azureApiVersion: t.apiVersion,
+    };
 }

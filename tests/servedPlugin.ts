@@ -1,0 +1,84 @@
+// Starts this package's provider plugin the way the Pulumi engine does (bin/pulumi-resource-apim-gateway, a
+// separate process speaking gRPC) and calls it as the engine would. Used by the tests of the token's error paths,
+// so they run the form the engine runs, not only the classes in-process.
+import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
+import * as providerRpc from "@pulumi/pulumi/proto/provider_grpc_pb";
+import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
+import * as structProto from "google-protobuf/google/protobuf/struct_pb";
+import { ROOT } from "./harness";
+
+export const PLUGIN = path.join(ROOT, "bin", "pulumi-resource-apim-gateway");
+
+export interface ServedPlugin {
+    /** Milliseconds from process start until the plugin printed its port. */
+    startMs: number;
+    getSchema(): Promise<string>;
+    check(urn: string, news: Record<string, unknown>): Promise<{ inputs: unknown; failures: { property: string; reason: string }[] }>;
+    create(urn: string, props: Record<string, unknown>): Promise<{ id: string; properties: Record<string, unknown> }>;
+    stderr(): string;
+    stop(): void;
+}
+
+export interface GrpcFailure {
+    code: number;
+    details: string;
+}
+
+export async function startPlugin(env: Record<string, string | undefined> = {}): Promise<ServedPlugin> {
+    const started = Date.now();
+    const child: ChildProcess = spawn(PLUGIN, [], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stderr!.on("data", (b: Buffer) => (err += b.toString()));
+    const port = await new Promise<number>((resolve, reject) => {
+        let out = "";
+        child.stdout!.on("data", (b: Buffer) => {
+            out += b.toString();
+            const m = /^(\d+)\s*$/m.exec(out);
+            if (m) resolve(Number(m[1]));
+        });
+        child.on("exit", (code) => reject(new Error(`plugin exited with ${code} before serving: ${err}`)));
+    });
+    const startMs = Date.now() - started;
+    const client = new providerRpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const call = <Req, Res>(method: (req: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => unknown, req: Req) =>
+        new Promise<Res>((resolve, reject) =>
+            method.call(client, req, (e: grpc.ServiceError | null, r: Res) =>
+                e ? reject({ code: e.code, details: e.details } satisfies GrpcFailure) : resolve(r),
+            ),
+        );
+    return {
+        startMs,
+        async getSchema() {
+            const r = await call<providerProto.GetSchemaRequest, providerProto.GetSchemaResponse>(
+                client.getSchema,
+                new providerProto.GetSchemaRequest(),
+            );
+            return r.getSchema();
+        },
+        async check(urn, news) {
+            const req = new providerProto.CheckRequest();
+            req.setUrn(urn);
+            req.setOlds(structProto.Struct.fromJavaScript({}));
+            req.setNews(structProto.Struct.fromJavaScript(news as Record<string, structProto.JavaScriptValue>));
+            const r = await call<providerProto.CheckRequest, providerProto.CheckResponse>(client.check, req);
+            return {
+                inputs: r.getInputs()?.toJavaScript(),
+                failures: r.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
+            };
+        },
+        async create(urn, props) {
+            const req = new providerProto.CreateRequest();
+            req.setUrn(urn);
+            req.setProperties(structProto.Struct.fromJavaScript(props as Record<string, structProto.JavaScriptValue>));
+            const r = await call<providerProto.CreateRequest, providerProto.CreateResponse>(client.create, req);
+            return { id: r.getId(), properties: (r.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> };
+        },
+        stderr: () => err,
+        stop() {
+            client.close();
+            child.kill("SIGTERM");
+        },
+    };
+}
