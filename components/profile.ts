@@ -1,7 +1,7 @@
 // Profiles: `environment: prod` (the default) makes the guide's rules errors; `dev` relaxes them
 // to one warning line each. The rules are the same pure checks the policy pack runs.
 import { SelfHostedGatewayArgs } from "./args";
-import { DeploymentShape, deploymentFindings, Finding, serviceFindings, ServiceShape, tokenFindings } from "./rules";
+import { DeploymentShape, deploymentFindings, Finding, rotationSlackFindings, serviceFindings, ServiceShape, tokenFindings } from "./rules";
 import { deploymentSpec, liveTrafficServiceSpec, Settings } from "./specs";
 
 /** Runs the rules on the objects the component would build from these arguments. */
@@ -26,7 +26,7 @@ export function profileFindings(
             s.autoscaling?.minReplicas,
         ),
         ...serviceFindings({ spec: liveTrafficServiceSpec(name, s) as unknown as ServiceShape["spec"] }),
-        ...(tokenExpiry !== undefined ? tokenFindings(tokenExpiry, now) : []),
+        ...(tokenExpiry !== undefined ? [...tokenFindings(tokenExpiry, now), ...rotationSlackFindings(s)] : []),
     ];
 }
 

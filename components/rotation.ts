@@ -1,15 +1,33 @@
 // Token rotation maths: pure functions, no Pulumi.
 //
-// Time is cut into fixed windows of `rotateEveryDays` days counted from the Unix epoch
-// (midnight UTC). Every evaluation inside one window derives the same expiry
-// (window start + lifetime), so previews inside a window show no change, and the first
-// `pulumi up` of the next window asks Azure for a fresh token.
+// Time is cut into fixed windows of `rotateEveryDays` days, counted in whole UTC days from a Monday
+// (1970-01-05), so every window starts at 00:00 UTC and weekly windows start on Mondays. Every evaluation
+// inside one window derives the same expiry (window start + lifetime - a clock-skew margin), so previews
+// inside a window show no change, and the first `pulumi up` of the next window asks Azure for a fresh
+// token. The shipped rotation workflow runs every day (ROTATION_CRON), a few hours after a window can
+// start, so a rotation is at most one day late even when windows and runs are out of step.
 
 import type { KeyType } from "./args";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 /** Below this many days of life left, a due rotation is a warning rather than a note. */
 export const WARN_DAYS_LEFT = 3;
+/** Windows are counted from this instant: Monday 1970-01-05 00:00 UTC. */
+export const WINDOW_ANCHOR_MS = Date.UTC(1970, 0, 5);
+/**
+ * Requested expiries end this long before window start + lifetime, so a 30-day token asked for by a clock
+ * a few minutes ahead of Azure's is still within Azure's 30 days.
+ */
+export const CLOCK_SKEW_MARGIN_MS = 15 * 60 * 1000;
+/** The scheduled rotation (.github/workflows/rotate.yml): every day at 05:17 UTC. */
+export const ROTATION_CRON = "17 5 * * *";
+/** Days between two scheduled rotation runs. */
+export const ROTATION_RUN_EVERY_DAYS = 1;
+/**
+ * In prod, the token must outlive this many days past a due rotation: the scheduled run that is due, and one
+ * more in case that one fails.
+ */
+export const MIN_SLACK_DAYS = 2 * ROTATION_RUN_EVERY_DAYS;
 
 export interface RotationSettings {
     lifetimeDays: number;
@@ -22,7 +40,7 @@ export interface TokenWindow {
     windowStart: Date;
     /** End of the window: the first instant at which a new token is due. */
     rotatesAfter: Date;
-    /** windowStart + lifetimeDays. */
+    /** windowStart + lifetimeDays - CLOCK_SKEW_MARGIN_MS. */
     expiry: Date;
 }
 
@@ -47,6 +65,20 @@ export function rotationProblems(s: RotationSettings, maxLifetimeDays = 30, pref
     return problems;
 }
 
+/**
+ * Days a token outlives a due rotation under these settings (lifetime - rotation period), and whether that
+ * survives a failed scheduled run: below MIN_SLACK_DAYS, one missed daily run lets the token lapse.
+ */
+export function rotationSlackProblem(s: RotationSettings, prefix = "token"): string | undefined {
+    const slack = s.lifetimeDays - s.rotateEveryDays;
+    if (slack >= MIN_SLACK_DAYS) return undefined;
+    return (
+        `${prefix}.rotateEveryDays: got ${s.rotateEveryDays} with ${prefix}.lifetimeDays ${s.lifetimeDays}; a token then outlives its ` +
+        `rotation by ${slack} day(s), so one failed daily rotation run lets it expire. Keep lifetimeDays - rotateEveryDays at ` +
+        `${MIN_SLACK_DAYS} days or more (e.g. lifetimeDays 30, rotateEveryDays 7)`
+    );
+}
+
 /** The rotation window that contains `now`. Settings must be valid (see rotationProblems). */
 export function tokenWindow(now: Date, s: RotationSettings): TokenWindow {
     const t = now.getTime();
@@ -58,13 +90,13 @@ export function tokenWindow(now: Date, s: RotationSettings): TokenWindow {
         throw new Error(problems.join("; "));
     }
     const windowMs = s.rotateEveryDays * DAY_MS;
-    const index = Math.floor(t / windowMs);
-    const start = index * windowMs;
+    const index = Math.floor((t - WINDOW_ANCHOR_MS) / windowMs);
+    const start = WINDOW_ANCHOR_MS + index * windowMs;
     return {
         index,
         windowStart: new Date(start),
         rotatesAfter: new Date(start + windowMs),
-        expiry: new Date(start + s.lifetimeDays * DAY_MS),
+        expiry: new Date(start + s.lifetimeDays * DAY_MS - CLOCK_SKEW_MARGIN_MS),
     };
 }
 

@@ -3,6 +3,8 @@
 // in dev); the CrossGuard policy pack in policy/ runs the same checks on registered resources, so
 // they also hold for projects that import the component or hand-write the YAML.
 
+import { rotationSlackProblem } from "./rotation";
+
 export type RuleId =
     | "dedicated-namespace"
     | "min-replicas"
@@ -11,6 +13,7 @@ export type RuleId =
     | "pinned-image"
     | "config-backup"
     | "token-lifetime"
+    | "token-rotation-slack"
     | "external-traffic-local";
 
 export interface RuleInfo {
@@ -51,6 +54,11 @@ export const RULES: Record<RuleId, RuleInfo> = {
         title: "Token lifetime ≤ 30 days",
         key: "token.lifetimeDays",
         why: "Azure issues gateway tokens for 30 days at most",
+    },
+    "token-rotation-slack": {
+        title: "Token outlives a missed rotation run",
+        key: "token.rotateEveryDays",
+        why: "a token that expires before the next scheduled rotation run after a failed one leaves the gateway without configuration sync",
     },
     "external-traffic-local": {
         title: "externalTrafficPolicy: Local",
@@ -209,6 +217,12 @@ export function serviceFindings(s: ServiceShape): Finding[] {
         ];
     }
     return [];
+}
+
+/** The token must survive a failed daily rotation run (lifetimeDays - rotateEveryDays >= MIN_SLACK_DAYS). */
+export function rotationSlackFindings(s: { lifetimeDays: number; rotateEveryDays: number }): Finding[] {
+    const problem = rotationSlackProblem(s);
+    return problem ? [{ rule: "token-rotation-slack", key: RULES["token-rotation-slack"].key, message: problem }] : [];
 }
 
 /** The token's expiry must be at most 30 days after the call. */
