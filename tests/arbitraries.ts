@@ -10,3 +10,16 @@ export const tokenSettingsArb = fc.integer({ min: 2, max: 30 }).chain((lifetimeD
         alternateKeys: fc.boolean(),
     }),
 );
+
+/**
+ * Token settings the prod profile accepts: the token outlives a due rotation by at least 2 days
+ * (lifetime 3..30, rotate 1..lifetime-2), so one failed daily rotation run cannot let it lapse.
+ */
+export const prodTokenSettingsArb = fc.integer({ min: 3, max: 30 }).chain((lifetimeDays) =>
+    fc.record({
+        lifetimeDays: fc.constant(lifetimeDays),
+        rotateEveryDays: fc.integer({ min: 1, max: lifetimeDays - 2 }),
+        keyType: fc.constantFrom("primary" as const, "secondary" as const),
+        alternateKeys: fc.boolean(),
+    }),
+);

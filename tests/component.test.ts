@@ -89,7 +89,7 @@ describe("SelfHostedGateway component", () => {
         });
         const token = one(resources, "apim-gateway:index:GatewayToken").inputs;
         assert.equal(token.keyType, "primary");
-        assert.equal(token.expiry, "2026-12-19T00:00:00Z");
+        assert.equal(token.expiry, "2026-12-22T23:45:00Z");
         assert.equal(token.armEndpoint, "https://management.azure.com");
         assert.equal(
             (one(resources, "kubernetes:core/v1:ConfigMap").inputs.data as Record<string, string>)["config.service.endpoint"],
@@ -140,8 +140,8 @@ describe("SelfHostedGateway component", () => {
             assert.equal(await pulumi.isSecret(out), false);
             assert.equal(String(await promiseOf(out)).includes(FAKE_TOKEN_MARKER), false);
         }
-        assert.equal(await promiseOf(built.gw.tokenExpiry), "2026-12-19T00:00:00Z");
-        assert.equal(await promiseOf(built.gw.tokenRotatesAfter), "2026-11-26T00:00:00Z");
+        assert.equal(await promiseOf(built.gw.tokenExpiry), "2026-12-22T23:45:00Z");
+        assert.equal(await promiseOf(built.gw.tokenRotatesAfter), "2026-11-30T00:00:00Z");
     });
 
     it("deploys into an existing namespace without creating one", async () => {
@@ -207,12 +207,13 @@ describe("SelfHostedGateway component", () => {
             { name: "http", port: 8080, targetPort: "http", protocol: "TCP" },
             { name: "https", port: 8443, targetPort: "https", protocol: "TCP" },
         ]);
-        // 3-day windows from the epoch: 2026-11-23 (day 20780) falls in [2026-11-21, 2026-11-24); expiry = start + 14 days.
+        // 3-day windows from Monday 1970-01-05: 2026-11-23 (day 20776) falls in [2026-11-22, 2026-11-25);
+        // expiry = start + 14 days - 15 minutes.
         const token = one(resources, "apim-gateway:index:GatewayToken").inputs;
         assert.equal(token.keyType, "secondary");
-        assert.equal(token.expiry, "2026-12-05T00:00:00Z");
+        assert.equal(token.expiry, "2026-12-05T23:45:00Z");
         assert.deepEqual(dep.spec.template.metadata.annotations, {
-            "apim-gateway/token-expiry": "2026-12-05T00:00:00Z",
+            "apim-gateway/token-expiry": "2026-12-05T23:45:00Z",
             "apim-gateway/token-key": "secondary",
         });
     });

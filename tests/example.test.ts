@@ -104,7 +104,7 @@ describe("package entry point and the examples/consumer project", () => {
             gatewayId:
                 "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-apim/providers/Microsoft.ApiManagement/service/contoso-apim/gateways/edge-dev",
             namespace: "apim-edge-dev",
-            tokenExpiry: "2026-12-19T00:00:00Z",
+            tokenExpiry: "2026-12-22T23:45:00Z",
             address: undefined,
         });
         // The component class came from dist/, not from the sources the stack program uses.

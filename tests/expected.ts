@@ -1,12 +1,17 @@
 // Literal expected objects for the prod stack at the reference clock 2026-11-23T10:00:00Z
-// (7-day windows from the Unix epoch: the window is [2026-11-19, 2026-11-26), expiry 2026-12-19).
+// (7-day windows counted from Monday 1970-01-05: the window is [2026-11-23, 2026-11-30), and its token expires
+// 30 days after the window start less the 15-minute clock-skew margin, 2026-12-22T23:45:00Z).
 export const CLOCK = "2026-11-23T10:00:00Z";
-export const SAME_WINDOW_CLOCK = "2026-11-25T23:59:59Z";
-export const NEXT_WINDOW_CLOCK = "2026-11-27T08:00:00Z";
+/** The last second of CLOCK's window. */
+export const SAME_WINDOW_CLOCK = "2026-11-29T23:59:59Z";
+/** Inside the following window [2026-11-30, 2026-12-07): expiry 2026-12-29T23:45:00Z. */
+export const NEXT_WINDOW_CLOCK = "2026-12-01T08:00:00Z";
+/** The expiry of the token issued in CLOCK's window. */
+export const CLOCK_EXPIRY = "2026-12-22T23:45:00Z";
 export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 /** The mock's auto-name of the prod token Secret at CLOCK (resource name + hash of its data). */
-export const PROD_TOKEN_SECRET_NAME = "apim-gw-prod-token-secret-190c2907";
+export const PROD_TOKEN_SECRET_NAME = "apim-gw-prod-token-secret-2ba6b79a";
 
 export const PROD_LABELS = {
     "app.kubernetes.io/component": "gateway",
@@ -42,7 +47,7 @@ export const PROD_DEPLOYMENT = {
         strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: "RollingUpdate" },
         template: {
             metadata: {
-                annotations: { "apim-gateway/token-expiry": "2026-12-19T00:00:00Z", "apim-gateway/token-key": "primary" },
+                annotations: { "apim-gateway/token-expiry": CLOCK_EXPIRY, "apim-gateway/token-key": "primary" },
                 labels: PROD_LABELS,
             },
             spec: {
@@ -171,7 +176,7 @@ export const PROD_GATEWAY = {
 export const PROD_TOKEN_INPUTS = {
     apiVersion: "2024-05-01",
     armEndpoint: "https://management.azure.com",
-    expiry: "2026-12-19T00:00:00Z",
+    expiry: CLOCK_EXPIRY,
     gatewayResourceId: PROD_GATEWAY_ID,
     keyType: "primary",
 };

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
 import { validateArgs } from "../components/validation";
 import { CLOCK } from "./expected";
-import { tokenSettingsArb } from "./arbitraries";
+import { prodTokenSettingsArb } from "./arbitraries";
 import { buildComponent, programError, stackConfig } from "./harness";
 
 type Json = Record<string, unknown>;
@@ -120,7 +120,7 @@ describe("bad input by the hundreds", function () {
                 }),
                 image: fc.record({ tag: fc.constantFrom("2.11.1", "2.10.0", "2.9.2") }),
                 resources: fc.record({ requests: fc.record({ cpu: quantity, memory: quantity }) }),
-                token: tokenSettingsArb,
+                token: prodTokenSettingsArb,
                 service: fc.record({
                     httpPort: fc.integer({ min: 1, max: 40_000 }),
                     httpsPort: fc.integer({ min: 40_001, max: 65_535 }),

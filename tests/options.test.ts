@@ -251,7 +251,7 @@ describe("options: labels, annotations, ServiceAccount, NetworkPolicy, namespace
         assert.deepEqual(template.metadata.labels, { ...LABELS, team: "platform" });
         assert.deepEqual(template.metadata.annotations, {
             "prometheus.io/scrape": "false",
-            "apim-gateway/token-expiry": "2026-12-19T00:00:00Z",
+            "apim-gateway/token-expiry": "2026-12-22T23:45:00Z",
             "apim-gateway/token-key": "primary",
         });
         assert.deepEqual(

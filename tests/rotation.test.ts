@@ -4,15 +4,21 @@ import fc from "fast-check";
 import { SelfHostedGateway } from "../components";
 import {
     armExpiry,
+    CLOCK_SKEW_MARGIN_MS,
     DAY_MS,
     keyForWindow,
+    MIN_SLACK_DAYS,
+    ROTATION_CRON,
     rotationNotice,
     rotationProblems,
+    rotationSlackProblem,
     tokenPlan,
     TokenPlanSettings,
     tokenWindow,
+    WINDOW_ANCHOR_MS,
 } from "../components/rotation";
-import { tokenSettingsArb } from "./arbitraries";
+import { rotationSlackFindings } from "../components/rules";
+import { prodTokenSettingsArb, tokenSettingsArb } from "./arbitraries";
 import { buildComponent, byUrnish, diffPaths } from "./harness";
 
 const iso = (d: Date) => d.toISOString();
@@ -23,19 +29,71 @@ const settingsArb = tokenSettingsArb;
 const clockArb = fc.integer({ min: MIN, max: MAX });
 
 describe("rotation windows (examples)", () => {
-    it("cuts time into windows from the Unix epoch and derives the expiry from the window start", () => {
+    it("cuts time into windows counted from Monday 1970-01-05 and derives the expiry from the window start, less 15 minutes", () => {
         const w = tokenWindow(new Date("2026-11-23T10:00:00Z"), { lifetimeDays: 30, rotateEveryDays: 7 });
         assert.deepEqual(
             { index: w.index, start: iso(w.windowStart), end: iso(w.rotatesAfter), expiry: iso(w.expiry) },
-            { index: 2968, start: "2026-11-19T00:00:00.000Z", end: "2026-11-26T00:00:00.000Z", expiry: "2026-12-19T00:00:00.000Z" },
+            { index: 2968, start: "2026-11-23T00:00:00.000Z", end: "2026-11-30T00:00:00.000Z", expiry: "2026-12-22T23:45:00.000Z" },
         );
         // The last millisecond of the window still belongs to it; the next one starts a new window.
-        assert.equal(tokenWindow(new Date("2026-11-25T23:59:59.999Z"), { lifetimeDays: 30, rotateEveryDays: 7 }).index, 2968);
-        assert.equal(tokenWindow(new Date("2026-11-26T00:00:00.000Z"), { lifetimeDays: 30, rotateEveryDays: 7 }).index, 2969);
+        assert.equal(tokenWindow(new Date("2026-11-29T23:59:59.999Z"), { lifetimeDays: 30, rotateEveryDays: 7 }).index, 2968);
+        assert.equal(tokenWindow(new Date("2026-11-30T00:00:00.000Z"), { lifetimeDays: 30, rotateEveryDays: 7 }).index, 2969);
+    });
+
+    it("anchors windows on Monday 1970-01-05 00:00 UTC and keeps a 15-minute clock-skew margin", () => {
+        assert.equal(new Date(WINDOW_ANCHOR_MS).toISOString(), "1970-01-05T00:00:00.000Z");
+        assert.equal(new Date(WINDOW_ANCHOR_MS).getUTCDay(), 1);
+        assert.equal(CLOCK_SKEW_MARGIN_MS, 900_000);
+        assert.equal(ROTATION_CRON, "17 5 * * *");
+        assert.equal(MIN_SLACK_DAYS, 2);
+        // The anchor itself starts window 0; the instant before it belongs to window -1 (Monday 1969-12-29).
+        const s = { lifetimeDays: 30, rotateEveryDays: 7 };
+        const first = tokenWindow(new Date(WINDOW_ANCHOR_MS), s);
+        assert.deepEqual(
+            { index: first.index, start: iso(first.windowStart), expiry: iso(first.expiry) },
+            { index: 0, start: "1970-01-05T00:00:00.000Z", expiry: "1970-02-03T23:45:00.000Z" },
+        );
+        const before = tokenWindow(new Date(WINDOW_ANCHOR_MS - 1), s);
+        assert.deepEqual({ index: before.index, start: iso(before.windowStart) }, { index: -1, start: "1969-12-29T00:00:00.000Z" });
+        // Weekly windows start on Mondays; daily windows start every day at 00:00 UTC.
+        const daily = tokenWindow(new Date("2026-11-26T23:59:00Z"), { lifetimeDays: 3, rotateEveryDays: 1 });
+        assert.deepEqual(
+            { start: iso(daily.windowStart), end: iso(daily.rotatesAfter), expiry: iso(daily.expiry) },
+            { start: "2026-11-26T00:00:00.000Z", end: "2026-11-27T00:00:00.000Z", expiry: "2026-11-28T23:45:00.000Z" },
+        );
+        // A 30-day token asked for at the very start of its window by a clock 5 s ahead is still within Azure's 30 days.
+        const plan = tokenPlan(new Date(Date.parse("2026-11-23T00:00:05Z")), { ...s, keyType: "primary", alternateKeys: false });
+        assert.equal(plan.expiry, "2026-12-22T23:45:00Z");
+        assert.equal(Date.parse(plan.expiry) - Date.parse("2026-11-23T00:00:05Z"), 30 * DAY_MS - CLOCK_SKEW_MARGIN_MS - 5_000);
+    });
+
+    it("refuses settings whose token lapses after one failed daily rotation run, naming both keys", () => {
+        assert.equal(rotationSlackProblem({ lifetimeDays: 30, rotateEveryDays: 7 }), undefined);
+        assert.equal(rotationSlackProblem({ lifetimeDays: 9, rotateEveryDays: 7 }), undefined);
+        assert.equal(
+            rotationSlackProblem({ lifetimeDays: 8, rotateEveryDays: 7 }),
+            "token.rotateEveryDays: got 7 with token.lifetimeDays 8; a token then outlives its rotation by 1 day(s), so one failed " +
+                "daily rotation run lets it expire. Keep lifetimeDays - rotateEveryDays at 2 days or more (e.g. lifetimeDays 30, rotateEveryDays 7)",
+        );
+        assert.equal(
+            rotationSlackProblem({ lifetimeDays: 7, rotateEveryDays: 7 }, "gateway.token"),
+            "gateway.token.rotateEveryDays: got 7 with gateway.token.lifetimeDays 7; a token then outlives its rotation by 0 day(s), so one " +
+                "failed daily rotation run lets it expire. Keep lifetimeDays - rotateEveryDays at 2 days or more (e.g. lifetimeDays 30, rotateEveryDays 7)",
+        );
+        assert.deepEqual(rotationSlackFindings({ lifetimeDays: 30, rotateEveryDays: 28 }), []);
+        assert.deepEqual(rotationSlackFindings({ lifetimeDays: 2, rotateEveryDays: 1 }), [
+            {
+                rule: "token-rotation-slack",
+                key: "token.rotateEveryDays",
+                message:
+                    "token.rotateEveryDays: got 1 with token.lifetimeDays 2; a token then outlives its rotation by 1 day(s), so one failed " +
+                    "daily rotation run lets it expire. Keep lifetimeDays - rotateEveryDays at 2 days or more (e.g. lifetimeDays 30, rotateEveryDays 7)",
+            },
+        ]);
     });
 
     it("formats the ARM expiry without milliseconds", () => {
-        assert.equal(armExpiry(new Date("2026-12-19T00:00:00.000Z")), "2026-12-19T00:00:00Z");
+        assert.equal(armExpiry(new Date("2026-12-22T23:45:00.000Z")), "2026-12-22T23:45:00Z");
     });
 
     it("rejects invalid combinations with a message naming the key", () => {
@@ -72,7 +130,7 @@ describe("rotation windows (examples)", () => {
     });
 
     it("has nothing to say without a stored expiry, or when it is the same", () => {
-        const next = { expiry: "2026-12-19T00:00:00Z", keyType: "primary" as const, rotatesAfter: "2026-11-26T00:00:00Z" };
+        const next = { expiry: "2026-12-22T23:45:00Z", keyType: "primary" as const, rotatesAfter: "2026-11-30T00:00:00Z" };
         const now = new Date("2026-11-23T00:00:00Z");
         assert.equal(rotationNotice({ next, now, stack: "prod", dryRun: true }), undefined);
         assert.equal(rotationNotice({ stored: next.expiry, next, now, stack: "prod", dryRun: true }), undefined);
@@ -131,11 +189,11 @@ describe("rotation windows (properties over random clocks and settings)", () => 
         );
     });
 
-    it("right after an up, leaves at least lifetimeDays - rotateEveryDays of life", () => {
+    it("right after an up, leaves at least lifetimeDays - rotateEveryDays of life, less the clock-skew margin", () => {
         fc.assert(
             fc.property(clockArb, settingsArb, (t, s) => {
                 const left = Date.parse(tokenPlan(new Date(t), s).expiry) - t;
-                assert.ok(left > (s.lifetimeDays - s.rotateEveryDays) * DAY_MS, `${left / DAY_MS} days left`);
+                assert.ok(left > (s.lifetimeDays - s.rotateEveryDays) * DAY_MS - CLOCK_SKEW_MARGIN_MS, `${left / DAY_MS} days left`);
             }),
             { numRuns: 1000 },
         );
@@ -179,7 +237,7 @@ describe("rotation windows (properties over random clocks and settings)", () => 
                     .resources,
             );
         await fc.assert(
-            fc.asyncProperty(clockArb, settingsArb, async (t, s) => {
+            fc.asyncProperty(clockArb, prodTokenSettingsArb, async (t, s) => {
                 const plan = tokenPlan(new Date(t), s);
                 const a = await build(t, s);
                 const same = await build(plan.window.rotatesAfter.getTime() - 1, s);

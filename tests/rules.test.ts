@@ -209,6 +209,7 @@ describe("CrossGuard policy pack", () => {
                 "apim-gateway-pinned-image",
                 "apim-gateway-config-backup",
                 "apim-gateway-token-lifetime",
+                "apim-gateway-token-rotation-slack",
                 "apim-gateway-external-traffic-local",
             ],
         );

@@ -33,7 +33,7 @@ describe("secret hygiene", () => {
             it(`${stack} ${mode}: the token appears only in the Secret, wrapped as secret; never in outputs or logs`, async () => {
                 const run = await runProgram(stackConfig(stack), NEXT_WINDOW_CLOCK, stack, {
                     preview: mode === "preview",
-                    previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" },
+                    previousOutputs: { tokenExpiry: "2026-12-22T23:45:00Z" },
                 });
                 const gw = `apim-gw-${stack}`;
                 assert.deepEqual(holders(run.resources), [`kubernetes:core/v1:Secret::${gw}-token-secret`]);

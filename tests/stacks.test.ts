@@ -94,7 +94,7 @@ describe("stack program: prod", () => {
             metadata: { labels: X.PROD_LABELS, namespace: "apim-gateway" },
             stringData: {
                 [X.SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270",
-                value: { value: `GatewayKey ${fakeToken("apim-gw-prod", "2026-12-19T00:00:00Z")}` },
+                value: { value: `GatewayKey ${fakeToken("apim-gw-prod", X.CLOCK_EXPIRY)}` },
             },
             type: "Opaque",
         });
@@ -106,8 +106,8 @@ describe("stack program: prod", () => {
             authType: "token",
             namespaceName: "apim-gateway",
             configurationEndpoint: "REPLACE-ME-apim-service.configuration.azure-api.net",
-            tokenExpiry: "2026-12-19T00:00:00Z",
-            tokenRotatesAfter: "2026-11-26T00:00:00Z",
+            tokenExpiry: X.CLOCK_EXPIRY,
+            tokenRotatesAfter: "2026-11-30T00:00:00Z",
             tokenKeyType: "primary",
             deploymentName: "apim-gw-prod",
             serviceName: "apim-gw-prod-live-traffic",
@@ -149,19 +149,19 @@ describe("stack program: prod", () => {
             `${DEPLOYMENT}::apim-gw-prod-deployment.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name`,
             `${SECRET}::apim-gw-prod-token-secret.stringData.value.value`,
         ]);
-        assert.equal(inputsOf(one(next.resources, TOKEN)).expiry, "2026-12-26T00:00:00Z");
+        assert.equal(inputsOf(one(next.resources, TOKEN)).expiry, "2026-12-29T23:45:00Z");
         const strategy = (one(next.resources, DEPLOYMENT).inputs.spec as { strategy: unknown }).strategy;
         assert.deepEqual(strategy, { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: "RollingUpdate" });
         assert.deepEqual(diffPaths(run.outputs, next.outputs), ["tokenExpiry", "tokenRotatesAfter"]);
-        assert.equal(next.outputs.tokenRotatesAfter, "2026-12-03T00:00:00Z");
+        assert.equal(next.outputs.tokenRotatesAfter, "2026-12-07T00:00:00Z");
     });
 });
 
 describe("stack program: token lifecycle messages", () => {
     const prod = () => stackConfig("prod");
-    /** What a run at `clock` logs when the stack's last update stored a token expiring 2026-12-19. */
+    /** What a run at `clock` logs when the stack's last update stored the token of CLOCK's window (expiring 2026-12-22T23:45Z). */
     const logsAt = async (clock: string, preview = true) =>
-        (await runProgram(prod(), clock, "prod", { preview, previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" } })).logs;
+        (await runProgram(prod(), clock, "prod", { preview, previousOutputs: { tokenExpiry: X.CLOCK_EXPIRY } })).logs;
     it("says nothing on a first deployment or inside the same window", async () => {
         assert.deepEqual((await runProgram(prod(), X.CLOCK, "prod", { preview: true })).logs, []);
         assert.deepEqual(await logsAt(X.CLOCK), []);
@@ -169,33 +169,33 @@ describe("stack program: token lifecycle messages", () => {
 
     it("says in one plain line that rotation is due", async () => {
         assert.deepEqual(await logsAt(X.NEXT_WINDOW_CLOCK), [
-            "info: [runtime] Token rotation due: the next `pulumi up` issues a new token (primary key) that expires 2026-12-26T00:00:00Z; " +
-                "the current token expires 2026-12-19T00:00:00Z (21 days left).",
+            "info: [runtime] Token rotation due: the next `pulumi up` issues a new token (primary key) that expires 2026-12-29T23:45:00Z; " +
+                "the current token expires 2026-12-22T23:45:00Z (21 days left).",
         ]);
     });
 
     it("warns, naming the command, when the stored token is within 3 days of expiry or expired", async () => {
-        assert.deepEqual(await logsAt("2026-12-17T06:00:00Z"), [
-            "warning: [runtime] Gateway token is about to expire: the current token expires 2026-12-19T00:00:00Z (42 h left). Run `pulumi up --stack prod` now; " +
+        assert.deepEqual(await logsAt("2026-12-21T05:45:00Z"), [
+            "warning: [runtime] Gateway token is about to expire: the current token expires 2026-12-22T23:45:00Z (42 h left). Run `pulumi up --stack prod` now; " +
                 "an expired token stops configuration sync (traffic keeps flowing).",
         ]);
-        assert.deepEqual(await logsAt("2026-12-20T00:00:00Z"), [
-            "warning: [runtime] Gateway token has expired: the current token expires 2026-12-19T00:00:00Z (expired). Run `pulumi up --stack prod` now; " +
+        assert.deepEqual(await logsAt("2026-12-23T00:00:00Z"), [
+            "warning: [runtime] Gateway token has expired: the current token expires 2026-12-22T23:45:00Z (expired). Run `pulumi up --stack prod` now; " +
                 "an expired token stops configuration sync (traffic keeps flowing).",
         ]);
     });
 
     it("during `pulumi up` says it is issuing a new token", async () => {
         assert.deepEqual(await logsAt(X.NEXT_WINDOW_CLOCK, false), [
-            "info: [runtime] Token rotation: issuing a new gateway token (primary key) that expires 2026-12-26T00:00:00Z; " +
-                "the current token expires 2026-12-19T00:00:00Z (21 days left).",
+            "info: [runtime] Token rotation: issuing a new gateway token (primary key) that expires 2026-12-29T23:45:00Z; " +
+                "the current token expires 2026-12-22T23:45:00Z (21 days left).",
         ]);
     });
 
     it("can be switched off", async () => {
         const off = await runProgram({ ...prod(), "apim-gateway:rotationNotice": false }, X.NEXT_WINDOW_CLOCK, "prod", {
             preview: true,
-            previousOutputs: { tokenExpiry: "2026-12-19T00:00:00Z" },
+            previousOutputs: { tokenExpiry: X.CLOCK_EXPIRY },
         });
         assert.deepEqual(off.logs, []);
         assert.equal(
@@ -211,7 +211,7 @@ describe("stack program: key alternation", () => {
         cfg["apim-gateway:gateway"].token.alternateKeys = true;
         const a = await runProgram(cfg, X.CLOCK, "prod");
         const b = await runProgram(cfg, X.NEXT_WINDOW_CLOCK, "prod");
-        // 2026-11-19 starts window 2968 (even): the configured key; the next window (odd) uses the other key.
+        // 2026-11-23 starts window 2968 (even): the configured key; the next window (odd) uses the other key.
         assert.equal(a.outputs.tokenKeyType, "primary");
         assert.equal(b.outputs.tokenKeyType, "secondary");
         assert.deepEqual(diffPaths(byUrnish(a.resources), byUrnish(b.resources)), [
