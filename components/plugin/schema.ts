@@ -36,7 +36,7 @@ export const COMPONENT_TOKEN = `${PACKAGE_NAME}:index:SelfHostedGateway`;
 const ref = (type: string): PropertySpec => ({ $ref: `#/types/${PACKAGE_NAME}:index:${type}` });
 const str = (description?: string): PropertySpec => ({ type: "string", ...(description ? { description } : {}) });
 
-/** The component's inputs and their named types, derived from the validator (components/validation.ts). */
+/** The component's inputs and their named types, derived from the validator (components/validation/schema.ts). */
 function inputs(): { properties: Record<string, PropertySpec>; required: string[]; types: Record<string, TypeSpec> } {
     const builder = new SchemaBuilder(`${PACKAGE_NAME}:index:`);
     const { properties, required } = builder.objectType(argsSchema, []);

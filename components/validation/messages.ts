@@ -1,0 +1,124 @@
+// Messages: one sentence per problem, `<key path>: got <value>; <what is allowed>`, never a secret value.
+import { z } from "zod";
+import { keyPath } from "./keys";
+
+export const TYPE_NAMES: Record<string, string> = {
+    int: "a whole number",
+    number: "a number",
+    string: "a string",
+    boolean: "true or false",
+    object: "an object",
+    array: "a list",
+    record: "an object",
+};
+
+/** Plain-language messages for the generic checks (schema-level messages take precedence). */
+export const plainMessages: z.core.$ZodErrorMap = (iss) => {
+    switch (iss.code) {
+        case "invalid_type": {
+            const isInt = (iss.inst as { format?: string } | undefined)?.format === "safeint";
+            return `expected ${isInt ? TYPE_NAMES.int : (TYPE_NAMES[iss.expected] ?? iss.expected)}`;
+        }
+        case "too_big":
+            return iss.origin === "string"
+                ? `must be at most ${iss.maximum} characters`
+                : iss.origin === "array"
+                  ? `must have at most ${iss.maximum} items`
+                  : `must be at most ${iss.maximum}`;
+        case "too_small":
+            return iss.origin === "string"
+                ? Number(iss.minimum) <= 1
+                    ? "must not be empty"
+                    : `must be at least ${iss.minimum} characters`
+                : iss.origin === "array"
+                  ? `must have at least ${iss.minimum} items`
+                  : `must be at least ${iss.minimum}`;
+        default:
+            return undefined;
+    }
+};
+
+export function shown(v: unknown): string {
+    if (v === undefined) return "nothing";
+    // A URL's user:password@ part is a credential: never repeat it.
+    if (typeof v === "string") return JSON.stringify(v.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1***@"));
+    if (typeof v === "object" && v !== null) return Array.isArray(v) ? "a list" : "an object";
+    return `${JSON.stringify(v)} (${typeof v})`;
+}
+
+/** Walks the schema to list the keys allowed at a path (for "unknown key" messages). */
+export function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+    let s: z.ZodType | undefined = schema;
+    const unwrap = (t: z.ZodType): z.ZodType => {
+        let cur = t;
+        while (cur instanceof z.ZodOptional || cur instanceof z.ZodDefault) {
+            cur = cur.unwrap() as z.ZodType;
+        }
+        return cur;
+    };
+    for (const p of path) {
+        s = s && unwrap(s);
+        if (s instanceof z.ZodObject) {
+            s = (s.shape as Record<string, z.ZodType>)[String(p)];
+        } else if (s instanceof z.ZodArray) {
+            s = s.element as z.ZodType;
+        } else {
+            return [];
+        }
+    }
+    s = s && unwrap(s);
+    return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
+}
+
+/** Keys whose values are secrets: problems name them but never show their value. */
+export const SECRET_KEYS = new Set(["clientSecret"]);
+
+/** One sentence per problem: `<key path>: got <value>; <what is allowed>`. */
+export function describeIssues(schema: z.ZodType, issues: readonly z.core.$ZodIssue[], prefix: string): string[] {
+    const lines: string[] = [];
+    for (const issue of issues) {
+        const input = (issue as { input?: unknown }).input;
+        if (issue.code === "unrecognized_keys") {
+            const allowed = allowedKeys(schema, issue.path);
+            for (const key of issue.keys) {
+                lines.push(`${keyPath(prefix, [...issue.path, key])}: unknown key; allowed keys here: ${allowed.join(", ")}`);
+            }
+            continue;
+        }
+        if (SECRET_KEYS.has(String(issue.path[issue.path.length - 1]))) {
+            // Never echo a secret, even a malformed one.
+            lines.push(
+                `${keyPath(prefix, issue.path)}: got a value (hidden: it is a secret); expected a non-empty string (a Pulumi secret)`,
+            );
+            continue;
+        }
+        if (issue.code === "invalid_union") {
+            // A value that may also be an Output: explain the plain branch's problems, not "Invalid input".
+            const branches = issue.errors.filter((b) => !b.every((i) => i.code === "custom"));
+            if (branches.length === 1) {
+                const nested = branches[0].map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue);
+                lines.push(...describeIssues(schema, nested, prefix));
+                continue;
+            }
+        }
+        if (issue.code === "invalid_key") {
+            // A record key: name the key in brackets and say what keys may look like.
+            const key = String(issue.path[issue.path.length - 1]);
+            const inner = issue.issues[0]?.message ?? "invalid key";
+            lines.push(`${keyPath(prefix, issue.path.slice(0, -1))}["${key}"]: invalid key; ${inner}`);
+            continue;
+        }
+        let what = issue.message.replace(/^Invalid input: /, "");
+        if (issue.code === "invalid_value") {
+            what = `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+        } else if (issue.code === "invalid_type" && input === undefined) {
+            what = `required (${what})`;
+        }
+        lines.push(`${keyPath(prefix, issue.path)}: got ${shown(input)}; ${what}`);
+    }
+    return lines;
+}
+
+export function formatProblems(title: string, problems: string[]): string {
+    return `${title} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`;
+}
