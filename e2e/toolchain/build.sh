@@ -41,6 +41,8 @@ bin="$cache/bin"
 tools=(pulumi pulumi-resource-kubernetes kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok)
 missing=()
 for t in "${tools[@]}"; do [[ -x "$bin/$t" ]] || missing+=("$t"); done
+# kwok's default Stages (node initialize/heartbeat, pod ready/complete/delete), from the same module.
+[[ -f "$cache/share/kwok-stages.yaml" ]] || missing+=(kwok-stages)
 if [[ "${1:-}" == "--check" ]]; then [[ ${#missing[@]} -eq 0 ]] && { echo "$bin"; exit 0; } || exit 1; fi
 if [[ ${#missing[@]} -eq 0 ]]; then echo "$bin"; exit 0; fi
 
@@ -85,5 +87,12 @@ done
 if want etcd; then build etcd etcd "" go.etcd.io/etcd/server/v3; fi
 if want kwok; then
   build kwok kwok "-X sigs.k8s.io/kwok/pkg/consts.Version=$(modver kwok sigs.k8s.io/kwok)" sigs.k8s.io/kwok/cmd/kwok
+fi
+if want kwok-stages; then
+  stages="$(cd "$here/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage"
+  mkdir -p "$cache/share"
+  for f in node/fast/node-initialize.yaml node/heartbeat/node-heartbeat.yaml pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do
+    echo "---"; cat "$stages/$f"
+  done > "$cache/share/kwok-stages.yaml.tmp" && mv "$cache/share/kwok-stages.yaml.tmp" "$cache/share/kwok-stages.yaml"
 fi
 echo "$bin"
