@@ -21,7 +21,7 @@ import {
     serviceIdOf,
     WORKLOAD_IDENTITY_AUDIENCE,
 } from "./azureIds";
-import { tokenPlan } from "./rotation";
+import { TokenPlan, tokenPlan } from "./rotation";
 import { AuthSettings, gatewaySettings, tokenAudienceFor } from "./settings";
 import {
     autoscalerSpec,
@@ -39,6 +39,7 @@ import {
     POD_SECURITY_LABEL,
     resolveSettings,
     SecretEnv,
+    Settings,
     TOKEN_SECRET_KEY,
     WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION,
     WORKLOAD_IDENTITY_USE_LABEL,
@@ -52,23 +53,23 @@ export const SELF_HOSTED_GATEWAY_TYPE = "apim-gateway:index:SelfHostedGateway";
 
 export class SelfHostedGateway extends pulumi.ComponentResource {
     /** The gateway resource in the API Management instance. */
-    public readonly gateway: apimanagement.Gateway;
+    public readonly gateway!: apimanagement.Gateway;
     /** Token mode only: holds the current access token as a secret. */
     public readonly token?: GatewayToken;
     public readonly namespace?: k8s.core.v1.Namespace;
     /** The Secret the component creates: the token (token mode) or the Entra client secret (azureAdApp). */
     public readonly secret?: k8s.core.v1.Secret;
-    public readonly configMap: k8s.core.v1.ConfigMap;
+    public readonly configMap!: k8s.core.v1.ConfigMap;
     /** The configuration endpoint's CA certificates (configurationTrust.caCertificates). */
     public readonly caConfigMap?: k8s.core.v1.ConfigMap;
     public readonly backupClaim?: k8s.core.v1.PersistentVolumeClaim;
     public readonly serviceAccount?: k8s.core.v1.ServiceAccount;
-    public readonly deployment: k8s.apps.v1.Deployment;
+    public readonly deployment!: k8s.apps.v1.Deployment;
     public readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
     public readonly autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
     public readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
-    public readonly service: k8s.core.v1.Service;
-    public readonly discoveryService: k8s.core.v1.Service;
+    public readonly service!: k8s.core.v1.Service;
+    public readonly discoveryService!: k8s.core.v1.Service;
     /** Workload identity provisioning: the identity, its federated credential and role resources. */
     public readonly identity?: managedidentity.UserAssignedIdentity;
     public readonly federatedCredential?: managedidentity.FederatedIdentityCredential;
@@ -76,54 +77,59 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
     public readonly roleAssignment?: authorization.RoleAssignment;
     public readonly validatorRoleDefinition?: authorization.RoleDefinition;
     public readonly validatorRoleAssignment?: authorization.RoleAssignment;
-    public readonly apiAssignments: apimanagement.GatewayApiEntityTag[];
-    public readonly hostnameConfigurations: apimanagement.GatewayHostnameConfiguration[];
-    public readonly certificateAuthorities: apimanagement.GatewayCertificateAuthority[];
+    public readonly apiAssignments!: apimanagement.GatewayApiEntityTag[];
+    public readonly hostnameConfigurations!: apimanagement.GatewayHostnameConfiguration[];
+    public readonly certificateAuthorities!: apimanagement.GatewayCertificateAuthority[];
 
-    public readonly authType: pulumi.Output<AuthType>;
-    public readonly namespaceName: pulumi.Output<string>;
-    public readonly configurationEndpoint: pulumi.Output<string>;
+    public readonly authType!: pulumi.Output<AuthType>;
+    public readonly namespaceName!: pulumi.Output<string>;
+    public readonly configurationEndpoint!: pulumi.Output<string>;
     /** Token mode: when the current token expires (ISO-8601); undefined in the other modes. */
-    public readonly tokenExpiry: pulumi.Output<string | undefined>;
+    public readonly tokenExpiry!: pulumi.Output<string | undefined>;
     /** Token mode: from this instant on, the next `pulumi up` issues a new token (ISO-8601). */
-    public readonly tokenRotatesAfter: pulumi.Output<string | undefined>;
+    public readonly tokenRotatesAfter!: pulumi.Output<string | undefined>;
     /** Token mode: the key that signs the current token; in an incident, regenerate the other one. */
-    public readonly tokenKeyType: pulumi.Output<KeyType | undefined>;
-    public readonly deploymentName: pulumi.Output<string>;
-    public readonly serviceName: pulumi.Output<string>;
-    public readonly discoveryServiceName: pulumi.Output<string>;
-    public readonly configMapName: pulumi.Output<string>;
+    public readonly tokenKeyType!: pulumi.Output<KeyType | undefined>;
+    public readonly deploymentName!: pulumi.Output<string>;
+    public readonly serviceName!: pulumi.Output<string>;
+    public readonly discoveryServiceName!: pulumi.Output<string>;
+    public readonly configMapName!: pulumi.Output<string>;
     /** The Secret the pods read (created, or existing); undefined with workload identity. */
-    public readonly secretName: pulumi.Output<string | undefined>;
+    public readonly secretName!: pulumi.Output<string | undefined>;
     /** The pods' ServiceAccount; undefined means the namespace's default account. */
-    public readonly serviceAccountName: pulumi.Output<string | undefined>;
+    public readonly serviceAccountName!: pulumi.Output<string | undefined>;
     /** Workload identity: the client id the ServiceAccount carries. */
-    public readonly workloadIdentityClientId: pulumi.Output<string | undefined>;
+    public readonly workloadIdentityClientId!: pulumi.Output<string | undefined>;
     /** The load balancer's IP or host name, once Kubernetes reports one. */
-    public readonly loadBalancerAddress: pulumi.Output<string | undefined>;
+    public readonly loadBalancerAddress!: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: SelfHostedGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super(SELF_HOSTED_GATEWAY_TYPE, name, {}, opts);
+        // Every check that can fail runs in `validate`, before the first child is registered: nothing half-applied.
+        const plan = this.validate(name, args);
+        const azure = this.azureSide(plan);
+        const ns = this.namespaceStage(plan);
+        const auth = this.authentication(plan, azure.gateway, ns.namespaceName);
+        const kube = this.kubernetesObjects(plan, ns.namespaceName, auth);
+        const outputs = this.outputsOf(plan, azure, ns, auth, kube);
+        Object.assign(this, azure, ns, auth.resources, kube, outputs);
+        this.registerOutputs(outputs);
+    }
 
+    /**
+     * Validate: the arguments, the component name and (in prod) the deployment guide's rules, all before anything
+     * is registered; dev relaxes the rules to one warning line each. Returns everything the later stages derive.
+     */
+    private validate(name: string, args: SelfHostedGatewayArgs): Plan {
         const validation = validateArgs(args, "args");
         const problems = [...nameProblems(name), ...(validation.ok ? [] : validation.problems)];
         if (problems.length > 0) {
             throw new pulumi.ResourceError(formatProblems(`SelfHostedGateway "${name}": invalid arguments`, problems), this, true);
         }
         const s = resolveSettings(args);
-        const names = objectNames(name);
-        const labels = objectLabels(name, s);
-        const annotations = Object.keys(s.commonAnnotations).length > 0 ? { annotations: s.commonAnnotations } : {};
-        const child = { parent: this };
         const fail = (message: string): never => {
             throw new pulumi.ResourceError(`SelfHostedGateway "${name}": ${message}`, this, true);
         };
-        /** Checks a value that may only be known later (an Output) inside apply. */
-        const checked = (key: string, v: pulumi.Input<string>, rule: "dnsLabel" | "hostname" | "dnsSubdomain") =>
-            pulumi.output(v).apply((value) => {
-                const problem = checkResolved(key, value, rule);
-                return problem ? fail(problem) : value;
-            });
         let cloudCache: AzureEnvironment | undefined;
         const cloud = (): AzureEnvironment => {
             if (cloudCache === undefined) {
@@ -165,10 +171,9 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             );
         }
 
-        // Every check that can fail runs before the first child is registered: nothing half-applied.
         const now = new Date(Date.now());
-        const plan = s.authType === "token" ? tokenPlan(now, s) : undefined;
-        const findings = describeFindings(profileFindings(name, args, s, plan?.expiry, now), "args");
+        const token = s.authType === "token" ? tokenPlan(now, s) : undefined;
+        const findings = describeFindings(profileFindings(name, args, s, token?.expiry, now), "args");
         if (findings.length > 0 && s.environment === "prod") {
             throw new pulumi.ResourceError(
                 formatProblems(
@@ -182,15 +187,35 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
         for (const f of findings) {
             pulumi.log.warn(`dev environment, production rule relaxed: ${f}`, this);
         }
-        const armEndpoint = plan ? (args.token?.armEndpoint ?? CLOUDS[cloud()].arm) : undefined;
+        const armEndpoint = token ? (args.token?.armEndpoint ?? CLOUDS[cloud()].arm) : undefined;
         // An unknown cloud fails here, before any child exists, and only when the cloud is actually needed.
         const entraNeedsCloud =
             (s.authType === "workloadIdentity" && args.auth?.tokenAudience === undefined) ||
             (s.authType === "azureAdApp" && (args.auth?.tokenAudience === undefined || args.auth.azureAdApp?.authority === undefined));
         if (entraNeedsCloud) cloud();
 
-        // Azure: the gateway resource.
-        this.gateway = new apimanagement.Gateway(
+        return {
+            name,
+            args,
+            s,
+            names: objectNames(name),
+            labels: objectLabels(name, s),
+            annotations: Object.keys(s.commonAnnotations).length > 0 ? { annotations: s.commonAnnotations } : {},
+            child: { parent: this },
+            token: token && armEndpoint !== undefined ? { ...token, armEndpoint } : undefined,
+            cloud,
+            checked: (key, v, rule) =>
+                pulumi.output(v).apply((value) => {
+                    const problem = checkResolved(key, value, rule);
+                    return problem ? fail(problem) : value;
+                }),
+        };
+    }
+
+    /** Azure side: the gateway resource, and beyond the chart its API assignments, hostname configurations and CAs. */
+    private azureSide(p: Plan): AzureSide {
+        const { name, args, child } = p;
+        const gateway = new apimanagement.Gateway(
             `${name}-gateway`,
             {
                 resourceGroupName: args.apim.resourceGroupName,
@@ -201,10 +226,70 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             },
             child,
         );
-        this.authType = pulumi.output(s.authType);
+        const inService = { resourceGroupName: args.apim.resourceGroupName, serviceName: args.apim.serviceName, gatewayId: gateway.name };
+        const apiAssignments = (args.apis ?? []).map(
+            (a) => new apimanagement.GatewayApiEntityTag(`${name}-api-${a.apiId}`, { ...inService, apiId: a.apiId }, child),
+        );
+        const hostnameConfigurations = (args.hostnames ?? []).map(
+            (h) =>
+                new apimanagement.GatewayHostnameConfiguration(
+                    `${name}-hostname-${h.id}`,
+                    {
+                        ...inService,
+                        hcId: h.id,
+                        hostname: h.hostname,
+                        ...(h.certificateId !== undefined
+                            ? { certificateId: gateway.id.apply((id) => `${serviceIdOf(id)}/certificates/${h.certificateId}`) }
+                            : {}),
+                        negotiateClientCertificate: h.negotiateClientCertificate,
+                        http2Enabled: h.http2Enabled,
+                        tls10Enabled: h.tls10Enabled,
+                        tls11Enabled: h.tls11Enabled,
+                    },
+                    child,
+                ),
+        );
+        const certificateAuthorities = (args.certificateAuthorities ?? []).map(
+            (c) =>
+                new apimanagement.GatewayCertificateAuthority(
+                    `${name}-ca-${c.certificateId}`,
+                    { ...inService, certificateId: c.certificateId, isTrusted: c.isTrusted ?? true },
+                    child,
+                ),
+        );
+        return { gateway, apiAssignments, hostnameConfigurations, certificateAuthorities };
+    }
 
-        // Token mode: the rotating token.
-        if (plan !== undefined && this.getProvider("azure-native:apimanagement:Gateway") !== undefined) {
+    /** Kubernetes: the dedicated namespace (created, or an existing one whose name is checked). */
+    private namespaceStage(p: Plan): NamespaceStage {
+        const { name, args, s, child } = p;
+        if (!s.createNamespace) {
+            return { namespaceName: p.checked("namespace.name", args.namespace.name, "dnsLabel") };
+        }
+        const level = args.namespace.podSecurityLevel;
+        const namespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            {
+                metadata: {
+                    name: p.checked("namespace.name", args.namespace.name, "dnsLabel"),
+                    labels: { ...p.labels, ...(level ? { [POD_SECURITY_LABEL]: level } : {}) },
+                    ...p.annotations,
+                },
+            },
+            child,
+        );
+        return { namespace, namespaceName: namespace.metadata.name };
+    }
+
+    /**
+     * Authentication: the rotating token and its Secret, the Entra app's Secret, or the workload identity chain and
+     * its ServiceAccount. Returns the environment variables the pods read from Secrets and the ServiceAccount name.
+     */
+    private authentication(p: Plan, gateway: apimanagement.Gateway, namespace: pulumi.Output<string>): Authentication {
+        const { name, args, s, child, names } = p;
+        const meta = { namespace, labels: p.labels, ...p.annotations };
+        const resources: Authentication["resources"] = {};
+        if (p.token !== undefined && this.getProvider("azure-native:apimanagement:Gateway") !== undefined) {
             // The token provider cannot borrow an explicit provider's credentials; say so before a 403 does.
             pulumi.log.warn(
                 "an explicit azure-native provider creates the gateway, but generateToken signs in as the default identity " +
@@ -214,69 +299,34 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
                 this,
             );
         }
-        if (plan !== undefined && armEndpoint !== undefined) {
-            this.token = new GatewayToken(
+        if (p.token !== undefined) {
+            resources.token = new GatewayToken(
                 `${name}-token`,
-                { gatewayResourceId: this.gateway.id, keyType: plan.keyType, expiry: plan.expiry, armEndpoint },
+                { gatewayResourceId: gateway.id, keyType: p.token.keyType, expiry: p.token.expiry, armEndpoint: p.token.armEndpoint },
                 child,
             );
         }
-        this.tokenExpiry = pulumi.output(plan?.expiry);
-        this.tokenRotatesAfter = pulumi.output(plan?.rotatesAfter);
-        this.tokenKeyType = pulumi.output(plan?.keyType);
-
-        // Kubernetes: namespace.
-        if (s.createNamespace) {
-            const level = args.namespace.podSecurityLevel;
-            this.namespace = new k8s.core.v1.Namespace(
-                `${name}-namespace`,
-                {
-                    metadata: {
-                        name: checked("namespace.name", args.namespace.name, "dnsLabel"),
-                        labels: { ...labels, ...(level ? { [POD_SECURITY_LABEL]: level } : {}) },
-                        ...annotations,
-                    },
-                },
-                child,
-            );
-            this.namespaceName = this.namespace.metadata.name;
-        } else {
-            this.namespaceName = checked("namespace.name", args.namespace.name, "dnsLabel");
-        }
-        const namespace = this.namespaceName;
-        const meta = { namespace, labels, ...annotations };
-
-        this.configurationEndpoint =
-            args.apim.configurationEndpoint !== undefined
-                ? checked("apim.configurationEndpoint", args.apim.configurationEndpoint, "hostname")
-                : pulumi.output(args.apim.serviceName).apply(defaultConfigurationEndpoint);
 
         // Workload identity: the identity chain in Azure (optional), and the ServiceAccount.
         const wi = args.auth?.workloadIdentity;
         const saName = s.serviceAccount ? s.serviceAccount.name || names.serviceAccount : undefined;
         let clientId: pulumi.Output<string> | undefined;
         if (s.authType === "workloadIdentity" && wi?.provision !== undefined && saName !== undefined) {
-            const chain = this.provisionIdentity(name, args, wi.provision, namespace, saName);
-            this.identity = chain.identity;
-            this.federatedCredential = chain.federatedCredential;
-            this.roleDefinition = chain.roleDefinition;
-            this.roleAssignment = chain.roleAssignment;
-            this.validatorRoleDefinition = chain.validatorRoleDefinition;
-            this.validatorRoleAssignment = chain.validatorRoleAssignment;
+            const chain = this.provisionIdentity(name, args, wi.provision, gateway, namespace, saName);
+            Object.assign(resources, chain);
             clientId = chain.identity.clientId;
         } else if (s.authType === "workloadIdentity" && wi?.clientId !== undefined) {
             clientId = pulumi.output(wi.clientId);
         }
-        this.workloadIdentityClientId = pulumi.output(clientId);
         if (s.serviceAccount?.create && saName !== undefined) {
             const wiMeta = s.authType === "workloadIdentity";
-            this.serviceAccount = new k8s.core.v1.ServiceAccount(
+            resources.serviceAccount = new k8s.core.v1.ServiceAccount(
                 `${name}-service-account`,
                 {
                     metadata: {
                         name: saName,
                         namespace,
-                        labels: { ...labels, ...(wiMeta ? { [WORKLOAD_IDENTITY_USE_LABEL]: "true" } : {}) },
+                        labels: { ...p.labels, ...(wiMeta ? { [WORKLOAD_IDENTITY_USE_LABEL]: "true" } : {}) },
                         annotations: {
                             ...s.commonAnnotations,
                             ...s.serviceAccount.annotations,
@@ -288,13 +338,13 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
                 child,
             );
         }
-        this.serviceAccountName = this.serviceAccount ? this.serviceAccount.metadata.name : pulumi.output(saName);
+        const serviceAccountName = resources.serviceAccount ? resources.serviceAccount.metadata.name : pulumi.output(saName);
 
         // The credential the pods read: a Secret we create, or the user's.
         const secretEnv: SecretEnv[] = [];
         const auth = args.auth ?? {};
-        if (s.authType === "token" && this.token !== undefined) {
-            this.secret = new k8s.core.v1.Secret(
+        if (s.authType === "token" && resources.token !== undefined) {
+            resources.secret = new k8s.core.v1.Secret(
                 `${name}-token-secret`,
                 {
                     // Auto-named: a new token gives a new Secret next to the old one (the provider replaces
@@ -302,51 +352,64 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
                     // moment with no Secret); the Deployment then moves to it in a rolling update.
                     metadata: meta,
                     type: "Opaque",
-                    stringData: { [TOKEN_SECRET_KEY]: pulumi.secret(pulumi.interpolate`GatewayKey ${this.token.value}`) },
+                    stringData: { [TOKEN_SECRET_KEY]: pulumi.secret(pulumi.interpolate`GatewayKey ${resources.token.value}`) },
                 },
                 child,
             );
-            secretEnv.push({ name: "config.service.auth", secretName: this.secret.metadata.name, key: TOKEN_SECRET_KEY });
+            secretEnv.push({ name: "config.service.auth", secretName: resources.secret.metadata.name, key: TOKEN_SECRET_KEY });
         } else if (s.authType === "existingSecret" && auth.existingSecret !== undefined) {
             secretEnv.push({
                 name: "config.service.auth",
-                secretName: checked("auth.existingSecret.name", auth.existingSecret.name, "dnsSubdomain"),
+                secretName: p.checked("auth.existingSecret.name", auth.existingSecret.name, "dnsSubdomain"),
                 key: auth.existingSecret.key ?? TOKEN_SECRET_KEY,
             });
         } else if (s.authType === "azureAdApp" && auth.azureAdApp !== undefined) {
             const aad = auth.azureAdApp;
             if (aad.clientSecret !== undefined) {
                 // Auto-named: a new client secret gives a new Secret name, which rolls the pods.
-                this.secret = new k8s.core.v1.Secret(
+                resources.secret = new k8s.core.v1.Secret(
                     `${name}-azure-ad-secret`,
                     { metadata: meta, type: "Opaque", stringData: { [CLIENT_SECRET_KEY]: pulumi.secret(aad.clientSecret) } },
                     child,
                 );
                 secretEnv.push({
                     name: "config.service.auth.azureAd.clientSecret",
-                    secretName: this.secret.metadata.name,
+                    secretName: resources.secret.metadata.name,
                     key: CLIENT_SECRET_KEY,
                 });
             } else if (aad.existingSecret !== undefined) {
                 secretEnv.push({
                     name: "config.service.auth.azureAd.clientSecret",
-                    secretName: checked("auth.azureAdApp.existingSecret.name", aad.existingSecret.name, "dnsSubdomain"),
+                    secretName: p.checked("auth.azureAdApp.existingSecret.name", aad.existingSecret.name, "dnsSubdomain"),
                     key: aad.existingSecret.key ?? TOKEN_SECRET_KEY,
                 });
             }
         }
-        this.secretName = secretEnv.length > 0 ? pulumi.output(secretEnv[0].secretName) : pulumi.output(undefined);
+        return { resources, secretEnv, clientId, saName, serviceAccountName };
+    }
 
-        // Settings (auto-named ConfigMap: a change of settings gives a new name, which rolls the pods).
+    /**
+     * Kubernetes objects: the settings ConfigMap (auto-named, so a change of settings rolls the pods), the CA
+     * ConfigMap, the backup claim, the Deployment, its disruption budget, autoscaler and network policy, and the two
+     * Services.
+     */
+    private kubernetesObjects(p: Plan, namespace: pulumi.Output<string>, a: Authentication): KubernetesObjects {
+        const { name, args, s, child, names } = p;
+        const meta = { namespace, labels: p.labels, ...p.annotations };
+        const auth = args.auth ?? {};
         const entra = s.authType === "azureAdApp" || s.authType === "workloadIdentity";
-        const tokenAudience = entra ? (auth.tokenAudience ?? tokenAudienceFor(cloud())) : undefined;
+        const tokenAudience = entra ? (auth.tokenAudience ?? tokenAudienceFor(p.cloud())) : undefined;
         const authority =
             s.authType === "azureAdApp"
-                ? (auth.azureAdApp?.authority ?? (cloud() === "public" ? undefined : CLOUDS[cloud()].authority))
+                ? (auth.azureAdApp?.authority ?? (p.cloud() === "public" ? undefined : CLOUDS[p.cloud()].authority))
                 : undefined;
         const localCa = s.ca.certificates.length > 0 || (args.certificateAuthorities?.length ?? 0) > 0;
+        const configurationEndpoint =
+            args.apim.configurationEndpoint !== undefined
+                ? p.checked("apim.configurationEndpoint", args.apim.configurationEndpoint, "hostname")
+                : pulumi.output(args.apim.serviceName).apply(defaultConfigurationEndpoint);
         const settingsData = pulumi
-            .all([this.configurationEndpoint, args.apim.gatewayName, auth.azureAdApp?.tenantId, auth.azureAdApp?.clientId])
+            .all([configurationEndpoint, args.apim.gatewayName, auth.azureAdApp?.tenantId, auth.azureAdApp?.clientId])
             .apply(([endpoint, gatewayName, tenantId, aadClientId]) => {
                 const authSettings: AuthSettings =
                     s.authType === "azureAdApp"
@@ -372,159 +435,122 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
                     additionalSettings: args.additionalSettings,
                 });
             });
-        this.configMap = new k8s.core.v1.ConfigMap(`${name}-env`, { metadata: meta, data: settingsData }, child);
+        const configMap = new k8s.core.v1.ConfigMap(`${name}-env`, { metadata: meta, data: settingsData }, child);
+        const caConfigMap =
+            s.ca.certificates.length > 0
+                ? new k8s.core.v1.ConfigMap(`${name}-configuration-ca`, { metadata: meta, data: caConfigMapData(s.ca.certificates) }, child)
+                : undefined;
 
-        if (s.ca.certificates.length > 0) {
-            this.caConfigMap = new k8s.core.v1.ConfigMap(
-                `${name}-configuration-ca`,
-                { metadata: meta, data: caConfigMapData(s.ca.certificates) },
-                child,
-            );
-        }
-
+        let backupClaim: k8s.core.v1.PersistentVolumeClaim | undefined;
         let backupClaimName: pulumi.Input<string> | undefined;
         if (s.backup.enabled) {
             if (args.configBackup?.existingClaimName !== undefined) {
-                backupClaimName = checked("configBackup.existingClaimName", args.configBackup.existingClaimName, "dnsLabel");
+                backupClaimName = p.checked("configBackup.existingClaimName", args.configBackup.existingClaimName, "dnsLabel");
             } else {
-                this.backupClaim = new k8s.core.v1.PersistentVolumeClaim(
+                backupClaim = new k8s.core.v1.PersistentVolumeClaim(
                     `${name}-config-backup`,
-                    {
-                        metadata: { name: names.backupClaim, ...meta },
-                        spec: backupClaimSpec(s, args.configBackup?.storageClassName),
-                    },
+                    { metadata: { name: names.backupClaim, ...meta }, spec: backupClaimSpec(s, args.configBackup?.storageClassName) },
                     child,
                 );
-                backupClaimName = this.backupClaim.metadata.name;
+                backupClaimName = backupClaim.metadata.name;
             }
         }
 
-        this.deployment = new k8s.apps.v1.Deployment(
+        const saName = a.saName;
+        const deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
             {
                 metadata: { name: names.deployment, ...meta },
                 spec: deploymentSpec(name, s, {
-                    configMapName: this.configMap.metadata.name,
-                    secretEnv,
+                    configMapName: configMap.metadata.name,
+                    secretEnv: a.secretEnv,
                     backupClaimName,
-                    token: plan ? { expiry: plan.expiry, keyType: plan.keyType } : undefined,
-                    caConfigMapName: this.caConfigMap?.metadata.name,
-                    serviceAccountName: saName !== undefined ? this.serviceAccountName.apply((n) => n ?? saName) : undefined,
+                    token: p.token ? { expiry: p.token.expiry, keyType: p.token.keyType } : undefined,
+                    caConfigMapName: caConfigMap?.metadata.name,
+                    serviceAccountName: saName !== undefined ? a.serviceAccountName.apply((n) => n ?? saName) : undefined,
                 }),
             },
             child,
         );
-
-        if (s.ha.enabled) {
-            this.disruptionBudget = new k8s.policy.v1.PodDisruptionBudget(
-                `${name}-pdb`,
-                { metadata: { name: names.disruptionBudget, ...meta }, spec: disruptionBudgetSpec(name, s) },
-                child,
-            );
-        }
-        if (s.autoscaling) {
-            this.autoscaler = new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-                `${name}-hpa`,
-                { metadata: { name: names.autoscaler, ...meta }, spec: autoscalerSpec(this.deployment.metadata.name, s) },
-                child,
-            );
-        }
-        if (s.networkPolicy) {
-            this.networkPolicy = new k8s.networking.v1.NetworkPolicy(
-                `${name}-network-policy`,
-                { metadata: { name: names.networkPolicy, ...meta }, spec: networkPolicySpec(name, s) },
-                child,
-            );
-        }
+        const disruptionBudget = s.ha.enabled
+            ? new k8s.policy.v1.PodDisruptionBudget(
+                  `${name}-pdb`,
+                  { metadata: { name: names.disruptionBudget, ...meta }, spec: disruptionBudgetSpec(name, s) },
+                  child,
+              )
+            : undefined;
+        const autoscaler = s.autoscaling
+            ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                  `${name}-hpa`,
+                  { metadata: { name: names.autoscaler, ...meta }, spec: autoscalerSpec(deployment.metadata.name, s) },
+                  child,
+              )
+            : undefined;
+        const networkPolicy = s.networkPolicy
+            ? new k8s.networking.v1.NetworkPolicy(
+                  `${name}-network-policy`,
+                  { metadata: { name: names.networkPolicy, ...meta }, spec: networkPolicySpec(name, s) },
+                  child,
+              )
+            : undefined;
 
         const serviceAnnotations = args.service?.annotations;
-        this.service = new k8s.core.v1.Service(
+        const service = new k8s.core.v1.Service(
             `${name}-live-traffic`,
             {
                 metadata: {
                     name: names.liveTraffic,
                     namespace,
-                    labels,
+                    labels: p.labels,
                     ...(serviceAnnotations !== undefined
-                        ? { annotations: pulumi.output(serviceAnnotations).apply((a) => ({ ...s.commonAnnotations, ...a })) }
-                        : annotations),
+                        ? { annotations: pulumi.output(serviceAnnotations).apply((an) => ({ ...s.commonAnnotations, ...an })) }
+                        : p.annotations),
                 },
                 spec: liveTrafficServiceSpec(name, s, args.service?.loadBalancerIP),
             },
             child,
         );
-        this.discoveryService = new k8s.core.v1.Service(
+        const discoveryService = new k8s.core.v1.Service(
             `${name}-instance-discovery`,
-            {
-                metadata: { name: names.discovery, ...meta },
-                spec: discoveryServiceSpec(name),
-            },
+            { metadata: { name: names.discovery, ...meta }, spec: discoveryServiceSpec(name) },
             child,
         );
-
-        // Azure, beyond the chart: API assignments, hostname configurations, certificate authorities.
-        const inService = {
-            resourceGroupName: args.apim.resourceGroupName,
-            serviceName: args.apim.serviceName,
-            gatewayId: this.gateway.name,
+        return {
+            configMap,
+            caConfigMap,
+            backupClaim,
+            deployment,
+            disruptionBudget,
+            autoscaler,
+            networkPolicy,
+            service,
+            discoveryService,
+            configurationEndpoint,
         };
-        this.apiAssignments = (args.apis ?? []).map(
-            (a) => new apimanagement.GatewayApiEntityTag(`${name}-api-${a.apiId}`, { ...inService, apiId: a.apiId }, child),
-        );
-        this.hostnameConfigurations = (args.hostnames ?? []).map(
-            (h) =>
-                new apimanagement.GatewayHostnameConfiguration(
-                    `${name}-hostname-${h.id}`,
-                    {
-                        ...inService,
-                        hcId: h.id,
-                        hostname: h.hostname,
-                        ...(h.certificateId !== undefined
-                            ? { certificateId: this.gateway.id.apply((id) => `${serviceIdOf(id)}/certificates/${h.certificateId}`) }
-                            : {}),
-                        negotiateClientCertificate: h.negotiateClientCertificate,
-                        http2Enabled: h.http2Enabled,
-                        tls10Enabled: h.tls10Enabled,
-                        tls11Enabled: h.tls11Enabled,
-                    },
-                    child,
-                ),
-        );
-        this.certificateAuthorities = (args.certificateAuthorities ?? []).map(
-            (c) =>
-                new apimanagement.GatewayCertificateAuthority(
-                    `${name}-ca-${c.certificateId}`,
-                    { ...inService, certificateId: c.certificateId, isTrusted: c.isTrusted ?? true },
-                    child,
-                ),
-        );
+    }
 
-        this.deploymentName = this.deployment.metadata.name;
-        this.serviceName = this.service.metadata.name;
-        this.discoveryServiceName = this.discoveryService.metadata.name;
-        this.configMapName = this.configMap.metadata.name;
-        this.loadBalancerAddress = this.service.status.apply((st) => {
-            const ingress = st?.loadBalancer?.ingress?.[0];
-            return ingress?.ip || ingress?.hostname || undefined;
-        });
-
-        this.registerOutputs({
-            gateway: this.gateway,
-            authType: this.authType,
-            namespaceName: this.namespaceName,
-            configurationEndpoint: this.configurationEndpoint,
-            tokenExpiry: this.tokenExpiry,
-            tokenRotatesAfter: this.tokenRotatesAfter,
-            tokenKeyType: this.tokenKeyType,
-            deploymentName: this.deploymentName,
-            serviceName: this.serviceName,
-            discoveryServiceName: this.discoveryServiceName,
-            configMapName: this.configMapName,
-            secretName: this.secretName,
-            serviceAccountName: this.serviceAccountName,
-            workloadIdentityClientId: this.workloadIdentityClientId,
-            loadBalancerAddress: this.loadBalancerAddress,
-        });
+    /** Outputs: what the component reports (never a secret). */
+    private outputsOf(p: Plan, azure: AzureSide, ns: NamespaceStage, a: Authentication, k: KubernetesObjects): Outputs {
+        return {
+            gateway: azure.gateway,
+            authType: pulumi.output(p.s.authType),
+            namespaceName: ns.namespaceName,
+            configurationEndpoint: k.configurationEndpoint,
+            tokenExpiry: pulumi.output(p.token?.expiry),
+            tokenRotatesAfter: pulumi.output(p.token?.rotatesAfter),
+            tokenKeyType: pulumi.output(p.token?.keyType),
+            deploymentName: k.deployment.metadata.name,
+            serviceName: k.service.metadata.name,
+            discoveryServiceName: k.discoveryService.metadata.name,
+            configMapName: k.configMap.metadata.name,
+            secretName: a.secretEnv.length > 0 ? pulumi.output(a.secretEnv[0].secretName) : pulumi.output(undefined),
+            serviceAccountName: a.serviceAccountName,
+            workloadIdentityClientId: pulumi.output(a.clientId),
+            loadBalancerAddress: k.service.status.apply((st) => {
+                const ingress = st?.loadBalancer?.ingress?.[0];
+                return ingress?.ip || ingress?.hostname || undefined;
+            }),
+        };
     }
 
     /**
@@ -536,6 +562,7 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
         name: string,
         args: SelfHostedGatewayArgs,
         p: WorkloadIdentityProvisionArgs,
+        gateway: apimanagement.Gateway,
         namespace: pulumi.Output<string>,
         serviceAccount: string,
     ) {
@@ -557,7 +584,7 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             },
             child,
         );
-        const gatewayId = this.gateway.id;
+        const gatewayId = gateway.id;
         const subscriptionId = gatewayId.apply((id) => parseGatewayId(id).subscriptionId);
         const rgScope = gatewayId.apply(resourceGroupIdOf);
 
@@ -626,3 +653,80 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
         return { identity, federatedCredential, roleDefinition, roleAssignment, validatorRoleDefinition, validatorRoleAssignment };
     }
 }
+
+/** What the validate stage derives from the arguments, for the other stages. */
+interface Plan {
+    name: string;
+    args: SelfHostedGatewayArgs;
+    s: Settings;
+    names: ReturnType<typeof objectNames>;
+    labels: Record<string, string>;
+    /** `{ annotations }` with the common annotations, or nothing. */
+    annotations: { annotations?: Record<string, string> };
+    child: { parent: pulumi.Resource };
+    /** Token mode: this window's token and the ARM endpoint that issues it. */
+    token?: TokenPlan & { armEndpoint: string };
+    /** The azure-native cloud (read once, when first needed). */
+    cloud: () => AzureEnvironment;
+    /** Checks a value that may only be known later (an Output) inside apply. */
+    checked: (key: string, v: pulumi.Input<string>, rule: "dnsLabel" | "hostname" | "dnsSubdomain") => pulumi.Output<string>;
+}
+
+type AzureSide = Pick<SelfHostedGateway, "gateway" | "apiAssignments" | "hostnameConfigurations" | "certificateAuthorities">;
+type NamespaceStage = Pick<SelfHostedGateway, "namespace" | "namespaceName">;
+/** Writable while a stage builds it. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+interface Authentication {
+    resources: Mutable<
+        Partial<
+            Pick<
+                SelfHostedGateway,
+                | "token"
+                | "secret"
+                | "serviceAccount"
+                | "identity"
+                | "federatedCredential"
+                | "roleDefinition"
+                | "roleAssignment"
+                | "validatorRoleDefinition"
+                | "validatorRoleAssignment"
+            >
+        >
+    >;
+    secretEnv: SecretEnv[];
+    clientId?: pulumi.Output<string>;
+    /** The ServiceAccount the pods use, if not the namespace's default. */
+    saName?: string;
+    serviceAccountName: pulumi.Output<string | undefined>;
+}
+type KubernetesObjects = Pick<
+    SelfHostedGateway,
+    | "configMap"
+    | "caConfigMap"
+    | "backupClaim"
+    | "deployment"
+    | "disruptionBudget"
+    | "autoscaler"
+    | "networkPolicy"
+    | "service"
+    | "discoveryService"
+    | "configurationEndpoint"
+>;
+type Outputs = Pick<
+    SelfHostedGateway,
+    | "gateway"
+    | "authType"
+    | "namespaceName"
+    | "configurationEndpoint"
+    | "tokenExpiry"
+    | "tokenRotatesAfter"
+    | "tokenKeyType"
+    | "deploymentName"
+    | "serviceName"
+    | "discoveryServiceName"
+    | "configMapName"
+    | "secretName"
+    | "serviceAccountName"
+    | "workloadIdentityClientId"
+    | "loadBalancerAddress"
+>;
