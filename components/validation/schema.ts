@@ -23,13 +23,14 @@ import {
 } from "./names";
 import { httpsUrl, proxyUrl } from "./urls";
 
-/** A Pulumi Output or a promise: checked later, inside `apply`. */
-export const deferred = z.custom<pulumi.Output<unknown> | Promise<unknown>>(
-    (v) => pulumi.Output.isInstance(v) || (typeof v === "object" && v !== null && typeof (v as Promise<unknown>).then === "function"),
-    { message: "expected a string" },
-);
-/** A string input: a plain value is checked now, an Output later. */
-export const input = <T extends z.ZodType>(plain: T) => z.union([plain, deferred]);
+/** A Pulumi Output or a promise (of a T): checked later, inside `apply`. */
+export const deferred = <T>() =>
+    z.custom<pulumi.OutputInstance<T> | Promise<T>>(
+        (v) => pulumi.Output.isInstance(v) || (typeof v === "object" && v !== null && typeof (v as Promise<unknown>).then === "function"),
+        { message: "expected a string" },
+    );
+/** An input (`pulumi.Input<T>`): a plain value is checked now, an Output later. */
+export const input = <T extends z.ZodType>(plain: T) => z.union([plain, deferred<z.output<T>>()]);
 
 export const nonEmpty = z.string().trim().min(1, "must not be empty");
 export const dnsLabel = z
@@ -46,7 +47,7 @@ export const quantity = z.union([z.number(QUANTITY_HINT).nonnegative(QUANTITY_HI
 });
 
 export const port = z.int().min(1).max(65535);
-export const annotationMap = z.record(z.string().min(1), z.union([z.string(), deferred]));
+export const annotationMap = z.record(z.string().min(1), input(z.string()));
 
 export const dnsSubdomain = z
     .string()
@@ -129,7 +130,7 @@ export const argsSchema = z.strictObject({
         .strictObject({
             type: z.enum(["LoadBalancer", "NodePort", "ClusterIP"]).optional(),
             externalTrafficPolicy: z.enum(["Local", "Cluster"]).optional(),
-            annotations: z.union([annotationMap, deferred]).optional(),
+            annotations: z.union([annotationMap, deferred<Record<string, pulumi.Input<string>>>()]).optional(),
             loadBalancerIP: input(z.ipv4().or(z.ipv6())).optional(),
             httpPort: port.optional(),
             httpsPort: port.optional(),
