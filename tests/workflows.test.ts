@@ -1,12 +1,19 @@
-// The GitHub Actions workflows, parsed: triggers, jobs, permissions, environments, concurrency, authentication,
-// and that no step prints a secret. (Running them needs GitHub; this checks what can be checked here.)
+// The GitHub Actions workflows, parsed: triggers, jobs, environments, identities, permissions, timeouts,
+// concurrency, where secrets reach, action pins, the Pulumi CLI pin, the policy pack in previews; and the rotation's
+// and the alert's shell scripts, run against stand-in `pulumi` and `gh` commands. (Running the workflows themselves
+// needs GitHub; this checks what can be checked here.)
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { ROOT } from "./harness";
+import { ROTATION_CRON } from "../components/rotation";
 
 interface Step {
+    id?: string;
+    name?: string;
+    if?: string;
     uses?: string;
     run?: string;
     with?: Record<string, unknown>;
@@ -14,12 +21,14 @@ interface Step {
 }
 interface Job {
     name: string;
-    needs?: string;
+    needs?: string | string[];
     if?: string;
+    "runs-on": string;
+    "timeout-minutes"?: number;
     environment?: string;
     permissions?: Record<string, string>;
     concurrency?: { group: string; "cancel-in-progress": boolean };
-    strategy?: { matrix: { include: Record<string, string>[] } };
+    strategy?: { "fail-fast"?: boolean; matrix: { include: Record<string, string>[] } };
     env?: Record<string, string>;
     steps: Step[];
 }
@@ -27,160 +36,677 @@ interface Workflow {
     name: string;
     on: Record<string, unknown>;
     permissions: Record<string, string>;
+    defaults?: unknown;
     concurrency?: { group: string; "cancel-in-progress": boolean };
     jobs: Record<string, Job>;
 }
 
+const ROOT = path.resolve(__dirname, "..");
 const DIR = path.join(ROOT, ".github", "workflows");
-const load = (file: string) => parse(fs.readFileSync(path.join(DIR, file), "utf8")) as Workflow;
+const FILES = ["deploy.yml", "preview.yml", "rotate.yml"];
+const text = (file: string) => fs.readFileSync(path.join(DIR, file), "utf8");
+const load = (file: string) => parse(text(file)) as Workflow;
 
-const PULUMI_ENV = {
+/** Every action, pinned to the commit its release tag points to (see docs/ci.md for how each was confirmed). */
+const PINS: Record<string, { sha: string; tag: string }> = {
+    "actions/checkout": { sha: "3d3c42e5aac5ba805825da76410c181273ba90b1", tag: "v7.0.1" },
+    "actions/setup-node": { sha: "820762786026740c76f36085b0efc47a31fe5020", tag: "v7.0.0" },
+    "azure/login": { sha: "f5d393ae46f8fde4be8b75f32e3fc50e654ad0ca", tag: "v3.0.1" },
+    "azure/use-kubelogin": { sha: "0ce7c36141aa27d4934872cf00b0120804c98a29", tag: "v1.3" },
+    "azure/aks-set-context": { sha: "60623acbdcbbdcf799ad50a1adf8703874339f8b", tag: "v5.0.0" },
+    "pulumi/actions": { sha: "8e5e406f4007fca908480587cb9893c07090f58d", tag: "v7.0.0" },
+};
+const pin = (action: string) => `${action}@${PINS[action].sha}`;
+const CHECKOUT = pin("actions/checkout");
+const SETUP_NODE = pin("actions/setup-node");
+const LOGIN = pin("azure/login");
+const KUBELOGIN = pin("azure/use-kubelogin");
+const AKS = pin("azure/aks-set-context");
+const PULUMI = pin("pulumi/actions");
+
+const LOCKED_PULUMI = (JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as {
+    packages: Record<string, { version: string }>;
+}).packages["node_modules/@pulumi/pulumi"].version;
+
+const SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository";
+const INSTALL = "run: npm ci --ignore-scripts --no-audit --no-fund";
+const BUILD = "run: npm run build";
+
+/** The Pulumi step environment for one identity: state backend, secrets, and the ARM_* sign-in by OIDC. */
+const pulumiEnv = (clientIdVar: string) => ({
     PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
     PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
     PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
     AZURE_STORAGE_ACCOUNT: "${{ vars.AZURE_STORAGE_ACCOUNT }}",
     ARM_USE_OIDC: "true",
-    ARM_CLIENT_ID: "${{ vars.AZURE_CLIENT_ID }}",
+    ARM_CLIENT_ID: `\${{ vars.${clientIdVar} }}`,
     ARM_TENANT_ID: "${{ vars.AZURE_TENANT_ID }}",
     ARM_SUBSCRIPTION_ID: "${{ vars.AZURE_SUBSCRIPTION_ID }}",
-};
-const OIDC_LOGIN = {
-    uses: "azure/login@v2",
-    with: {
-        "client-id": "${{ vars.AZURE_CLIENT_ID }}",
-        "tenant-id": "${{ vars.AZURE_TENANT_ID }}",
-        "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
-    },
-};
-const DEPLOY_PERMISSIONS = { contents: "read", "id-token": "write" };
+});
+const loginWith = (clientIdVar: string) => ({
+    "client-id": `\${{ vars.${clientIdVar} }}`,
+    "tenant-id": "${{ vars.AZURE_TENANT_ID }}",
+    "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
+});
+const aksWith = (stack: string) => ({
+    "use-kubelogin": "true",
+    "resource-group": `\${{ vars.AKS_RESOURCE_GROUP_${stack.toUpperCase()} }}`,
+    "cluster-name": `\${{ vars.AKS_CLUSTER_${stack.toUpperCase()} }}`,
+});
 
 /** The `uses` of every step, with `run` steps shown as `run: <command>`. */
 const stepsOf = (job: Job) => job.steps.map((s) => s.uses ?? `run: ${s.run}`);
-const pulumiStep = (job: Job) => job.steps.find((s) => s.uses?.startsWith("pulumi/actions@")) as Step;
-
-function checkDeployJob(job: Job, stack: string, environment: string, needs?: string): void {
-    assert.equal(job.environment, environment);
-    assert.equal(job.needs, needs);
-    assert.deepEqual(job.permissions, DEPLOY_PERMISSIONS);
-    assert.deepEqual(job.concurrency, { group: `pulumi-${stack}`, "cancel-in-progress": false });
-    assert.deepEqual(job.env, PULUMI_ENV);
-    assert.deepEqual(stepsOf(job), [
-        "actions/checkout@v4",
-        "actions/setup-node@v4",
-        "run: npm ci --no-audit --no-fund",
-        "azure/login@v2",
-        "azure/use-kubelogin@v1",
-        "azure/aks-set-context@v4",
-        "pulumi/actions@v6",
-    ]);
-    assert.deepEqual(job.steps[3], OIDC_LOGIN);
-    assert.deepEqual(job.steps[4].with, { "kubelogin-version": "v0.1.6" });
-    const S = stack.toUpperCase();
-    assert.deepEqual(job.steps[5].with, {
-        "use-kubelogin": "true",
-        "resource-group": `\${{ vars.AKS_RESOURCE_GROUP_${S} }}`,
-        "cluster-name": `\${{ vars.AKS_CLUSTER_${S} }}`,
-    });
-    assert.deepEqual(pulumiStep(job).with, { command: "up", "stack-name": stack });
-}
+const stepUsing = (job: Job, action: string) => job.steps.find((s) => s.uses?.startsWith(`${action}@`)) as Step;
+const stepById = (job: Job, id: string) => job.steps.find((s) => s.id === id) as Step;
+const allJobs = () => FILES.flatMap((file) => Object.entries(load(file).jobs).map(([id, job]) => ({ file, id, job })));
 
 describe("GitHub Actions workflows", () => {
     it("has exactly the three workflows", () => {
-        assert.deepEqual(fs.readdirSync(DIR).sort(), ["deploy.yml", "preview.yml", "rotate.yml"]);
+        assert.deepEqual(fs.readdirSync(DIR).sort(), FILES);
     });
 
-    it("preview: on pull requests, runs .ci/run, then pulumi preview --diff per stack, commented on the PR", () => {
-        const wf = load("preview.yml");
-        assert.deepEqual(wf.on, { pull_request: { branches: ["main"] } });
-        assert.deepEqual(wf.permissions, { contents: "read" });
-        assert.deepEqual(wf.concurrency, { group: "preview-${{ github.event.pull_request.number }}", "cancel-in-progress": true });
-        assert.deepEqual(Object.keys(wf.jobs), ["ci", "preview"]);
-        assert.deepEqual(stepsOf(wf.jobs.ci), ["actions/checkout@v4", "actions/setup-node@v4", "run: bash .ci/run"]);
-        assert.equal(wf.jobs.ci.permissions, undefined, "the CI job keeps the workflow's read-only token");
-
-        const job = wf.jobs.preview;
-        assert.equal(job.needs, "ci");
-        assert.equal(job.if, "github.event.pull_request.head.repo.full_name == github.repository");
-        assert.equal(job.environment, undefined, "previews are not gated");
-        assert.deepEqual(job.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
-        assert.deepEqual(
-            job.strategy?.matrix.include.map((m) => m.stack),
-            ["dev", "prod"],
-        );
-        assert.deepEqual(job.env, PULUMI_ENV);
-        assert.deepEqual(job.steps[3], OIDC_LOGIN);
-        assert.deepEqual(job.steps[4].with, { "kubelogin-version": "v0.1.6" });
-        assert.deepEqual(job.steps[5].with, {
-            "use-kubelogin": "true",
-            "resource-group": "${{ matrix.aks-resource-group }}",
-            "cluster-name": "${{ matrix.aks-cluster }}",
-        });
-        assert.deepEqual(pulumiStep(job).with, {
-            command: "preview",
-            "stack-name": "${{ matrix.stack }}",
-            diff: true,
-            "comment-on-pr": true,
-            "edit-pr-comment": true,
-            "github-token": "${{ secrets.GITHUB_TOKEN }}",
-        });
-    });
-
-    it("deploy: on push to main, pulumi up for dev, then prod behind the production environment", () => {
-        const wf = load("deploy.yml");
-        assert.deepEqual(wf.on, { push: { branches: ["main"] } });
-        assert.deepEqual(wf.permissions, { contents: "read" });
-        assert.deepEqual(Object.keys(wf.jobs), ["up-dev", "up-prod"]);
-        checkDeployJob(wf.jobs["up-dev"], "dev", "development");
-        checkDeployJob(wf.jobs["up-prod"], "prod", "production", "up-dev");
-    });
-
-    it("rotate-tokens: a weekly schedule and a manual trigger run pulumi up per stack", () => {
-        const wf = load("rotate.yml");
-        assert.deepEqual(wf.on, { schedule: [{ cron: "17 5 * * 1" }], workflow_dispatch: {} });
-        assert.deepEqual(wf.permissions, { contents: "read" });
-        assert.deepEqual(Object.keys(wf.jobs), ["rotate-dev", "rotate-prod"]);
-        checkDeployJob(wf.jobs["rotate-dev"], "dev", "development");
-        checkDeployJob(wf.jobs["rotate-prod"], "prod", "${{ vars.ROTATION_ENVIRONMENT_PROD || 'production' }}", "rotate-dev");
-        // Weekly is within the default rotateEveryDays (7) of both stacks.
-        for (const stack of ["dev", "prod"]) {
-            const doc = parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
-                config: Record<string, { token: { rotateEveryDays: number } }>;
-            };
-            assert.ok(
-                doc.config["apim-gateway:gateway"].token.rotateEveryDays >= 7,
-                `${stack} rotates no more often than the schedule runs`,
-            );
-        }
-    });
-
-    it("no step prints or handles a secret itself; secrets reach only env and action inputs", () => {
-        for (const file of ["preview.yml", "deploy.yml", "rotate.yml"]) {
-            const wf = load(file);
-            for (const [id, job] of Object.entries(wf.jobs)) {
-                for (const step of job.steps) {
-                    if (step.run !== undefined) {
-                        assert.doesNotMatch(
-                            step.run,
-                            /secrets\.|\$\{\{|echo|printenv|env\b|set -x/,
-                            `${file} ${id}: a run step must not touch secrets`,
-                        );
-                        assert.equal(step.env, undefined, `${file} ${id}: run steps get no extra env`);
+    describe("supply chain", () => {
+        it("pins every action by full commit SHA, with its release tag in a comment", () => {
+            for (const file of FILES) {
+                const lines = text(file)
+                    .split("\n")
+                    .filter((l) => /^\s*(-\s+)?uses:/.test(l));
+                assert.ok(lines.length > 0);
+                for (const line of lines) {
+                    const m = /^\s*(?:-\s+)?uses: ([\w.-]+\/[\w.-]+)@([0-9a-f]{40}) # (v[0-9.]+)$/.exec(line);
+                    assert.ok(m, `${file}: not pinned by SHA with a tag comment: ${line.trim()}`);
+                    const [, action, sha, tag] = m;
+                    assert.deepEqual({ sha, tag }, PINS[action], `${file}: ${action}`);
+                }
+                for (const { job } of allJobs().filter((j) => j.file === file)) {
+                    for (const step of job.steps.filter((s) => s.uses)) {
+                        assert.match(step.uses as string, /^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
                     }
                 }
-                const text = JSON.stringify(job);
-                const secrets = [...new Set(text.match(/secrets\.[A-Z_]+/g) ?? [])].sort();
-                assert.ok(
-                    secrets.every((s) =>
-                        ["secrets.GITHUB_TOKEN", "secrets.PULUMI_ACCESS_TOKEN", "secrets.PULUMI_CONFIG_PASSPHRASE"].includes(s),
-                    ),
-                    `${file} ${id}: unexpected ${secrets}`,
+            }
+        });
+
+        it("runs the Pulumi CLI that package-lock.json pins (3.259.0) in every Pulumi step", () => {
+            assert.equal(LOCKED_PULUMI, "3.259.0");
+            let count = 0;
+            for (const { file, id, job } of allJobs()) {
+                for (const step of job.steps.filter((s) => s.uses === PULUMI)) {
+                    assert.equal(step.with?.["pulumi-version"], LOCKED_PULUMI, `${file} ${id}`);
+                    count++;
+                }
+            }
+            assert.equal(count, 5, "two previews, two deploys, one install for the rotation");
+        });
+
+        it("installs without install scripts where a job can sign in to Azure, and never caches there", () => {
+            for (const { file, id, job } of allJobs()) {
+                const checkouts = job.steps.filter((s) => s.uses === CHECKOUT);
+                assert.equal(checkouts.length, id === "alert" ? 0 : 1, `${file} ${id}`);
+                for (const checkout of checkouts) {
+                    assert.equal(checkout.with?.["persist-credentials"], false, `${file} ${id}: no token left in .git/config`);
+                }
+                if (job.permissions?.["id-token"] !== "write") continue;
+                const npm = job.steps.filter((s) => s.run?.startsWith("npm "));
+                assert.deepEqual(
+                    npm.map((s) => `run: ${s.run}`),
+                    [INSTALL, BUILD],
+                    `${file} ${id}: dependencies' install scripts would see the OIDC request token`,
                 );
+                assert.deepEqual(stepUsing(job, "actions/setup-node").with, { "node-version": 22 }, `${file} ${id}: no cache`);
+            }
+        });
+    });
+
+    describe("permissions, timeouts, secrets", () => {
+        it("gives the workflow token contents: read, and each job exactly what it needs and a timeout", () => {
+            const expected: Record<string, { timeout: number; permissions?: Record<string, string> }> = {
+                "preview.yml ci": { timeout: 30 },
+                "preview.yml preview-dev": {
+                    timeout: 20,
+                    permissions: { contents: "read", "id-token": "write", "pull-requests": "write" },
+                },
+                "preview.yml preview-prod": {
+                    timeout: 20,
+                    permissions: { contents: "read", "id-token": "write", "pull-requests": "write" },
+                },
+                "deploy.yml up-dev": { timeout: 30, permissions: { contents: "read", "id-token": "write" } },
+                "deploy.yml up-prod": { timeout: 30, permissions: { contents: "read", "id-token": "write" } },
+                "rotate.yml rotate": {
+                    timeout: 30,
+                    permissions: { contents: "read", deployments: "read", "id-token": "write" },
+                },
+                "rotate.yml alert": { timeout: 5, permissions: { actions: "read", issues: "write" } },
+            };
+            const seen: string[] = [];
+            for (const { file, id, job } of allJobs()) {
+                const key = `${file} ${id}`;
+                seen.push(key);
+                assert.ok(expected[key], `unexpected job ${key}`);
+                assert.equal(job["timeout-minutes"], expected[key].timeout, key);
+                assert.deepEqual(job.permissions, expected[key].permissions, key);
+                assert.equal(job["runs-on"], "ubuntu-latest", key);
+            }
+            assert.deepEqual(seen.sort(), Object.keys(expected).sort());
+            for (const file of FILES) {
+                assert.deepEqual(load(file).permissions, { contents: "read" }, file);
+                assert.deepEqual(load(file).defaults, { run: { shell: "bash" } }, file);
+            }
+        });
+
+        it("sets secrets only on the steps that run Pulumi, never job-wide, never in install steps or scripts' text", () => {
+            for (const { file, id, job } of allJobs()) {
+                assert.equal(job.env, undefined, `${file} ${id}: job-level env reaches every step, npm ci included`);
+                for (const step of job.steps) {
+                    const where = `${file} ${id} ${step.id ?? step.uses ?? step.run}`;
+                    const secrets = JSON.stringify(step).match(/secrets\.[A-Z_]+/g) ?? [];
+                    for (const s of secrets) {
+                        assert.ok(
+                            ["secrets.PULUMI_ACCESS_TOKEN", "secrets.PULUMI_CONFIG_PASSPHRASE", "secrets.GITHUB_TOKEN"].includes(s),
+                            `${where}: unexpected ${s}`,
+                        );
+                    }
+                    const runsPulumi =
+                        (step.uses === PULUMI && step.with?.command !== undefined) || /(^|\n)\s*pulumi /.test(step.run ?? "");
+                    if (secrets.length > 0) {
+                        assert.ok(runsPulumi, `${where}: a secret on a step that does not run Pulumi`);
+                    }
+                    if (step.run !== undefined) {
+                        assert.doesNotMatch(step.run, /\$\{\{/, `${where}: values reach scripts through env, never pasted in`);
+                        assert.doesNotMatch(step.run, /printenv|set -x|\benv\s*$/m, `${where}: prints the environment`);
+                        if (step.run.startsWith("npm ") || step.run.startsWith("bash .ci/run")) {
+                            assert.equal(step.env, undefined, `${where}: install and build steps get no env`);
+                        }
+                    }
+                }
                 assert.doesNotMatch(
-                    text,
+                    JSON.stringify(job),
                     /client-secret|ARM_CLIENT_SECRET|AZURE_CREDENTIALS|creds/,
                     `${file} ${id}: OIDC only, no long-lived Azure secret`,
                 );
             }
+        });
+    });
+
+    describe("preview.yml", () => {
+        const wf = () => load("preview.yml");
+
+        it("runs on pull requests: the CI script with nothing but a read-only token, then one preview job per stack", () => {
+            assert.deepEqual(wf().on, { pull_request: { branches: ["main"] } });
+            assert.deepEqual(wf().concurrency, {
+                group: "preview-${{ github.event.pull_request.number }}",
+                "cancel-in-progress": true,
+            });
+            assert.deepEqual(Object.keys(wf().jobs), ["ci", "preview-dev", "preview-prod"]);
+            const ci = wf().jobs.ci;
+            assert.deepEqual(stepsOf(ci), [CHECKOUT, SETUP_NODE, "run: bash .ci/run"]);
+            assert.equal(ci.permissions, undefined, "the CI job keeps the workflow's read-only token");
+            assert.equal(ci.environment, undefined);
+            assert.doesNotMatch(JSON.stringify(ci), /secrets\.|vars\./);
+        });
+
+        it("gives pull requests from forks nothing, and same-repo pull requests only the preview environments", () => {
+            const jobs = wf().jobs;
+            assert.equal(jobs["preview-dev"].if, SAME_REPO);
+            assert.equal(jobs["preview-prod"].if, SAME_REPO);
+            assert.equal(jobs["preview-dev"].environment, "dev-preview");
+            assert.equal(jobs["preview-prod"].environment, "prod-preview", "required reviewers approve each prod preview");
+            assert.equal(jobs["preview-dev"].needs, "ci");
+            assert.deepEqual(jobs["preview-prod"].needs, ["ci", "preview-dev"]);
+            const all = text("preview.yml");
+            for (const forbidden of ["AZURE_DEPLOY_CLIENT_ID", "AZURE_ROTATION_CLIENT_ID", "AZURE_CLIENT_ID "]) {
+                assert.ok(!all.includes(forbidden), `a pull request must never name ${forbidden.trim()}`);
+            }
+            for (const job of [jobs["preview-dev"], jobs["preview-prod"]]) {
+                assert.notEqual(job.environment, "dev");
+                assert.notEqual(job.environment, "prod");
+            }
+        });
+
+        for (const stack of ["dev", "prod"]) {
+            it(`preview (${stack}): signs in as the read-only preview identity and runs the policy pack`, () => {
+                const job = wf().jobs[`preview-${stack}`];
+                assert.equal(job.name, `preview (${stack})`);
+                assert.deepEqual(stepsOf(job), [CHECKOUT, SETUP_NODE, INSTALL, BUILD, LOGIN, KUBELOGIN, AKS, PULUMI]);
+                assert.deepEqual(stepUsing(job, "azure/login").with, loginWith("AZURE_PREVIEW_CLIENT_ID"));
+                assert.deepEqual(stepUsing(job, "azure/use-kubelogin").with, { "kubelogin-version": "v0.1.6" });
+                assert.deepEqual(stepUsing(job, "azure/aks-set-context").with, aksWith(stack));
+                const pulumi = stepUsing(job, "pulumi/actions");
+                assert.deepEqual(pulumi.env, pulumiEnv("AZURE_PREVIEW_CLIENT_ID"));
+                assert.deepEqual(pulumi.with, {
+                    "pulumi-version": "3.259.0",
+                    command: "preview",
+                    "stack-name": stack,
+                    diff: true,
+                    policyPacks: "policy",
+                    ...(stack === "dev" ? { policyPackConfigs: "policy/dev-config.json" } : {}),
+                    "comment-on-pr": true,
+                    "edit-pr-comment": true,
+                    "github-token": "${{ secrets.GITHUB_TOKEN }}",
+                });
+            });
         }
+
+        it("the dev preview's policy config makes every rule advisory, and the pack is where the workflow looks", () => {
+            assert.deepEqual(JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "dev-config.json"), "utf8")), { all: "advisory" });
+            assert.ok(fs.existsSync(path.join(ROOT, "policy", "PulumiPolicy.yaml")));
+        });
+    });
+
+    describe("deploy.yml", () => {
+        it("on push to main: pulumi up for dev, then prod behind the prod environment, as the deploy identity", () => {
+            const wf = load("deploy.yml");
+            assert.deepEqual(wf.on, { push: { branches: ["main"] } });
+            assert.deepEqual(Object.keys(wf.jobs), ["up-dev", "up-prod"]);
+            for (const stack of ["dev", "prod"]) {
+                const job = wf.jobs[`up-${stack}`];
+                assert.equal(job.name, `up (${stack})`);
+                assert.equal(job.environment, stack);
+                assert.equal(job.needs, stack === "prod" ? "up-dev" : undefined);
+                assert.equal(job.if, undefined);
+                assert.deepEqual(job.concurrency, { group: `pulumi-${stack}`, "cancel-in-progress": false });
+                assert.deepEqual(stepsOf(job), [CHECKOUT, SETUP_NODE, INSTALL, BUILD, LOGIN, KUBELOGIN, AKS, PULUMI]);
+                assert.deepEqual(stepUsing(job, "azure/login").with, loginWith("AZURE_DEPLOY_CLIENT_ID"));
+                assert.deepEqual(stepUsing(job, "azure/aks-set-context").with, aksWith(stack));
+                const pulumi = stepUsing(job, "pulumi/actions");
+                assert.deepEqual(pulumi.env, pulumiEnv("AZURE_DEPLOY_CLIENT_ID"));
+                assert.deepEqual(pulumi.with, { "pulumi-version": "3.259.0", command: "up", "stack-name": stack });
+            }
+        });
+    });
+
+    describe("rotate.yml", () => {
+        const wf = () => load("rotate.yml");
+        const rotate = () => wf().jobs.rotate;
+
+        it("runs every day on ROTATION_CRON from components/rotation.ts, and by hand", () => {
+            assert.equal(ROTATION_CRON, "17 5 * * *", "daily at 05:17 UTC");
+            assert.deepEqual(wf().on, { schedule: [{ cron: ROTATION_CRON }], workflow_dispatch: {} });
+            assert.deepEqual(Object.keys(wf().jobs), ["rotate", "alert"]);
+        });
+
+        it("rotates each stack in its own job: no fail-fast, no ordering, one update of a stack at a time", () => {
+            const job = rotate();
+            assert.equal(job.name, "rotate (${{ matrix.stack }})");
+            assert.equal(job.needs, undefined);
+            assert.equal(job.strategy?.["fail-fast"], false);
+            assert.deepEqual(job.strategy?.matrix.include, [
+                {
+                    stack: "dev",
+                    environment: "dev-rotation",
+                    "deployed-environment": "dev",
+                    "aks-resource-group": "${{ vars.AKS_RESOURCE_GROUP_DEV }}",
+                    "aks-cluster": "${{ vars.AKS_CLUSTER_DEV }}",
+                },
+                {
+                    stack: "prod",
+                    environment: "prod-rotation",
+                    "deployed-environment": "prod",
+                    "aks-resource-group": "${{ vars.AKS_RESOURCE_GROUP_PROD }}",
+                    "aks-cluster": "${{ vars.AKS_CLUSTER_PROD }}",
+                },
+            ]);
+            assert.equal(job.environment, "${{ matrix.environment }}");
+            assert.deepEqual(job.concurrency, { group: "pulumi-${{ matrix.stack }}", "cancel-in-progress": false });
+            // The group is the deploy's, and the deployments it reads are the deploy jobs' environments.
+            const deploy = load("deploy.yml");
+            for (const leg of job.strategy?.matrix.include ?? []) {
+                const deployJob = deploy.jobs[`up-${leg.stack}`];
+                assert.equal(deployJob.environment, leg["deployed-environment"]);
+                assert.equal(deployJob.concurrency?.group, `pulumi-${leg.stack}`);
+            }
+        });
+
+        it("deploys the last successfully deployed commit, and only the token chain, as the rotation identity", () => {
+            const job = rotate();
+            assert.deepEqual(stepsOf(job), [
+                `run: ${stepById(job, "approved").run}`,
+                CHECKOUT,
+                SETUP_NODE,
+                INSTALL,
+                BUILD,
+                PULUMI,
+                LOGIN,
+                `run: ${stepById(job, "plan").run}`,
+                KUBELOGIN,
+                AKS,
+                `run: ${stepById(job, "rotate").run}`,
+            ]);
+            assert.deepEqual(stepUsing(job, "actions/checkout").with, {
+                ref: "${{ steps.approved.outputs.sha }}",
+                "persist-credentials": false,
+            });
+            assert.deepEqual(stepUsing(job, "pulumi/actions").with, { "pulumi-version": "3.259.0" }, "install only");
+            assert.deepEqual(stepUsing(job, "azure/login").with, loginWith("AZURE_ROTATION_CLIENT_ID"));
+            assert.deepEqual(stepUsing(job, "azure/aks-set-context").with, {
+                "use-kubelogin": "true",
+                "resource-group": "${{ matrix.aks-resource-group }}",
+                "cluster-name": "${{ matrix.aks-cluster }}",
+            });
+            for (const action of ["azure/use-kubelogin", "azure/aks-set-context"]) {
+                assert.equal(stepUsing(job, action).if, "steps.plan.outputs.due == 'true'");
+            }
+            assert.deepEqual(stepById(job, "approved").env, {
+                GH_TOKEN: "${{ github.token }}",
+                STACK: "${{ matrix.stack }}",
+                DEPLOYED_ENVIRONMENT: "${{ matrix.deployed-environment }}",
+            });
+            const { ARM_USE_OIDC, ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID, ...stateEnv } = pulumiEnv("AZURE_ROTATION_CLIENT_ID");
+            assert.deepEqual(stepById(job, "plan").env, { ...stateEnv, STACK: "${{ matrix.stack }}" });
+            assert.deepEqual(stepById(job, "rotate").env, {
+                ...stateEnv,
+                ARM_USE_OIDC,
+                ARM_CLIENT_ID,
+                ARM_TENANT_ID,
+                ARM_SUBSCRIPTION_ID,
+                STACK: "${{ matrix.stack }}",
+                TOKEN_URN: "${{ steps.plan.outputs.token-urn }}",
+            });
+            assert.equal(stepById(job, "rotate").if, "steps.plan.outputs.due == 'true'");
+            // Every Pulumi command that can change the stack is targeted at the token and its dependents.
+            const commands = (stepById(job, "rotate").run as string).split("\n").filter((l) => /^\s*pulumi (up|preview)\b/.test(l));
+            assert.equal(commands.length, 2);
+            for (const c of commands) {
+                assert.match(c, / --target "\$TOKEN_URN" --target-dependents /);
+            }
+            assert.doesNotMatch(text("rotate.yml"), /command: up|pulumi refresh|pulumi destroy/);
+        });
+
+        it("fails loudly: a failed or cancelled rotation opens or updates an issue, and the run stays failed", () => {
+            const job = wf().jobs.alert;
+            assert.equal(job.needs, "rotate");
+            assert.equal(job.if, "always() && (needs.rotate.result == 'failure' || needs.rotate.result == 'cancelled')");
+            assert.equal(job.environment, undefined);
+            assert.deepEqual(job.steps.length, 1);
+            assert.deepEqual(job.steps[0].env, {
+                GH_TOKEN: "${{ github.token }}",
+                GH_REPO: "${{ github.repository }}",
+                RUN_ID: "${{ github.run_id }}",
+                RUN_URL: "${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}",
+            });
+            assert.match(job.steps[0].run as string, /gh issue create --title "\$title"/);
+            assert.match(job.steps[0].run as string, /gh issue comment "\$number"/);
+        });
+    });
+});
+
+// ---- The rotation's and the alert's scripts, run with stand-in `gh` and `pulumi` commands ----
+
+const STACK_URN = "urn:pulumi:prod::apim-gateway::pulumi:pulumi:Stack::apim-gateway-prod";
+const TOKEN_URN = "urn:pulumi:prod::apim-gateway::apim-gateway:index:SelfHostedGateway$apim-gateway:index:GatewayToken::apim-gw-prod-token";
+const SECRET_URN = "urn:pulumi:prod::apim-gateway::apim-gateway:index:SelfHostedGateway$kubernetes:core/v1:Secret::apim-gw-prod-token-secret";
+const DEPLOYMENT_URN =
+    "urn:pulumi:prod::apim-gateway::apim-gateway:index:SelfHostedGateway$kubernetes:apps/v1:Deployment::apim-gw-prod-deployment";
+const CONFIGMAP_URN = "urn:pulumi:prod::apim-gateway::apim-gateway:index:SelfHostedGateway$kubernetes:core/v1:ConfigMap::apim-gw-prod-config";
+const OTHER_SECRET_URN = "urn:pulumi:prod::apim-gateway::apim-gateway:index:SelfHostedGateway$kubernetes:core/v1:Secret::apim-gw-prod-ca";
+const PAST = "2000-01-03T00:00:00.000Z";
+const FUTURE = "2999-01-07T00:00:00.000Z";
+
+// gh: `api <path> [--jq f]` answers from $FIX/api/<path with / ? & = turned into _>.json; issue commands are logged.
+const GH_STUB = `#!/usr/bin/env bash
+set -euo pipefail
+{ printf '%s' "$(basename "$0")" | base64 -w0; for a in "$@"; do printf ' '; printf '%s' "$a" | base64 -w0; done; echo; } >> "$STUB_LOG"
+case "$1" in
+  api)
+    file="$FIX/api/$(printf '%s' "$2" | tr '/?&=' '____').json"
+    if [ "\${3:-}" = "--jq" ]; then jq -r "$4" "$file"; else cat "$file"; fi ;;
+  issue)
+    case "$2" in
+      list) cat "$FIX/issues.json" ;;
+      comment|create) ;;
+      *) exit 2 ;;
+    esac ;;
+  *) exit 2 ;;
+esac
+`;
+// pulumi: `stack export --file` copies $FIX/state.json; `preview --json` prints $FIX/preview.json; `stack output`
+// prints $FIX/next; `up` succeeds. Every call is logged.
+const PULUMI_STUB = `#!/usr/bin/env bash
+set -euo pipefail
+{ printf '%s' "$(basename "$0")" | base64 -w0; for a in "$@"; do printf ' '; printf '%s' "$a" | base64 -w0; done; echo; } >> "$STUB_LOG"
+case "$1 \${2:-}" in
+  "stack export")
+    out=""; while [ $# -gt 0 ]; do if [ "$1" = "--file" ]; then out="$2"; fi; shift; done
+    cp "$FIX/state.json" "$out" ;;
+  "stack output") cat "$FIX/next" ;;
+  preview*) cat "$FIX/preview.json" ;;
+  up*) ;;
+  *) exit 2 ;;
+esac
+`;
+
+interface ScriptRun {
+    code: number;
+    stdout: string;
+    outputs: Record<string, string>;
+    /** Every stand-in call, as its argument vector: ["pulumi", "up", ...]. */
+    calls: string[][];
+}
+
+/** Runs one workflow step's script as GitHub runs it (bash -eo pipefail), with the stand-ins first on PATH. */
+function runStep(step: Step, env: Record<string, string>, fixtures: Record<string, unknown>): ScriptRun {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-step-"));
+    try {
+        const bin = path.join(dir, "bin");
+        const fix = path.join(dir, "fix");
+        fs.mkdirSync(bin);
+        fs.mkdirSync(path.join(fix, "api"), { recursive: true });
+        fs.writeFileSync(path.join(bin, "gh"), GH_STUB, { mode: 0o755 });
+        fs.writeFileSync(path.join(bin, "pulumi"), PULUMI_STUB, { mode: 0o755 });
+        for (const [name, value] of Object.entries(fixtures)) {
+            fs.writeFileSync(path.join(fix, name), typeof value === "string" ? value : JSON.stringify(value));
+        }
+        const output = path.join(dir, "github-output");
+        const log = path.join(dir, "calls");
+        fs.writeFileSync(output, "");
+        fs.writeFileSync(log, "");
+        const r = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run as string], {
+            env: {
+                PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
+                HOME: dir,
+                RUNNER_TEMP: dir,
+                GITHUB_OUTPUT: output,
+                GITHUB_REPOSITORY: "contoso/apim-gateway",
+                STUB_LOG: log,
+                FIX: fix,
+                ...env,
+            },
+            encoding: "utf8",
+        });
+        const outputs: Record<string, string> = {};
+        for (const line of fs.readFileSync(output, "utf8").split("\n").filter(Boolean)) {
+            const i = line.indexOf("=");
+            outputs[line.slice(0, i)] = line.slice(i + 1);
+        }
+        const calls = fs
+            .readFileSync(log, "utf8")
+            .split("\n")
+            .filter(Boolean)
+            .map((line) => line.split(" ").map((a) => Buffer.from(a, "base64").toString("utf8")));
+        return { code: r.status ?? 1, stdout: `${r.stdout}${r.stderr}`, outputs, calls };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+const api = (p: string) => `api/${p.replace(/[/?&=]/g, "_")}.json`;
+const state = (resources: Record<string, unknown>[]) => ({ version: 3, deployment: { resources } });
+const stackResource = (rotatesAfter?: string) => ({
+    urn: STACK_URN,
+    type: "pulumi:pulumi:Stack",
+    outputs: rotatesAfter ? { tokenRotatesAfter: rotatesAfter, tokenExpiry: "2999-02-01T00:00:00.000Z" } : {},
+});
+const token = (extra: Record<string, unknown> = {}) => ({ urn: TOKEN_URN, type: "apim-gateway:index:GatewayToken", ...extra });
+const rotationPreview = (...extra: { op: string; urn: string }[]) => ({
+    steps: [
+        { op: "same", urn: STACK_URN },
+        { op: "create-replacement", urn: TOKEN_URN },
+        { op: "replace", urn: TOKEN_URN },
+        { op: "create-replacement", urn: SECRET_URN },
+        { op: "replace", urn: SECRET_URN },
+        { op: "update", urn: DEPLOYMENT_URN },
+        { op: "delete-replaced", urn: SECRET_URN },
+        { op: "delete-replaced", urn: TOKEN_URN },
+        { op: "same", urn: CONFIGMAP_URN },
+        { op: "read", urn: "urn:pulumi:prod::apim-gateway::pulumi:pulumi:StackReference::apim-gw-prod-previous" },
+        ...extra,
+    ],
+    changeSummary: { replace: 2, update: 1, same: 2 },
+});
+
+describe("rotate.yml scripts (stand-in gh and pulumi)", function () {
+    const have = (cmd: string) => spawnSync("bash", ["-c", `command -v ${cmd}`]).status === 0;
+    before(function () {
+        if (!have("jq") || spawnSync("date", ["-u", "-d", PAST, "+%s"]).status !== 0) {
+            console.log("    rotate.yml scripts: SKIPPED (not run, not passed): they need jq and GNU date, as on GitHub's runners");
+            this.skip();
+        }
+    });
+    const job = () => load("rotate.yml").jobs.rotate;
+    const step = (id: string) => stepById(job(), id);
+    const A = "a".repeat(40);
+    const B = "b".repeat(40);
+    const C = "c".repeat(40);
+    const deploymentsPath = "repos/contoso/apim-gateway/deployments?environment=prod&per_page=100";
+    const statusesPath = (id: number) => `repos/contoso/apim-gateway/deployments/${id}/statuses?per_page=1`;
+    const approvedEnv = { STACK: "prod", DEPLOYED_ENVIRONMENT: "prod", GH_TOKEN: "x" };
+
+    it("approved: picks the newest deployment whose latest status is success", () => {
+        const r = runStep(step("approved"), approvedEnv, {
+            [api(deploymentsPath)]: [
+                { id: 3, sha: C },
+                { id: 2, sha: B },
+                { id: 1, sha: A },
+            ],
+            [api(statusesPath(3))]: [{ state: "waiting" }],
+            [api(statusesPath(2))]: [{ state: "success" }],
+            [api(statusesPath(1))]: [{ state: "inactive" }],
+        });
+        assert.equal(r.code, 0, r.stdout);
+        assert.deepEqual(r.outputs, { sha: B });
+        assert.equal(r.calls.length, 3, "stops at the first success");
+    });
+
+    it("approved: fails when the stack was never deployed successfully", () => {
+        const r = runStep(step("approved"), approvedEnv, {
+            [api(deploymentsPath)]: [{ id: 1, sha: A }],
+            [api(statusesPath(1))]: [{ state: "failure" }],
+        });
+        assert.equal(r.code, 1);
+        assert.match(r.stdout, /::error::prod: no successful deployment to the prod environment/);
+        assert.deepEqual(r.outputs, {});
+        const none = runStep(step("approved"), approvedEnv, { [api(deploymentsPath)]: [] });
+        assert.equal(none.code, 1);
+    });
+
+    it("plan: due when tokenRotatesAfter has passed, with the one live token's URN", () => {
+        const r = runStep(step("plan"), { STACK: "prod" }, {
+            "state.json": state([stackResource(PAST), token(), token({ urn: `${TOKEN_URN}-old`, delete: true })]),
+        });
+        assert.equal(r.code, 0, r.stdout);
+        assert.deepEqual(r.outputs, { due: "true", "token-urn": TOKEN_URN });
+        assert.equal(r.calls.length, 1);
+        assert.deepEqual(r.calls[0].slice(0, 5), ["pulumi", "stack", "export", "--stack", "prod"]);
+        assert.match(r.calls[0][5], /^--file$/);
+        assert.equal(r.calls[0][7], "--non-interactive");
+    });
+
+    it("plan: skips the stack until tokenRotatesAfter, and a stack without a token", () => {
+        const notDue = runStep(step("plan"), { STACK: "prod" }, { "state.json": state([stackResource(FUTURE), token()]) });
+        assert.equal(notDue.code, 0, notDue.stdout);
+        assert.deepEqual(notDue.outputs, { due: "false" });
+        assert.match(notDue.stdout, /::notice::prod: the token is not due for rotation until 2999-01-07/);
+        const noToken = runStep(step("plan"), { STACK: "prod" }, { "state.json": state([stackResource()]) });
+        assert.equal(noToken.code, 0, noToken.stdout);
+        assert.deepEqual(noToken.outputs, { due: "false" });
+    });
+
+    it("plan: fails on a state it does not understand", () => {
+        for (const resources of [[stackResource(PAST)], [stackResource(), token()], [stackResource(PAST), token(), token({ urn: `${TOKEN_URN}2` })]]) {
+            const r = runStep(step("plan"), { STACK: "prod" }, { "state.json": state(resources) });
+            assert.equal(r.code, 1, JSON.stringify(resources));
+            assert.match(r.stdout, /::error::prod: expected one apim-gateway:index:GatewayToken/);
+            assert.deepEqual(r.outputs, {});
+        }
+        const bad = runStep(step("plan"), { STACK: "prod" }, { "state.json": state([stackResource("not a time"), token()]) });
+        assert.equal(bad.code, 1);
+    });
+
+    const rotateEnv = { STACK: "prod", TOKEN_URN };
+
+    it("rotate: previews the targeted chain, then runs the same targeted up and checks the next rotation time", () => {
+        const r = runStep(step("rotate"), rotateEnv, { "preview.json": rotationPreview(), next: FUTURE });
+        assert.equal(r.code, 0, r.stdout);
+        assert.deepEqual(r.calls, [
+            ["pulumi", "preview", "--stack", "prod", "--target", TOKEN_URN, "--target-dependents", "--json", "--non-interactive"],
+            ["pulumi", "up", "--stack", "prod", "--target", TOKEN_URN, "--target-dependents", "--yes", "--non-interactive"],
+            ["pulumi", "stack", "output", "tokenRotatesAfter", "--stack", "prod", "--non-interactive"],
+        ]);
+        assert.match(r.stdout, /::notice::prod: token rotated; the next rotation is due after 2999-01-07/);
+    });
+
+    it("rotate: refuses, before any update, when anything outside the token chain would change", () => {
+        for (const extra of [
+            { op: "update", urn: CONFIGMAP_URN },
+            { op: "replace", urn: OTHER_SECRET_URN },
+            { op: "update", urn: "urn:pulumi:prod::apim-gateway::pulumi:providers:kubernetes::default_4_25_0" },
+            { op: "delete", urn: DEPLOYMENT_URN.replace("apim-gw-prod-deployment", "other-deployment") },
+        ]) {
+            const r = runStep(step("rotate"), rotateEnv, { "preview.json": rotationPreview(extra), next: FUTURE });
+            assert.equal(r.code, 1, JSON.stringify(extra));
+            assert.match(r.stdout, /::error::prod: rotating would also change resources outside the token chain/);
+            assert.deepEqual(
+                r.calls.map((c) => c.slice(0, 2)),
+                [["pulumi", "preview"]],
+                "no pulumi up",
+            );
+        }
+    });
+
+    it("rotate: fails when the update leaves tokenRotatesAfter in the past", () => {
+        const r = runStep(step("rotate"), rotateEnv, { "preview.json": rotationPreview(), next: PAST });
+        assert.equal(r.code, 1);
+        assert.match(r.stdout, /::error::prod: after the update, tokenRotatesAfter is 2000-01-03T00:00:00.000Z, not in the future/);
+    });
+
+    const alertEnv = {
+        GH_TOKEN: "x",
+        GH_REPO: "contoso/apim-gateway",
+        RUN_ID: "42",
+        RUN_URL: "https://github.com/contoso/apim-gateway/actions/runs/42",
+    };
+    const jobs = {
+        jobs: [
+            { name: "rotate (dev)", conclusion: "success" },
+            { name: "rotate (prod)", conclusion: "failure" },
+            { name: "alert on failure", conclusion: null },
+        ],
+    };
+
+    it("alert: opens an issue naming the failed stack when none is open", () => {
+        const r = runStep(load("rotate.yml").jobs.alert.steps[0], alertEnv, {
+            [api("repos/contoso/apim-gateway/actions/runs/42/jobs")]: jobs,
+            "issues.json": [{ number: 7, title: "Gateway token rotation failed (old)" }],
+        });
+        assert.equal(r.code, 0, r.stdout);
+        const issueCalls = r.calls.filter((c) => c[1] === "issue" && c[2] !== "list");
+        assert.equal(issueCalls.length, 1, JSON.stringify(r.calls));
+        const [create] = issueCalls;
+        assert.deepEqual(create.slice(0, 6), ["gh", "issue", "create", "--title", "Gateway token rotation failed", "--body"]);
+        assert.match(create[6], /^The token rotation run https:\/\/github\.com\/contoso\/apim-gateway\/actions\/runs\/42 did not complete:\n\n- rotate \(prod\): failure\n\n/);
+        assert.doesNotMatch(create[6], /rotate \(dev\)|alert on failure/);
+    });
+
+    it("alert: comments on the open issue instead of opening another", () => {
+        const r = runStep(load("rotate.yml").jobs.alert.steps[0], alertEnv, {
+            [api("repos/contoso/apim-gateway/actions/runs/42/jobs")]: jobs,
+            "issues.json": [{ number: 12, title: "Gateway token rotation failed" }],
+        });
+        assert.equal(r.code, 0, r.stdout);
+        const issueCalls = r.calls.filter((c) => c[1] === "issue" && c[2] !== "list");
+        assert.deepEqual(
+            issueCalls.map((c) => c.slice(0, 5)),
+            [["gh", "issue", "comment", "12", "--body"]],
+        );
+        assert.match(issueCalls[0][5], /- rotate \(prod\): failure/);
     });
 });

@@ -1,5 +1,6 @@
 // The zod schema of the component's arguments: types, ranges and grammars of every option.
 import * as pulumi from "@pulumi/pulumi";
+import type * as In from "@pulumi/kubernetes/types/input";
 import { z } from "zod";
 import { MAX_TOKEN_LIFETIME_DAYS } from "../args";
 import { labelKey, labelMap, plainAnnotations } from "./keys";
@@ -66,6 +67,15 @@ export const probeTiming = {
 };
 export const ROOT_REFUSED = "must be at least 1: the gateway runs as non-root (uid 1001) under the restricted pod security profile";
 export const matchLabels = z.strictObject({ matchLabels: labelMap });
+/**
+ * Passed to the pod as is: its three keys are checked here, their inner structure by the Kubernetes API server. Typed
+ * as Kubernetes declares it (the runtime schema is the object below).
+ */
+const affinity = z.strictObject({
+    nodeAffinity: z.record(z.string(), z.unknown()).optional(),
+    podAffinity: z.record(z.string(), z.unknown()).optional(),
+    podAntiAffinity: z.record(z.string(), z.unknown()).optional(),
+}) as unknown as z.ZodType<In.core.v1.Affinity, In.core.v1.Affinity>;
 
 export const apimSchema = z.strictObject({
     resourceGroupName: input(nonEmpty.max(90).regex(/^[-\w._()]+$/, "letters, digits, '-', '_', '.', '(' and ')' only")),
@@ -256,13 +266,7 @@ export function optionsShape() {
                 }),
             )
             .optional(),
-        affinity: z
-            .strictObject({
-                nodeAffinity: z.record(z.string(), z.unknown()).optional(),
-                podAffinity: z.record(z.string(), z.unknown()).optional(),
-                podAntiAffinity: z.record(z.string(), z.unknown()).optional(),
-            })
-            .optional(),
+        affinity: affinity.optional(),
         priorityClassName: dnsSubdomain.optional(),
         hostAliases: z
             .array(
@@ -370,7 +374,7 @@ export function optionsShape() {
                                         "must be host:port such as 10.0.41.179:8125 (optionally udp://)",
                                     ),
                                 sampling: z.number().min(0).max(1).optional(),
-                                tagFormat: z.enum(["librato", "dogStatsD", "influxDB"]).optional(),
+                                tagFormat: z.enum(["librato", "dogStatsD", "influxDB", "x"]).optional(),
                             })
                             .optional(),
                     })

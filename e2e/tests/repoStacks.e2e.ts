@@ -23,6 +23,14 @@ import { e2e } from "./setup";
 
 const HOUR = 3600;
 
+/** The resources a run changes, as `<op> <type>` (a replacement's create/delete halves folded into `replace`). */
+export function changes(steps: { op: string; type: string }[]): string[] {
+    const folded = steps
+        .filter((s) => !["same", "read", "create-replacement", "delete-replaced", "discard-replaced"].includes(s.op))
+        .map((s) => `${s.op} ${s.type}`);
+    return [...new Set(folded)].sort();
+}
+
 /** Logs a scenario's wall time the way every scenario of the suite does. */
 export function wall(label: string, ms: number): void {
     process.stderr.write(`      [e2e] ${label}: ${(ms / 1000).toFixed(1)} s\n`);
@@ -144,7 +152,7 @@ for (const stack of ["dev", "prod"] as const) {
                         () => undefined,
                         (e: KubeError) => e,
                     );
-                assert.equal(refused?.status, 403);
+                assert.equal(refused?.status, 403, refused?.message);
                 assert.match(refused!.message, /violates PodSecurity "restricted:latest"/);
                 assert.equal(pods.every((p) => p.status?.phase === "Running"), true);
             }
@@ -181,8 +189,7 @@ for (const stack of ["dev", "prod"] as const) {
             const preview = await run("preview");
             wall(`${stack} rotation preview`, preview.ms);
             assert.equal(preview.result.ok, true, preview.result.error);
-            const changed = preview.result.steps.filter((s) => s.op !== "same" && s.op !== "read").map((s) => `${s.op} ${s.type}`);
-            assert.deepEqual(changed.sort(), [
+            assert.deepEqual(changes(preview.result.steps), [
                 "replace apim-gateway:index:GatewayToken",
                 "replace kubernetes:core/v1:Secret",
                 "update kubernetes:apps/v1:Deployment",
@@ -238,8 +245,7 @@ for (const stack of ["dev", "prod"] as const) {
             const description = await run("up");
             wall(`${stack} description change up`, description.ms);
             assert.equal(description.result.ok, true, description.result.error);
-            const changed = description.result.steps.filter((s) => s.op !== "same" && s.op !== "read").map((s) => `${s.op} ${s.type}`);
-            assert.deepEqual(changed, ["update azure-native:apimanagement:Gateway"]);
+            assert.deepEqual(changes(description.result.steps), ["update azure-native:apimanagement:Gateway"]);
             const after = await podsOf(kube, await deployment(kube, x.namespace, x.gateway));
             assert.deepEqual(after.map((p) => p.metadata.name).sort(), rolled.map((p) => p.metadata.name).sort());
         });
