@@ -374,7 +374,7 @@ export function optionsShape() {
                                         "must be host:port such as 10.0.41.179:8125 (optionally udp://)",
                                     ),
                                 sampling: z.number().min(0).max(1).optional(),
-                                tagFormat: z.enum(["librato", "dogStatsD", "influxDB", "x"]).optional(),
+                                tagFormat: z.enum(["librato", "dogStatsD", "influxDB"]).optional(),
                             })
                             .optional(),
                     })
