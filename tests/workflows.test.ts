@@ -64,9 +64,11 @@ const KUBELOGIN = pin("azure/use-kubelogin");
 const AKS = pin("azure/aks-set-context");
 const PULUMI = pin("pulumi/actions");
 
-const LOCKED_PULUMI = (JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as {
-    packages: Record<string, { version: string }>;
-}).packages["node_modules/@pulumi/pulumi"].version;
+const LOCKED_PULUMI = (
+    JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as {
+        packages: Record<string, { version: string }>;
+    }
+).packages["node_modules/@pulumi/pulumi"].version;
 
 const SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repository";
 const INSTALL = "run: npm ci --ignore-scripts --no-audit --no-fund";
@@ -433,10 +435,12 @@ describe("GitHub Actions workflows", () => {
 
 const STACK_URN = "urn:pulumi:prod::apim-gateway::pulumi:pulumi:Stack::apim-gateway-prod";
 const TOKEN_URN = "urn:pulumi:prod::apim-gateway::apim-gateway:index:SelfHostedGateway$apim-gateway:index:GatewayToken::apim-gw-prod-token";
-const SECRET_URN = "urn:pulumi:prod::apim-gateway::apim-gateway:index:SelfHostedGateway$kubernetes:core/v1:Secret::apim-gw-prod-token-secret";
+const SECRET_URN =
+    "urn:pulumi:prod::apim-gateway::apim-gateway:index:SelfHostedGateway$kubernetes:core/v1:Secret::apim-gw-prod-token-secret";
 const DEPLOYMENT_URN =
     "urn:pulumi:prod::apim-gateway::apim-gateway:index:SelfHostedGateway$kubernetes:apps/v1:Deployment::apim-gw-prod-deployment";
-const CONFIGMAP_URN = "urn:pulumi:prod::apim-gateway::apim-gateway:index:SelfHostedGateway$kubernetes:core/v1:ConfigMap::apim-gw-prod-config";
+const CONFIGMAP_URN =
+    "urn:pulumi:prod::apim-gateway::apim-gateway:index:SelfHostedGateway$kubernetes:core/v1:ConfigMap::apim-gw-prod-config";
 const OTHER_SECRET_URN = "urn:pulumi:prod::apim-gateway::apim-gateway:index:SelfHostedGateway$kubernetes:core/v1:Secret::apim-gw-prod-ca";
 const PAST = "2000-01-03T00:00:00.000Z";
 const FUTURE = "2999-01-07T00:00:00.000Z";
@@ -599,9 +603,13 @@ describe("rotate.yml scripts (stand-in gh and pulumi)", function () {
     });
 
     it("plan: due when tokenRotatesAfter has passed, with the one live token's URN", () => {
-        const r = runStep(step("plan"), { STACK: "prod" }, {
-            "state.json": state([stackResource(PAST), token(), token({ urn: `${TOKEN_URN}-old`, delete: true })]),
-        });
+        const r = runStep(
+            step("plan"),
+            { STACK: "prod" },
+            {
+                "state.json": state([stackResource(PAST), token(), token({ urn: `${TOKEN_URN}-old`, delete: true })]),
+            },
+        );
         assert.equal(r.code, 0, r.stdout);
         assert.deepEqual(r.outputs, { due: "true", "token-urn": TOKEN_URN });
         assert.equal(r.calls.length, 1);
@@ -621,7 +629,11 @@ describe("rotate.yml scripts (stand-in gh and pulumi)", function () {
     });
 
     it("plan: fails on a state it does not understand", () => {
-        for (const resources of [[stackResource(PAST)], [stackResource(), token()], [stackResource(PAST), token(), token({ urn: `${TOKEN_URN}2` })]]) {
+        for (const resources of [
+            [stackResource(PAST)],
+            [stackResource(), token()],
+            [stackResource(PAST), token(), token({ urn: `${TOKEN_URN}2` })],
+        ]) {
             const r = runStep(step("plan"), { STACK: "prod" }, { "state.json": state(resources) });
             assert.equal(r.code, 1, JSON.stringify(resources));
             assert.match(r.stdout, /::error::prod: expected one apim-gateway:index:GatewayToken/);
@@ -692,7 +704,10 @@ describe("rotate.yml scripts (stand-in gh and pulumi)", function () {
         assert.equal(issueCalls.length, 1, JSON.stringify(r.calls));
         const [create] = issueCalls;
         assert.deepEqual(create.slice(0, 6), ["gh", "issue", "create", "--title", "Gateway token rotation failed", "--body"]);
-        assert.match(create[6], /^The token rotation run https:\/\/github\.com\/contoso\/apim-gateway\/actions\/runs\/42 did not complete:\n\n- rotate \(prod\): failure\n\n/);
+        assert.match(
+            create[6],
+            /^The token rotation run https:\/\/github\.com\/contoso\/apim-gateway\/actions\/runs\/42 did not complete:\n\n- rotate \(prod\): failure\n\n/,
+        );
         assert.doesNotMatch(create[6], /rotate \(dev\)|alert on failure/);
     });
 
