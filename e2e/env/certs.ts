@@ -28,7 +28,7 @@ export function makeCa(dir: string, commonName: string): Ca {
             "-out",
             "ca.crt",
             "-days",
-            "2",
+            "3650",
             "-subj",
             `/CN=${commonName}`,
             "-addext",
