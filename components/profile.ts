@@ -1,8 +1,21 @@
 // Profiles: `environment: prod` (the default) makes the guide's rules errors; `dev` relaxes them
 // to one warning line each. The rules are the same pure checks the policy pack runs.
 import { SelfHostedGatewayArgs } from "./args";
-import { DeploymentShape, deploymentFindings, Finding, rotationSlackFindings, serviceFindings, ServiceShape, tokenFindings } from "./rules";
-import { deploymentSpec, liveTrafficServiceSpec, Settings } from "./specs";
+import {
+    DeploymentShape,
+    deploymentFindings,
+    Finding,
+    hostnameFindings,
+    namespaceFindings,
+    placeholderFindings,
+    rotationSlackFindings,
+    serviceFindings,
+    ServiceShape,
+    settingsFindings,
+    tokenFindings,
+} from "./rules";
+import { gatewaySettings } from "./settings";
+import { deploymentSpec, liveTrafficServiceSpec, namespaceLabels, Settings } from "./specs";
 
 /** Runs the rules on the objects the component would build from these arguments. */
 export function profileFindings(
@@ -19,7 +32,18 @@ export function profileFindings(
         backupClaimName: s.backup.enabled ? "(claim)" : undefined,
         token: tokenExpiry !== undefined ? { expiry: tokenExpiry, keyType: s.keyType } : undefined,
     });
+    // The settings as the ConfigMap would carry them (the values known only later do not matter to the rules).
+    const settings = gatewaySettings({
+        endpoint: "(endpoint)",
+        discoveryServiceName: "(discovery)",
+        auth: { type: "token" },
+        disableCertificateValidation: args.configurationTrust?.disableCertificateValidation,
+        observability: args.observability,
+        tls: args.tls,
+        additionalSettings: args.additionalSettings,
+    });
     return [
+        ...placeholderFindings(args),
         // An Output namespace is checked by the policy pack once known; here only a plain name is.
         ...deploymentFindings(
             { metadata: { namespace: typeof ns === "string" ? ns : "(output)" }, spec: spec as unknown as DeploymentShape["spec"] },
@@ -27,6 +51,9 @@ export function profileFindings(
         ),
         ...serviceFindings({ spec: liveTrafficServiceSpec(name, s) as unknown as ServiceShape["spec"] }),
         ...(tokenExpiry !== undefined ? [...tokenFindings(tokenExpiry, now), ...rotationSlackFindings(s)] : []),
+        ...(s.createNamespace ? namespaceFindings({ metadata: { labels: namespaceLabels(args.namespace.podSecurityLevel) } }) : []),
+        ...settingsFindings(settings),
+        ...(args.hostnames ?? []).flatMap((h, i) => hostnameFindings(h, `hostnames[${i}]`)),
     ];
 }
 

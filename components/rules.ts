@@ -14,7 +14,11 @@ export type RuleId =
     | "config-backup"
     | "token-lifetime"
     | "token-rotation-slack"
-    | "external-traffic-local";
+    | "external-traffic-local"
+    | "no-placeholders"
+    | "certificate-validation"
+    | "modern-tls"
+    | "pod-security-level";
 
 export interface RuleInfo {
     title: string;
@@ -66,6 +70,26 @@ export const RULES: Record<RuleId, RuleInfo> = {
         why:
             "keeps the caller IP and avoids a second hop; note that nodes running more gateway pods then get no more traffic " +
             "than others, so spread pods evenly across nodes",
+    },
+    "no-placeholders": {
+        title: "No placeholders left",
+        key: "(any key)",
+        why: "the stack files ship with REPLACE-ME values; one left in reaches Azure or the cluster as a real name",
+    },
+    "certificate-validation": {
+        title: "Configuration endpoint certificate validated",
+        key: "configurationTrust.disableCertificateValidation",
+        why: "without validation anyone on the network path can impersonate API Management and feed the gateway configuration",
+    },
+    "modern-tls": {
+        title: "TLS 1.2 or later",
+        key: "hostnames[].tls10Enabled / tls11Enabled",
+        why: "TLS 1.0 and 1.1 are deprecated and broken; clients must use TLS 1.2 or later",
+    },
+    "pod-security-level": {
+        title: "Pod security not privileged",
+        key: "namespace.podSecurityLevel",
+        why: "the privileged level enforces nothing; the gateway's pods meet restricted",
     },
 };
 
@@ -238,4 +262,91 @@ export function tokenFindings(expiry: unknown, now: Date): Finding[] {
         ];
     }
     return [];
+}
+
+/** Keys whose values are secrets: findings name them but never show their value. */
+const SECRET_KEYS = ["clientSecret"];
+
+/** The placeholder the shipped stack files carry. */
+export const PLACEHOLDER = "REPLACE-ME";
+
+/**
+ * Every string left with the REPLACE-ME placeholder, anywhere in a value (arguments, or a resource's inputs),
+ * each named by its key path. Outputs and promises are skipped (their values are not known yet).
+ */
+export function placeholderFindings(value: unknown, path = ""): Finding[] {
+    const out: Finding[] = [];
+    const walk = (v: unknown, at: string) => {
+        if (typeof v === "string") {
+            if (v.toUpperCase().includes(PLACEHOLDER)) {
+                const secret = SECRET_KEYS.includes(at.split(".").pop() ?? "");
+                out.push({
+                    rule: "no-placeholders",
+                    key: at,
+                    message: `${at}: got ${secret ? "a value (hidden: it is a secret)" : JSON.stringify(v)}; replace the ${PLACEHOLDER} placeholder with your own value`,
+                });
+            }
+        } else if (Array.isArray(v)) {
+            v.forEach((x, i) => walk(x, `${at}[${i}]`));
+        } else if (typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype) {
+            for (const [k, x] of Object.entries(v))
+                walk(x, at === "" ? k : /^[A-Za-z_$][\w$-]*$/.test(k) ? `${at}.${k}` : `${at}[${JSON.stringify(k)}]`);
+        }
+    };
+    walk(value, path);
+    return out;
+}
+
+/** The setting that turns off validation of the configuration endpoint's certificate. */
+export const DISABLE_CERTIFICATE_VALIDATION = "config.service.endpoint.disableCertificateValidation";
+
+/** The gateway's settings (its ConfigMap data) must keep certificate validation on. Keys compare case-insensitively, as the gateway reads them. */
+export function settingsFindings(data: Record<string, unknown> | undefined): Finding[] {
+    const entry = Object.entries(data ?? {}).find(([k]) => k.toLowerCase() === DISABLE_CERTIFICATE_VALIDATION.toLowerCase());
+    if (entry === undefined || String(entry[1]).toLowerCase() !== "true") return [];
+    return [
+        {
+            rule: "certificate-validation",
+            key: RULES["certificate-validation"].key,
+            message:
+                "configurationTrust.disableCertificateValidation: is true; production validates the configuration endpoint's certificate " +
+                "(trust a private CA with configurationTrust.caCertificates instead)",
+        },
+    ];
+}
+
+/** A gateway hostname configuration as registered (GatewayHostnameConfiguration) or as an argument. */
+export interface HostnameShape {
+    hostname?: unknown;
+    tls10Enabled?: unknown;
+    tls11Enabled?: unknown;
+}
+
+/** TLS 1.0 and 1.1 must stay off on every hostname of the gateway; `at` names the hostname (e.g. `hostnames[0]`). */
+export function hostnameFindings(h: HostnameShape, at: string): Finding[] {
+    return (["tls10Enabled", "tls11Enabled"] as const)
+        .filter((k) => h[k] === true)
+        .map((k) => ({
+            rule: "modern-tls" as const,
+            key: `${at}.${k}`,
+            message: `${at}.${k}: is true; production accepts TLS 1.2 or later only (remove it, or set it to false)`,
+        }));
+}
+
+/** Pod Security Admission labels on a namespace. */
+export const POD_SECURITY_MODES = ["enforce", "warn", "audit"] as const;
+
+/** A namespace's Pod Security Admission level must not be privileged (it enforces nothing). */
+export function namespaceFindings(ns: { metadata?: { labels?: Record<string, unknown> } }): Finding[] {
+    const labels = ns.metadata?.labels ?? {};
+    const privileged = POD_SECURITY_MODES.some((m) => labels[`pod-security.kubernetes.io/${m}`] === "privileged");
+    if (!privileged) return [];
+    return [
+        {
+            rule: "pod-security-level",
+            key: RULES["pod-security-level"].key,
+            message:
+                'namespace.podSecurityLevel: got "privileged"; production uses "restricted" (the gateway\'s pods meet it) or "baseline"',
+        },
+    ];
 }

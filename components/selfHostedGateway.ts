@@ -36,7 +36,7 @@ import {
     networkPolicySpec,
     objectLabels,
     objectNames,
-    POD_SECURITY_LABEL,
+    namespaceLabels,
     resolveSettings,
     SecretEnv,
     Settings,
@@ -46,8 +46,7 @@ import {
 } from "./specs";
 import { AzureEnvironment, CLOUDS, cloudFor } from "./token/credential";
 import { GatewayToken } from "./token/resource";
-import { describeFindings, profileFindings } from "./profile";
-import { checkResolved, formatProblems, nameProblems, validateArgs } from "./validation";
+import { checkResolved, formatProblems, nameProblems, prefixOf, validateArgs } from "./validation";
 
 export const SELF_HOSTED_GATEWAY_TYPE = "apim-gateway:index:SelfHostedGateway";
 
@@ -121,9 +120,11 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
      * is registered; dev relaxes the rules to one warning line each. Returns everything the later stages derive.
      */
     private validate(name: string, args: SelfHostedGatewayArgs): Plan {
-        const validation = validateArgs(args, "args");
+        // One round: schema, cross-field and (in prod) the deployment guide's rules; keys named as the caller names them.
+        const now = new Date(Date.now());
+        const validation = validateArgs(args, prefixOf(args), now);
         const problems = [...nameProblems(name), ...(validation.ok ? [] : validation.problems)];
-        if (problems.length > 0) {
+        if (!validation.ok || problems.length > 0) {
             throw new pulumi.ResourceError(formatProblems(`SelfHostedGateway "${name}": invalid arguments`, problems), this, true);
         }
         const s = resolveSettings(args);
@@ -171,21 +172,9 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             );
         }
 
-        const now = new Date(Date.now());
         const token = s.authType === "token" ? tokenPlan(now, s) : undefined;
-        const findings = describeFindings(profileFindings(name, args, s, token?.expiry, now), "args");
-        if (findings.length > 0 && s.environment === "prod") {
-            throw new pulumi.ResourceError(
-                formatProblems(
-                    `SelfHostedGateway "${name}": breaks the deployment guide's production rules (environment: prod)`,
-                    findings,
-                ) + '\nFix them, or set environment: "dev" to relax them to warnings.',
-                this,
-                true,
-            );
-        }
-        for (const f of findings) {
-            pulumi.log.warn(`dev environment, production rule relaxed: ${f}`, this);
+        for (const w of validation.warnings) {
+            pulumi.log.warn(`dev environment, production rule relaxed: ${w}`, this);
         }
         const armEndpoint = token ? (args.token?.armEndpoint ?? CLOUDS[cloud()].arm) : undefined;
         // An unknown cloud fails here, before any child exists, and only when the cloud is actually needed.
@@ -272,7 +261,7 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             {
                 metadata: {
                     name: p.checked("namespace.name", args.namespace.name, "dnsLabel"),
-                    labels: { ...p.labels, ...(level ? { [POD_SECURITY_LABEL]: level } : {}) },
+                    labels: { ...p.labels, ...namespaceLabels(level) },
                     ...p.annotations,
                 },
             },

@@ -40,6 +40,14 @@ export const TYPED_SETTINGS: Readonly<Record<string, string>> = {
     NO_PROXY: "proxy.bypass",
 };
 
+/** The most a ConfigMap holds: its keys and values together, in bytes (Kubernetes' 1 MiB). */
+export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
+
+/** The size of a settings map as Kubernetes counts it against CONFIG_MAP_MAX_BYTES: every key and value, in bytes. */
+export function settingsBytes(d: Record<string, string>): number {
+    return Object.entries(d).reduce((n, [k, v]) => n + Buffer.byteLength(k, "utf8") + Buffer.byteLength(v, "utf8"), 0);
+}
+
 /** Settings the component itself sets (never user-overridable), with what they are for. */
 export const COMPONENT_SETTINGS: Readonly<Record<string, string>> = {
     "neighborhood.host": "the instance-discovery Service",

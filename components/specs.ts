@@ -47,6 +47,20 @@ export const CLIENT_SECRET_KEY = "client-secret";
 /** Pod Security Admission level enforced on a namespace the component creates. */
 export const POD_SECURITY_LABEL = "pod-security.kubernetes.io/enforce";
 
+/**
+ * The Pod Security Admission labels of a namespace the component creates: the level is enforced, and the same level
+ * is also warned about (kubectl shows the warning) and audited (the audit log records it), so a pod that would break
+ * it is visible before enforcement rejects it.
+ */
+export function namespaceLabels(level: "restricted" | "baseline" | "privileged" | undefined): Record<string, string> {
+    if (level === undefined) return {};
+    return {
+        "pod-security.kubernetes.io/enforce": level,
+        "pod-security.kubernetes.io/warn": level,
+        "pod-security.kubernetes.io/audit": level,
+    };
+}
+
 export interface ProbeTiming {
     initialDelaySeconds?: number;
     periodSeconds: number;

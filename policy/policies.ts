@@ -9,12 +9,19 @@ import {
     DeploymentShape,
     deploymentFindings,
     Finding,
+    GATEWAY_LABEL,
+    GATEWAY_LABEL_VALUE,
+    HostnameShape,
+    hostnameFindings,
     isGatewayDeployment,
     isGatewayTrafficService,
+    namespaceFindings,
+    placeholderFindings,
     RuleId,
     RULES,
     serviceFindings,
     ServiceShape,
+    settingsFindings,
     tokenFindings,
 } from "../components/rules";
 
@@ -22,6 +29,15 @@ export const DEPLOYMENT_TYPE = "kubernetes:apps/v1:Deployment";
 export const SERVICE_TYPE = "kubernetes:core/v1:Service";
 export const HPA_TYPE = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
 export const TOKEN_TYPE = "apim-gateway:index:GatewayToken";
+export const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
+export const CONFIG_MAP_TYPE = "kubernetes:core/v1:ConfigMap";
+export const GATEWAY_TYPE = "azure-native:apimanagement:Gateway";
+export const HOSTNAME_TYPE = "azure-native:apimanagement:GatewayHostnameConfiguration";
+
+type Labelled = { metadata?: { labels?: Record<string, unknown> }; data?: Record<string, unknown> };
+/** Ours (the component's labels), or the gateway's settings by their one required key. */
+const isGatewayObject = (props: Labelled) => props.metadata?.labels?.[GATEWAY_LABEL] === GATEWAY_LABEL_VALUE;
+const isGatewaySettings = (props: Labelled) => isGatewayObject(props) || props.data?.["config.service.endpoint"] !== undefined;
 
 /** What the rules need of a registered resource. */
 export type Registered = Pick<PolicyResource, "type" | "props" | "urn">;
@@ -47,6 +63,20 @@ export function findingsFor(type: string, props: Record<string, unknown>, now: D
     }
     if (type === TOKEN_TYPE) {
         return tokenFindings(props.expiry, now);
+    }
+    if (type === NAMESPACE_TYPE && isGatewayObject(props as Labelled)) {
+        return namespaceFindings(props as Labelled);
+    }
+    if (type === CONFIG_MAP_TYPE && isGatewaySettings(props as Labelled)) {
+        // The settings, and placeholders left in them (a configuration endpoint named after a REPLACE-ME service).
+        return [...settingsFindings((props as Labelled).data), ...placeholderFindings((props as Labelled).data, "settings")];
+    }
+    if (type === GATEWAY_TYPE) {
+        const { resourceGroupName, serviceName, gatewayId, description, locationData } = props;
+        return placeholderFindings({ resourceGroupName, serviceName, gatewayName: gatewayId, description, location: locationData }, "apim");
+    }
+    if (type === HOSTNAME_TYPE) {
+        return hostnameFindings(props as HostnameShape, `hostnames[${JSON.stringify(props.hcId ?? props.hostname)}]`);
     }
     return [];
 }

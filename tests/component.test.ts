@@ -288,7 +288,7 @@ describe("SelfHostedGateway component", () => {
         assert.equal(one(explicit.resources, "apim-gateway:index:GatewayToken").inputs.armEndpoint, "https://management.example.sovereign");
     });
 
-    it("rejects bad arguments with one ResourceError naming every key, before any child exists", async () => {
+    it("rejects bad arguments with one ResourceError naming every key, schema and cross-field problems in one round", async () => {
         const bad = {
             ...minimal(),
             replicas: 0,
@@ -303,13 +303,15 @@ describe("SelfHostedGateway component", () => {
         );
         assert.equal(
             error.message,
-            'SelfHostedGateway "Edge": invalid arguments (2 problems):\n' +
+            'SelfHostedGateway "Edge": invalid arguments (4 problems):\n' +
                 "  - name: got \"Edge\"; it prefixes Kubernetes object names, so it must be a DNS-1123 label of at most 44 characters (lower-case letters, digits, '-')\n" +
-                "  - args.replicas: got 0 (number); must be at least 1",
+                "  - args.replicas: got 0 (number); must be at least 1\n" +
+                '  - args.rollingUpdate: maxUnavailable and maxSurge are both 0; a rollout could never make progress. Set maxSurge to 1 or "25%"\n' +
+                '  - args.namespace.name: got "default"; use a dedicated namespace, or set args.namespace.create: false to deploy into "default" on purpose',
         );
     });
 
-    it("reports cross-field problems once the schema passes", async () => {
+    it("reports cross-field problems and the production rules on keys not already reported", async () => {
         const { error } = await constructionError(
             () =>
                 new SelfHostedGateway("edge", {

@@ -24,8 +24,8 @@ export const PROD_SELECTOR = {
     "app.kubernetes.io/name": "azure-api-management-gateway",
 };
 export const PROD_GATEWAY_ID =
-    "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/REPLACE-ME-resource-group" +
-    "/providers/Microsoft.ApiManagement/service/REPLACE-ME-apim-service/gateways/apim-gw-prod";
+    "/subscriptions/00000000-0000-4000-8000-000000000001/resourceGroups/rg-apim" +
+    "/providers/Microsoft.ApiManagement/service/contoso-apim/gateways/apim-gw-prod";
 
 const probe = (periodSeconds: number, failureThreshold: number) => ({
     failureThreshold,
@@ -54,7 +54,7 @@ export const PROD_DEPLOYMENT = {
                 containers: [
                     {
                         env: [{ name: "config.service.auth", valueFrom: { secretKeyRef: { key: "value", name: PROD_TOKEN_SECRET_NAME } } }],
-                        envFrom: [{ configMapRef: { name: "apim-gw-prod-env-bd3eb0ea" } }],
+                        envFrom: [{ configMapRef: { name: "apim-gw-prod-env-8e850e54" } }],
                         image: "mcr.microsoft.com/azure-api-management/gateway:2.11.1",
                         imagePullPolicy: "IfNotPresent",
                         livenessProbe: probe(10, 6),
@@ -81,7 +81,7 @@ export const PROD_DEPLOYMENT = {
                     seccompProfile: { type: "RuntimeDefault" },
                 },
                 terminationGracePeriodSeconds: 60,
-                // highAvailability (issue 5): spread over zones, then nodes, without ever blocking scheduling.
+                // highAvailability: spread over zones, then nodes, without ever blocking scheduling.
                 topologySpreadConstraints: [
                     {
                         labelSelector: { matchLabels: PROD_SELECTOR },
@@ -107,7 +107,7 @@ export const PROD_CONFIGMAP = {
     kind: "ConfigMap",
     metadata: { labels: PROD_LABELS, namespace: "apim-gateway" },
     data: {
-        "config.service.endpoint": "REPLACE-ME-apim-service.configuration.azure-api.net",
+        "config.service.endpoint": "contoso-apim.configuration.azure-api.net",
         "neighborhood.host": "apim-gw-prod-instance-discovery",
         "runtime.deployment.artifact.source": "Pulumi",
         "runtime.deployment.mechanism": "YAML",
@@ -154,8 +154,17 @@ export const PROD_PVC = {
 export const PROD_NAMESPACE = {
     apiVersion: "v1",
     kind: "Namespace",
-    // namespace.podSecurityLevel: restricted (issue 5).
-    metadata: { labels: { ...PROD_LABELS, "pod-security.kubernetes.io/enforce": "restricted" }, name: "apim-gateway" },
+    // namespace.podSecurityLevel: restricted.
+    // Enforced, and the same level warned about and audited.
+    metadata: {
+        labels: {
+            ...PROD_LABELS,
+            "pod-security.kubernetes.io/audit": "restricted",
+            "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/warn": "restricted",
+        },
+        name: "apim-gateway",
+    },
 };
 
 export const PROD_PDB = {
@@ -169,8 +178,8 @@ export const PROD_GATEWAY = {
     description: "Self-hosted gateway, production cluster",
     gatewayId: "apim-gw-prod",
     locationData: { name: "prod-cluster" },
-    resourceGroupName: "REPLACE-ME-resource-group",
-    serviceName: "REPLACE-ME-apim-service",
+    resourceGroupName: "rg-apim",
+    serviceName: "contoso-apim",
 };
 
 export const PROD_TOKEN_INPUTS = {

@@ -125,11 +125,25 @@ export async function capturingLogs<T>(fn: () => Promise<T>): Promise<T> {
     }
 }
 
-/** Reads a stack file's `apim-gateway:*` keys as plain values. */
-export function stackConfig(stack: string): Record<string, unknown> {
+/** The names the tests put in place of the stack files' REPLACE-ME placeholders (as a user would). */
+export const FILLED_PLACEHOLDERS: Record<string, string> = {
+    "REPLACE-ME-resource-group": "rg-apim",
+    "REPLACE-ME-apim-service": "contoso-apim",
+};
+
+/** Reads a stack file's `apim-gateway:*` keys as shipped, REPLACE-ME placeholders included. */
+export function shippedStackConfig(stack: string): Record<string, unknown> {
     const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
     const doc = parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
     return doc.config ?? {};
+}
+
+/** Reads a stack file's `apim-gateway:*` keys as plain values, with the placeholders filled in (FILLED_PLACEHOLDERS). */
+export function stackConfig(stack: string): Record<string, unknown> {
+    let text = JSON.stringify(shippedStackConfig(stack));
+    for (const [placeholder, value] of Object.entries(FILLED_PLACEHOLDERS)) text = text.split(placeholder).join(value);
+    assert.equal(text.includes("REPLACE-ME"), false, `Pulumi.${stack}.yaml has a placeholder the tests do not fill`);
+    return JSON.parse(text) as Record<string, unknown>;
 }
 
 /** Sets mocks and config; config values are JSON-encoded like the CLI does. */

@@ -307,11 +307,16 @@ describe("options: labels, annotations, ServiceAccount, NetworkPolicy, namespace
         assert.equal(ofType((await build(minimal())).resources, NETPOL).length, 0, "off by default");
     });
 
-    it("labels a created namespace with the Pod Security Admission level", async () => {
+    it("labels a created namespace with the Pod Security Admission level: enforced, warned about and audited", async () => {
         const { resources } = await build(minimal({ namespace: { name: "gw", podSecurityLevel: "restricted" } }));
         assert.deepEqual(one(resources, "kubernetes:core/v1:Namespace").inputs.metadata, {
             name: "gw",
-            labels: { ...LABELS, "pod-security.kubernetes.io/enforce": "restricted" },
+            labels: {
+                ...LABELS,
+                "pod-security.kubernetes.io/enforce": "restricted",
+                "pod-security.kubernetes.io/warn": "restricted",
+                "pod-security.kubernetes.io/audit": "restricted",
+            },
         });
     });
 
@@ -419,13 +424,17 @@ describe("options: configuration endpoint trust", () => {
         ]);
     });
 
-    it("disables certificate validation only with a loud warning", async () => {
-        const { resources } = await capturingLogs(() => build(minimal({ configurationTrust: { disableCertificateValidation: true } })));
+    it("disables certificate validation only in dev, with a loud warning", async () => {
+        const { resources } = await capturingLogs(() =>
+            build(minimal({ environment: "dev", configurationTrust: { disableCertificateValidation: true } })),
+        );
         assert.deepEqual(settingsOf(resources), { ...PORTAL_SETTINGS, "config.service.endpoint.disableCertificateValidation": "true" });
         assert.deepEqual(logs, [
             "warning: [runtime] SECURITY: configurationTrust.disableCertificateValidation is true: the gateway does NOT verify the configuration " +
                 "endpoint's TLS certificate, so anyone on the network path can impersonate API Management and feed it configuration. " +
                 "Use it only for a test; trust a private CA with configurationTrust.caCertificates instead.",
+            "warning: [runtime] dev environment, production rule relaxed: args.configurationTrust.disableCertificateValidation: is true; " +
+                "production validates the configuration endpoint's certificate (trust a private CA with configurationTrust.caCertificates instead)",
         ]);
     });
 });

@@ -3,7 +3,17 @@
 import { strict as assert } from "assert";
 import type { StackValidationArgs } from "@pulumi/policy";
 import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
-import { deploymentFindings, isPinned, parseImage, serviceFindings, tokenFindings } from "../components/rules";
+import {
+    deploymentFindings,
+    hostnameFindings,
+    isPinned,
+    namespaceFindings,
+    parseImage,
+    placeholderFindings,
+    serviceFindings,
+    settingsFindings,
+    tokenFindings,
+} from "../components/rules";
 import { findingsFor, policies } from "../policy/policies";
 import { CLOCK } from "./expected";
 import {
@@ -16,6 +26,7 @@ import {
     reset,
     runProgram,
     stackConfig,
+    shippedStackConfig,
     unwrapSecrets,
 } from "./harness";
 
@@ -150,11 +161,11 @@ describe("environment profile", () => {
         );
         assert.equal(
             error?.message,
-            'SelfHostedGateway "gw": breaks the deployment guide\'s production rules (environment: prod) (3 problems):\n' +
+            'SelfHostedGateway "gw": invalid arguments (4 problems):\n' +
                 "  - args.replicas: got 1; production needs at least 2 (3 recommended)\n" +
                 '  - args.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)\n' +
                 "  - args.configBackup.enabled: no volume mounted at /apim/config; enable the configuration backup\n" +
-                'Fix them, or set environment: "dev" to relax them to warnings.',
+                '  - args.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack',
         );
         assert.deepEqual(
             resources.map((r) => r.type),
@@ -171,11 +182,11 @@ describe("environment profile", () => {
         ]);
     });
 
-    it("the dev stack says which rules it relaxes; the prod stack says nothing", async () => {
+    it("the dev stack says which rules it relaxes, naming keys gateway.* as its errors do; the prod stack says nothing", async () => {
         const dev = await runProgram(stackConfig("dev"), CLOCK, "dev");
         assert.deepEqual(dev.logs, [
-            "warning: [runtime] dev environment, production rule relaxed: args.replicas: got 1; production needs at least 2 (3 recommended)",
-            'warning: [runtime] dev environment, production rule relaxed: args.image.tag: got "v2"; pin a release such as "2.11.1" (or a digest)',
+            "warning: [runtime] dev environment, production rule relaxed: gateway.replicas: got 1; production needs at least 2 (3 recommended)",
+            'warning: [runtime] dev environment, production rule relaxed: gateway.image.tag: got "v2"; pin a release such as "2.11.1" (or a digest)',
         ]);
         assert.deepEqual((await runProgram(stackConfig("prod"), CLOCK, "prod")).logs, []);
     });
@@ -197,6 +208,133 @@ describe("environment profile", () => {
     });
 });
 
+describe("one round of errors, one naming", () => {
+    const prodCfg = () => {
+        const cfg = stackConfig("prod") as Record<string, Record<string, unknown>>;
+        cfg["apim-gateway:gateway"].replicas = "three";
+        cfg["apim-gateway:gateway"].image = { tag: "latest" };
+        return cfg;
+    };
+
+    it("the stack program reports a malformed replicas and a latest tag together, keys named gateway.*", async () => {
+        assert.equal(
+            await programError(prodCfg(), CLOCK, "prod"),
+            "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (3 problems):\n" +
+                '  - gateway.replicas: got "three"; expected a whole number\n' +
+                '  - gateway.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)\n' +
+                '  - gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack\n' +
+                "Fix it in Pulumi.prod.yaml (see README, 'Configuration reference').",
+        );
+    });
+
+    it("the component does the same, keys named args.*", async () => {
+        const { error } = await constructionError(
+            () =>
+                new SelfHostedGateway(
+                    "gw",
+                    minimal({ replicas: "three", image: { tag: "latest" } } as unknown as Partial<SelfHostedGatewayArgs>),
+                ),
+        );
+        assert.equal(
+            error?.message,
+            'SelfHostedGateway "gw": invalid arguments (3 problems):\n' +
+                '  - args.replicas: got "three"; expected a whole number\n' +
+                '  - args.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)\n' +
+                '  - args.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack',
+        );
+    });
+
+    it("a refused value is not reported again by the checks that come after the schema", async () => {
+        const { error } = await constructionError(
+            () =>
+                new SelfHostedGateway(
+                    "gw",
+                    minimal({ resources: { requests: { cpu: "2", memory: "2 Gi" } }, namespace: { name: "Default" } }),
+                ),
+        );
+        assert.equal(
+            error?.message,
+            'SelfHostedGateway "gw": invalid arguments (2 problems):\n' +
+                "  - args.namespace.name: got \"Default\"; must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit\n" +
+                '  - args.resources.requests.memory: got "2 Gi"; expected a Kubernetes quantity such as "500m", "2", "512Mi" or "2Gi" (no spaces)',
+        );
+    });
+});
+
+describe("placeholders and security rules (prod errors, dev warnings)", () => {
+    it("refuses the shipped prod stack file while it has REPLACE-ME placeholders, naming each key", async () => {
+        assert.equal(
+            await programError(shippedStackConfig("prod"), CLOCK, "prod"),
+            "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (3 problems):\n" +
+                '  - gateway.apim.resourceGroupName: got "REPLACE-ME-resource-group"; replace the REPLACE-ME placeholder with your own value\n' +
+                '  - gateway.apim.serviceName: got "REPLACE-ME-apim-service"; replace the REPLACE-ME placeholder with your own value\n' +
+                '  - gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack\n' +
+                "Fix it in Pulumi.prod.yaml (see README, 'Configuration reference').",
+        );
+    });
+
+    it("warns about each placeholder of the shipped dev stack file, naming the key", async () => {
+        const run = await runProgram(shippedStackConfig("dev"), CLOCK, "dev");
+        assert.deepEqual(run.logs, [
+            'warning: [runtime] dev environment, production rule relaxed: gateway.apim.resourceGroupName: got "REPLACE-ME-resource-group"; replace the REPLACE-ME placeholder with your own value',
+            'warning: [runtime] dev environment, production rule relaxed: gateway.apim.serviceName: got "REPLACE-ME-apim-service"; replace the REPLACE-ME placeholder with your own value',
+            "warning: [runtime] dev environment, production rule relaxed: gateway.replicas: got 1; production needs at least 2 (3 recommended)",
+            'warning: [runtime] dev environment, production rule relaxed: gateway.image.tag: got "v2"; pin a release such as "2.11.1" (or a digest)',
+        ]);
+    });
+
+    it("finds placeholders anywhere, never showing a secret", () => {
+        assert.deepEqual(
+            placeholderFindings({ a: ["x", "replace-me"], "b.c": { clientSecret: "REPLACE-ME" }, d: 1 }, "args").map((f) => f.message),
+            [
+                'args.a[1]: got "replace-me"; replace the REPLACE-ME placeholder with your own value',
+                'args["b.c"].clientSecret: got a value (hidden: it is a secret); replace the REPLACE-ME placeholder with your own value',
+            ],
+        );
+    });
+
+    it("prod refuses disabled certificate validation, TLS 1.0 and 1.1, and a privileged namespace", async () => {
+        const { error } = await constructionError(
+            () =>
+                new SelfHostedGateway(
+                    "gw",
+                    minimal({
+                        namespace: { name: "gw", podSecurityLevel: "privileged" },
+                        configurationTrust: { disableCertificateValidation: true },
+                        hostnames: [
+                            { id: "api", hostname: "api.contoso.com", tls10Enabled: true, tls11Enabled: false },
+                            { id: "old", hostname: "old.contoso.com", tls11Enabled: true },
+                        ],
+                    }),
+                ),
+        );
+        assert.equal(
+            error?.message,
+            'SelfHostedGateway "gw": invalid arguments (5 problems):\n' +
+                '  - args.namespace.podSecurityLevel: got "privileged"; production uses "restricted" (the gateway\'s pods meet it) or "baseline"\n' +
+                "  - args.configurationTrust.disableCertificateValidation: is true; production validates the configuration endpoint's certificate " +
+                "(trust a private CA with configurationTrust.caCertificates instead)\n" +
+                "  - args.hostnames[0].tls10Enabled: is true; production accepts TLS 1.2 or later only (remove it, or set it to false)\n" +
+                "  - args.hostnames[1].tls11Enabled: is true; production accepts TLS 1.2 or later only (remove it, or set it to false)\n" +
+                '  - args.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack',
+        );
+    });
+
+    it("the pure checks behind them", () => {
+        assert.deepEqual(
+            settingsFindings({ "Config.Service.Endpoint.DisableCertificateValidation": "True" }).map((f) => f.rule),
+            ["certificate-validation"],
+        );
+        assert.deepEqual(settingsFindings({ "config.service.endpoint.disableCertificateValidation": "false" }), []);
+        assert.deepEqual(hostnameFindings({ hostname: "a", tls10Enabled: false, tls11Enabled: false }, "hostnames[0]"), []);
+        assert.deepEqual(
+            namespaceFindings({ metadata: { labels: { "pod-security.kubernetes.io/audit": "privileged" } } }).map((f) => f.key),
+            ["namespace.podSecurityLevel"],
+        );
+        assert.deepEqual(namespaceFindings({ metadata: { labels: { "pod-security.kubernetes.io/enforce": "baseline" } } }), []);
+    });
+});
+
 describe("CrossGuard policy pack", () => {
     it("has one policy per rule", () => {
         assert.deepEqual(
@@ -211,6 +349,10 @@ describe("CrossGuard policy pack", () => {
                 "apim-gateway-token-lifetime",
                 "apim-gateway-token-rotation-slack",
                 "apim-gateway-external-traffic-local",
+                "apim-gateway-no-placeholders",
+                "apim-gateway-certificate-validation",
+                "apim-gateway-modern-tls",
+                "apim-gateway-pod-security-level",
             ],
         );
     });
@@ -252,6 +394,31 @@ describe("CrossGuard policy pack", () => {
                 [
                     'apim-gateway-external-traffic-local: service.externalTrafficPolicy: got "Cluster"; use "Local" to keep the caller IP and avoid a second hop ' +
                         "(spread pods evenly across nodes: with Local, traffic is split per node, not per pod)",
+                ],
+            ],
+            [
+                { apim: { resourceGroupName: "REPLACE-ME-rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } } },
+                [
+                    'apim-gateway-no-placeholders: apim.resourceGroupName: got "REPLACE-ME-rg"; replace the REPLACE-ME placeholder with your own value',
+                ],
+            ],
+            [
+                { configurationTrust: { disableCertificateValidation: true } },
+                [
+                    "apim-gateway-certificate-validation: configurationTrust.disableCertificateValidation: is true; production validates the " +
+                        "configuration endpoint's certificate (trust a private CA with configurationTrust.caCertificates instead)",
+                ],
+            ],
+            [
+                { hostnames: [{ id: "legacy", hostname: "legacy.contoso.com", tls10Enabled: true }] },
+                [
+                    'apim-gateway-modern-tls: hostnames["legacy"].tls10Enabled: is true; production accepts TLS 1.2 or later only (remove it, or set it to false)',
+                ],
+            ],
+            [
+                { namespace: { name: "gw", podSecurityLevel: "privileged" } },
+                [
+                    'apim-gateway-pod-security-level: namespace.podSecurityLevel: got "privileged"; production uses "restricted" (the gateway\'s pods meet it) or "baseline"',
                 ],
             ],
         ];

@@ -105,7 +105,7 @@ describe("stack program: prod", () => {
             gatewayId: X.PROD_GATEWAY_ID,
             authType: "token",
             namespaceName: "apim-gateway",
-            configurationEndpoint: "REPLACE-ME-apim-service.configuration.azure-api.net",
+            configurationEndpoint: "contoso-apim.configuration.azure-api.net",
             tokenExpiry: X.CLOCK_EXPIRY,
             tokenRotatesAfter: "2026-11-30T00:00:00Z",
             tokenKeyType: "primary",
@@ -274,7 +274,9 @@ describe("stack program: dev", () => {
             // One replica in dev: no high availability (no spread, no disruption budget).
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.topologySpreadConstraints`,
             // Pod Security Admission is enforced explicitly in prod only.
+            `kubernetes:core/v1:Namespace::apim-gw-dev-namespace.metadata.labels.pod-security.kubernetes.io/audit`,
             `kubernetes:core/v1:Namespace::apim-gw-dev-namespace.metadata.labels.pod-security.kubernetes.io/enforce`,
+            `kubernetes:core/v1:Namespace::apim-gw-dev-namespace.metadata.labels.pod-security.kubernetes.io/warn`,
             `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-dev-config-backup.spec.accessModes[0]`,
             `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-dev-config-backup.spec.storageClassName`,
             `${SECRET}::apim-gw-dev-token-secret.stringData.value.value`,
@@ -385,7 +387,7 @@ describe("stack program: Entra app (azureAdApp) with the client secret in its ow
             gatewayId: X.PROD_GATEWAY_ID,
             authType: "azureAdApp",
             namespaceName: "apim-gateway",
-            configurationEndpoint: "REPLACE-ME-apim-service.configuration.azure-api.net",
+            configurationEndpoint: "contoso-apim.configuration.azure-api.net",
             tokenExpiry: undefined,
             tokenRotatesAfter: undefined,
             tokenKeyType: undefined,

@@ -1,5 +1,5 @@
-// Validation of the issue-5 options: every rule's message names the full key path, the value
-// (never a secret's) and what is allowed; all problems of one input come together.
+// Validation of the options: every rule's message names the full key path, the value (never a
+// secret's) and what is allowed; all problems of one input come together.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { SelfHostedGateway, SelfHostedGatewayArgs, validateArgs } from "../components";
@@ -16,7 +16,7 @@ const problemsOf = (raw: unknown): string[] => {
     return r.ok ? [] : r.problems;
 };
 
-describe("validation: options of issue 5", () => {
+describe("validation: options", () => {
     it("accepts every option at once when it is consistent", () => {
         assert.deepEqual(
             problemsOf({
@@ -183,6 +183,9 @@ describe("validation: options of issue 5", () => {
                 'gateway.additionalSettings["neighborhood.host"]: is set by the component (the instance-discovery Service); it cannot be overridden',
                 'gateway.additionalSettings["config.service.auth.azureAd.certificatePath"]: Entra settings belong to gateway.auth (certificate sign-in is not offered); use gateway.auth.azureAdApp or workloadIdentity',
                 'gateway.apis[1].apiId: got "Echo" twice; each must be unique',
+                // In the same round, the production rules (the default environment is prod).
+                'gateway.resources.requests: cpu not set; start production at cpu "2", memory "2Gi"',
+                'gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack',
             ],
         );
     });
@@ -219,7 +222,11 @@ describe("validation: options of issue 5", () => {
         assert.deepEqual(problemsOf({ ...base, replicas: 1, autoscaling: { maxReplicas: 4 } }), [
             "gateway.autoscaling.minReplicas: got 1; must be at least 2 (gateway.replicas is 1 and autoscaling never goes below 2 replicas)",
         ]);
-        assert.deepEqual(problemsOf({ ...base, replicas: 1, autoscaling: { enabled: false, maxReplicas: 4 } }), [], "off: no floor");
+        assert.deepEqual(
+            problemsOf({ ...base, environment: "dev", replicas: 1, autoscaling: { enabled: false, maxReplicas: 4 } }),
+            [],
+            "off: no floor",
+        );
         assert.deepEqual(problemsOf({ ...base, observability: { logs: { local: { type: "auto", endpoint: "x:1", facility: 1 } } } }), [
             'gateway.observability.logs.local.endpoint: does not apply when type is "auto"; remove it',
             'gateway.observability.logs.local.facility: only applies to type "localsyslog" or "rfc5424"',
@@ -285,5 +292,126 @@ describe("validation: values that may also be Outputs", () => {
         ]);
         // An Output passes now and is checked once known.
         assert.deepEqual(problemsOf({ ...base, service: { annotations: pulumi.output({ a: "b" }) } }), []);
+    });
+});
+
+describe("validation: map keys and values that must not slip through", () => {
+    it("takes only Kubernetes qualified names as annotation, label and resource keys", () => {
+        assert.deepEqual(
+            problemsOf({
+                ...base,
+                service: { annotations: { "bad key": "x", [`${"a".repeat(250)}.com/x`]: "y", "example.com/ok": "z" } },
+                commonAnnotations: { "/no-prefix": "x" },
+                commonLabels: { "-team": "x" },
+                resources: { requests: { "two words": "1", cpu: "2", memory: "2Gi", "example.com/gpu": 1 } },
+            }),
+            [
+                'gateway.resources.requests["two words"]: invalid key; must be a resource name such as cpu, memory or example.com/gpu',
+                'gateway.service.annotations["bad key"]: invalid key; must be an annotation key such as example.com/owner (a prefix of at most 253 characters, then / and a name of at most 63)',
+                `gateway.service.annotations[${JSON.stringify(`${"a".repeat(250)}.com/x`)}]: invalid key; must be an annotation key such as example.com/owner (a prefix of at most 253 characters, then / and a name of at most 63)`,
+                'gateway.commonLabels["-team"]: invalid key; must be a label key such as team or example.com/team',
+                'gateway.commonAnnotations["/no-prefix"]: invalid key; must be an annotation key such as example.com/owner (a prefix of at most 253 characters, then / and a name of at most 63)',
+            ],
+        );
+    });
+
+    it("refuses __proto__, constructor and prototype keys anywhere, and objects with another prototype", () => {
+        // As stack config arrives: JSON, where "__proto__" is an ordinary own key.
+        const raw = JSON.parse(
+            JSON.stringify({ ...base, tolerations: [{ key: "k", operator: "Exists" }] })
+                .replace('"namespace":{', '"constructor":{"x":1},"nodeSelector":{"__proto__":{"kubernetes.io/os":"linux"}},"namespace":{')
+                .replace('"operator":"Exists"', '"operator":"Exists","prototype":"x"'),
+        ) as Record<string, unknown>;
+        assert.deepEqual(problemsOf(raw), [
+            'gateway["constructor"]: this key is not allowed (it names JavaScript object machinery and would be dropped or misread); remove it',
+            'gateway.nodeSelector["__proto__"]: this key is not allowed (it names JavaScript object machinery and would be dropped or misread); remove it',
+            'gateway.tolerations[0]["prototype"]: this key is not allowed (it names JavaScript object machinery and would be dropped or misread); remove it',
+        ]);
+        // In TypeScript, `__proto__:` in an object literal swaps the prototype (the keys would be inherited, not own).
+        const sneaky = { ...base, commonLabels: { __proto__: { team: "x" } } as unknown as Record<string, string> };
+        assert.deepEqual(problemsOf(sneaky), [
+            "gateway.commonLabels: must be a plain object (it has another prototype, e.g. from a __proto__ key); use a plain { } object",
+        ]);
+    });
+
+    it("the component stops on a __proto__ key under nodeSelector before anything reaches a pod spec", async () => {
+        const args = JSON.parse(JSON.stringify(base).replace('"namespace":{', '"nodeSelector":{"__proto__":{"a":"b"}},"namespace":{'));
+        let error: Error | undefined;
+        await buildComponent(() => {
+            try {
+                new SelfHostedGateway("edge", args as SelfHostedGatewayArgs);
+            } catch (e) {
+                error = e as Error;
+            }
+            return {};
+        }, CLOCK);
+        assert.equal(
+            error?.message,
+            'SelfHostedGateway "edge": invalid arguments (1 problem):\n' +
+                '  - args.nodeSelector["__proto__"]: this key is not allowed (it names JavaScript object machinery and would be dropped or misread); remove it',
+        );
+        assert.deepEqual(
+            registered.map((r) => r.type),
+            ["apim-gateway:index:SelfHostedGateway"],
+        );
+    });
+
+    it("refuses line breaks and control characters in settings, the local log endpoint and DNS options", () => {
+        assert.deepEqual(
+            problemsOf({
+                ...base,
+                dnsConfig: { options: [{ name: "ndots\n", value: "2\r" }] },
+                observability: { logs: { local: { type: "json", endpoint: "127.0.0.1:8888\nx" } } },
+                additionalSettings: {
+                    "net.server.http.forwarded.proto.enabled": "true\nneighborhood.host: evil",
+                    "x.tab": "a\tb",
+                    "x.ok": 1,
+                },
+            }),
+            [
+                'gateway.dnsConfig.options[0].name: got "ndots\\n"; must not contain line breaks or other control characters',
+                'gateway.dnsConfig.options[0].value: got "2\\r"; must not contain line breaks or other control characters',
+                'gateway.observability.logs.local.endpoint: got "127.0.0.1:8888\\nx"; must not contain line breaks or other control characters',
+                'gateway.additionalSettings["net.server.http.forwarded.proto.enabled"]: contains a line break or another control character; a setting is a single line',
+                'gateway.additionalSettings["x.tab"]: contains a line break or another control character; a setting is a single line',
+            ],
+        );
+    });
+
+    it("refuses credentials inside the OpenTelemetry collector and Entra authority URLs, and never repeats them", () => {
+        const problems = problemsOf({
+            ...base,
+            auth: {
+                type: "azureAdApp",
+                azureAdApp: {
+                    tenantId: GUID,
+                    clientId: GUID,
+                    clientSecret: "x",
+                    authority: `https://me:${FAKE_CLIENT_SECRET}@login.example`,
+                },
+            },
+            observability: { openTelemetry: { collectorUri: `http://otel:${FAKE_CLIENT_SECRET}@collector:4317` } },
+        });
+        assert.deepEqual(problems, [
+            'gateway.auth.azureAdApp.authority: got "https://***@login.example"; must not contain credentials (user:password@); plain stack config is not secret',
+            'gateway.observability.openTelemetry.collectorUri: got "http://***@collector:4317"; must not contain credentials (user:password@); plain stack config is not secret',
+        ]);
+        assert.equal(problems.join("\n").includes(FAKE_CLIENT_SECRET), false);
+    });
+
+    it("refuses a settings map larger than a ConfigMap holds, naming additionalSettings", () => {
+        // 1 MiB of value alone; the message counts every key and value of the map the component would build.
+        assert.deepEqual(problemsOf({ ...base, additionalSettings: { "big.value": "x".repeat(1024 * 1024) } }), [
+            "gateway.additionalSettings: the gateway's settings come to 1049060 bytes, more than the 1048576 bytes (1 MiB) a ConfigMap holds; " +
+                "shorten or remove the largest values",
+        ]);
+        assert.deepEqual(problemsOf({ ...base, additionalSettings: { "big.value": "x".repeat(1024 * 1024 - 1000) } }), []);
+    });
+
+    it("takes a gateway description of at most 1000 characters, as ARM does, and names a long value by its start and length", () => {
+        assert.deepEqual(problemsOf({ ...base, apim: { ...base.apim, description: "d".repeat(1000) } }), []);
+        assert.deepEqual(problemsOf({ ...base, apim: { ...base.apim, description: "d".repeat(5 * 1024 * 1024) } }), [
+            `gateway.apim.description: got "${"d".repeat(60)}"… (5242880 characters); must be at most 1000 characters`,
+        ]);
     });
 });

@@ -2,7 +2,8 @@
 // that depend on other options).
 import { MAX_TOKEN_LIFETIME_DAYS, MIN_AUTOSCALING_REPLICAS, SelfHostedGatewayArgs } from "../args";
 import { rotationProblems } from "../rotation";
-import { settingOwner } from "../settings";
+import { CONFIG_MAP_MAX_BYTES, gatewaySettings, settingOwner, settingsBytes } from "../settings";
+import { NO_CONTROL_CHARACTERS } from "./schema";
 
 /** Cross-field rules the schema alone cannot say. */
 export function crossFieldProblems(args: SelfHostedGatewayArgs, prefix: string): string[] {
@@ -235,6 +236,17 @@ export function optionProblems(args: SelfHostedGatewayArgs, prefix: string): str
                 `${at}: Entra settings belong to ${prefix}.auth (certificate sign-in is not offered); use ${prefix}.auth.azureAdApp or workloadIdentity`,
             );
         }
+        const value = args.additionalSettings?.[key];
+        if (typeof value === "string" && !NO_CONTROL_CHARACTERS.test(value)) {
+            problems.push(`${at}: contains a line break or another control character; a setting is a single line`);
+        }
+    }
+    const bytes = settingsBytes(estimatedSettings(args));
+    if (bytes > CONFIG_MAP_MAX_BYTES) {
+        problems.push(
+            `${prefix}.additionalSettings: the gateway's settings come to ${bytes} bytes, more than the ${CONFIG_MAP_MAX_BYTES} bytes (1 MiB) ` +
+                "a ConfigMap holds; shorten or remove the largest values",
+        );
     }
     const duplicates = (list: string[] | undefined, key: string) => {
         const seen = new Set<string>();
@@ -261,4 +273,41 @@ export function optionProblems(args: SelfHostedGatewayArgs, prefix: string): str
         "certificateAuthorities[#].certificateId",
     );
     return problems;
+}
+
+/**
+ * The settings map as the component will build it, with long stand-ins for values known only later (Outputs, and
+ * the names the component derives), so its size is never underestimated.
+ */
+function estimatedSettings(args: SelfHostedGatewayArgs): Record<string, string> {
+    const known = (v: unknown, standIn: number) => (typeof v === "string" ? v : "x".repeat(standIn));
+    const type = args.auth?.type ?? "token";
+    const gatewayName = known(args.apim.gatewayName, 80);
+    return gatewaySettings({
+        // The default endpoint in the cloud with the longest suffix (azure-api.net).
+        endpoint:
+            args.apim.configurationEndpoint === undefined && typeof args.apim.serviceName === "string"
+                ? `${args.apim.serviceName}.configuration.azure-api.net`
+                : known(args.apim.configurationEndpoint, 253),
+        // The instance-discovery Service's fully qualified name at its longest.
+        discoveryServiceName: "x".repeat(253),
+        auth:
+            type === "azureAdApp"
+                ? {
+                      type,
+                      gatewayName,
+                      tenantId: known(args.auth?.azureAdApp?.tenantId, 36),
+                      clientId: known(args.auth?.azureAdApp?.clientId, 36),
+                      authority: known(args.auth?.azureAdApp?.authority, 100),
+                      tokenAudience: known(args.auth?.tokenAudience, 100),
+                  }
+                : type === "workloadIdentity"
+                  ? { type, gatewayName, tokenAudience: known(args.auth?.tokenAudience, 100) }
+                  : { type },
+        localCa: true,
+        disableCertificateValidation: args.configurationTrust?.disableCertificateValidation,
+        observability: args.observability,
+        tls: args.tls,
+        additionalSettings: args.additionalSettings,
+    });
 }

@@ -1,6 +1,7 @@
 // Messages: one sentence per problem, `<key path>: got <value>; <what is allowed>`, never a secret value.
 import { z } from "zod";
 import { keyPath } from "./keys";
+import { DEFERRED_MESSAGE } from "./schema";
 
 export const TYPE_NAMES: Record<string, string> = {
     int: "a whole number",
@@ -38,10 +39,19 @@ export const plainMessages: z.core.$ZodErrorMap = (iss) => {
     }
 };
 
+/** Longer strings are cut in messages. */
+const SHOWN_MAX = 60;
+
 export function shown(v: unknown): string {
     if (v === undefined) return "nothing";
-    // A URL's user:password@ part is a credential: never repeat it.
-    if (typeof v === "string") return JSON.stringify(v.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1***@"));
+    if (typeof v === "string") {
+        // A URL's user:password@ part is a credential: never repeat it.
+        const scrubbed = v.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1***@");
+        // A long value is named by its start and length, so one problem stays one line.
+        return scrubbed.length > SHOWN_MAX
+            ? `${JSON.stringify(scrubbed.slice(0, SHOWN_MAX))}… (${v.length} characters)`
+            : JSON.stringify(scrubbed);
+    }
     if (typeof v === "object" && v !== null) return Array.isArray(v) ? "a list" : "an object";
     return `${JSON.stringify(v)} (${typeof v})`;
 }
@@ -94,7 +104,7 @@ export function describeIssues(schema: z.ZodType, issues: readonly z.core.$ZodIs
         }
         if (issue.code === "invalid_union") {
             // A value that may also be an Output: explain the plain branch's problems, not "Invalid input".
-            const branches = issue.errors.filter((b) => !b.every((i) => i.code === "custom"));
+            const branches = issue.errors.filter((b) => !b.every((i) => i.code === "custom" && i.message === DEFERRED_MESSAGE));
             if (branches.length === 1) {
                 const nested = branches[0].map((i) => ({ ...i, path: [...issue.path, ...i.path] }) as z.core.$ZodIssue);
                 lines.push(...describeIssues(schema, nested, prefix));

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as In from "@pulumi/kubernetes/types/input";
 import { z } from "zod";
 import { MAX_TOKEN_LIFETIME_DAYS } from "../args";
-import { labelKey, labelMap, plainAnnotations } from "./keys";
+import { annotationKey, labelKey, labelMap, plainAnnotations, resourceName } from "./keys";
 import {
     APIM_ID,
     CIDR,
@@ -22,18 +22,26 @@ import {
     ROLE_DEFINITION_ID,
     WILDCARD_HOSTNAME,
 } from "./names";
-import { httpsUrl, proxyUrl } from "./urls";
+import { httpsUrl, proxyUrl, url } from "./urls";
 
+/** The message of a value that is neither the plain value nor an Output (messages.ts explains the plain branch instead). */
+export const DEFERRED_MESSAGE = "expected a string";
 /** A Pulumi Output or a promise (of a T): checked later, inside `apply`. */
 export const deferred = <T>() =>
     z.custom<pulumi.OutputInstance<T> | Promise<T>>(
         (v) => pulumi.Output.isInstance(v) || (typeof v === "object" && v !== null && typeof (v as Promise<unknown>).then === "function"),
-        { message: "expected a string" },
+        { message: DEFERRED_MESSAGE },
     );
 /** An input (`pulumi.Input<T>`): a plain value is checked now, an Output later. */
 export const input = <T extends z.ZodType>(plain: T) => z.union([plain, deferred<z.output<T>>()]);
 
-export const nonEmpty = z.string().trim().min(1, "must not be empty");
+// The raw value reaches the resources (not zod's output), so nothing here transforms a value: no trim().
+export const nonEmpty = z.string().regex(/\S/, "must not be empty");
+/** The longest gateway description ARM accepts. */
+export const MAX_DESCRIPTION_LENGTH = 1000;
+export const NO_CONTROL = "must not contain line breaks or other control characters";
+/** No line breaks, tabs or other control characters (they would split or corrupt a setting). */
+export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 export const dnsLabel = z
     .string()
     .max(63, "must be at most 63 characters")
@@ -48,7 +56,7 @@ export const quantity = z.union([z.number(QUANTITY_HINT).nonnegative(QUANTITY_HI
 });
 
 export const port = z.int().min(1).max(65535);
-export const annotationMap = z.record(z.string().min(1), input(z.string()));
+export const annotationMap = z.record(annotationKey, input(z.string()));
 
 export const dnsSubdomain = z
     .string()
@@ -89,7 +97,8 @@ export const apimSchema = z.strictObject({
         district: input(z.string()).optional(),
         countryOrRegion: input(z.string()).optional(),
     }),
-    description: input(z.string()).optional(),
+    /** ARM accepts gateway descriptions of up to 1000 characters. */
+    description: input(z.string().max(MAX_DESCRIPTION_LENGTH)).optional(),
     configurationEndpoint: input(
         z.string().regex(HOSTNAME, "must be a host name such as apim.configuration.contoso.com (no https://, no path)"),
     ).optional(),
@@ -104,7 +113,7 @@ export const tokenSchema = z.strictObject({
         .max(MAX_TOKEN_LIFETIME_DAYS - 1)
         .optional(),
     alternateKeys: z.boolean().optional(),
-    armEndpoint: z.url({ protocol: /^https$/, error: "expected an https:// URL such as https://management.usgovcloudapi.net" }).optional(),
+    armEndpoint: url(/^https$/, "expected an https:// URL such as https://management.usgovcloudapi.net").optional(),
 });
 
 export const argsSchema = z.strictObject({
@@ -132,8 +141,8 @@ export const argsSchema = z.strictObject({
         .optional(),
     resources: z
         .strictObject({
-            requests: z.record(z.string().min(1), quantity).optional(),
-            limits: z.record(z.string().min(1), quantity).optional(),
+            requests: z.record(resourceName, quantity).optional(),
+            limits: z.record(resourceName, quantity).optional(),
         })
         .optional(),
     service: z
@@ -163,7 +172,14 @@ export const argsSchema = z.strictObject({
         .strictObject({
             nameservers: z.array(z.ipv4().or(z.ipv6())).max(3).optional(),
             searches: z.array(z.string().regex(HOSTNAME)).max(32).optional(),
-            options: z.array(z.strictObject({ name: nonEmpty, value: z.string().optional() })).optional(),
+            options: z
+                .array(
+                    z.strictObject({
+                        name: nonEmpty.regex(NO_CONTROL_CHARACTERS, NO_CONTROL),
+                        value: z.string().regex(NO_CONTROL_CHARACTERS, NO_CONTROL).optional(),
+                    }),
+                )
+                .optional(),
         })
         .optional(),
     ...optionsShape(),
@@ -356,7 +372,7 @@ export function optionsShape() {
                         local: z
                             .strictObject({
                                 type: z.enum(["none", "auto", "localsyslog", "rfc5424", "journal", "json"]),
-                                endpoint: nonEmpty.optional(),
+                                endpoint: nonEmpty.regex(NO_CONTROL_CHARACTERS, NO_CONTROL).optional(),
                                 facility: z.int().min(0).max(23).optional(),
                             })
                             .optional(),
@@ -381,7 +397,7 @@ export function optionsShape() {
                     .optional(),
                 openTelemetry: z
                     .strictObject({
-                        collectorUri: z.url({ protocol: /^https?$/, error: "expected a URL such as http://otel-collector:4317" }),
+                        collectorUri: url(/^https?$/, "expected a URL such as http://otel-collector:4317"),
                         systemMetrics: z.boolean().optional(),
                         histogramBuckets: z.array(z.number().positive()).min(1).optional(),
                     })
