@@ -25,6 +25,7 @@ import { TokenPlan, tokenPlan } from "./rotation";
 import { AuthSettings, gatewaySettings, tokenAudienceFor } from "./settings";
 import {
     autoscalerSpec,
+    backupClaimName,
     backupClaimSpec,
     caConfigMapData,
     CLIENT_SECRET_KEY,
@@ -159,7 +160,8 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             pulumi.log.warn(
                 `configBackup.accessMode is ${s.backup.accessMode}: ${why} can put a pod on another node, where it cannot mount the volume ` +
                     "and the rollout stalls; use ReadWriteMany (e.g. storage class azurefile-csi), or with one replica set " +
-                    "rollingUpdate maxUnavailable: 1, maxSurge: 0",
+                    "rollingUpdate maxUnavailable: 1, maxSurge: 0. Changing accessMode or storageClassName gives a new, empty claim " +
+                    "(the backup only caches the configuration): the pods move to it and the old claim is deleted after them",
                 this,
             );
         }
@@ -431,17 +433,26 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
                 : undefined;
 
         let backupClaim: k8s.core.v1.PersistentVolumeClaim | undefined;
-        let backupClaimName: pulumi.Input<string> | undefined;
+        let claimName: pulumi.Input<string> | undefined;
         if (s.backup.enabled) {
             if (args.configBackup?.existingClaimName !== undefined) {
-                backupClaimName = p.checked("configBackup.existingClaimName", args.configBackup.existingClaimName, "dnsLabel");
+                claimName = p.checked("configBackup.existingClaimName", args.configBackup.existingClaimName, "dnsLabel");
             } else {
+                const storageClassName = args.configBackup?.storageClassName;
                 backupClaim = new k8s.core.v1.PersistentVolumeClaim(
                     `${name}-config-backup`,
-                    { metadata: { name: names.backupClaim, ...meta }, spec: backupClaimSpec(s, args.configBackup?.storageClassName) },
+                    {
+                        metadata: {
+                            name: pulumi
+                                .output(storageClassName)
+                                .apply((sc) => backupClaimName(names.backupClaim, s.backup.accessMode, sc)),
+                            ...meta,
+                        },
+                        spec: backupClaimSpec(s, storageClassName),
+                    },
                     child,
                 );
-                backupClaimName = backupClaim.metadata.name;
+                claimName = backupClaim.metadata.name;
             }
         }
 
@@ -453,7 +464,7 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
                 spec: deploymentSpec(name, s, {
                     configMapName: configMap.metadata.name,
                     secretEnv: a.secretEnv,
-                    backupClaimName,
+                    backupClaimName: claimName,
                     token: p.token ? { expiry: p.token.expiry, keyType: p.token.keyType } : undefined,
                     caConfigMapName: caConfigMap?.metadata.name,
                     serviceAccountName: saName !== undefined ? a.serviceAccountName.apply((n) => n ?? saName) : undefined,
@@ -461,12 +472,14 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             },
             child,
         );
+        // Auto-named (no metadata.name): should the budget ever be replaced rather than updated, the new one is created
+        // before the old one is deleted, so there is never a moment without a budget (with a fixed name, the Kubernetes
+        // provider deletes first, because both cannot exist at once). pulumi-kubernetes 4.25 updates a policy/v1
+        // budget's spec in place; a replacement comes from a change of namespace or a provider that treats the spec
+        // as immutable (as it does for policy/v1beta1). While two budgets briefly select the same pods, the eviction
+        // API refuses to evict them, which only delays a drain.
         const disruptionBudget = s.ha.enabled
-            ? new k8s.policy.v1.PodDisruptionBudget(
-                  `${name}-pdb`,
-                  { metadata: { name: names.disruptionBudget, ...meta }, spec: disruptionBudgetSpec(name, s) },
-                  child,
-              )
+            ? new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta, spec: disruptionBudgetSpec(name, s) }, child)
             : undefined;
         const autoscaler = s.autoscaling
             ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(

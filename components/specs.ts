@@ -1,5 +1,6 @@
 // Pure builders for the Kubernetes objects: defaults applied, no resources registered.
 // The component passes their results to @pulumi/kubernetes; tests call them directly too.
+import * as crypto from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as In from "@pulumi/kubernetes/types/input";
 import { gatewaySettings, proxyEnv } from "./settings";
@@ -257,9 +258,9 @@ export function objectNames(name: string) {
         deployment: name,
         liveTraffic: `${name}-live-traffic`,
         discovery: `${name}-instance-discovery`,
+        /** Prefix of the backup claim's name; the claim's settings complete it (see backupClaimName). */
         backupClaim: `${name}-config-backup`,
         serviceAccount: name,
-        disruptionBudget: name,
         autoscaler: name,
         networkPolicy: name,
     };
@@ -395,7 +396,11 @@ export function deploymentSpec(name: string, s: Settings, p: PodInputs): In.apps
             rollingUpdate: { maxUnavailable: s.maxUnavailable, maxSurge: s.maxSurge },
         },
         minReadySeconds: 0,
-        revisionHistoryLimit: 10,
+        // No old ReplicaSets are kept: each refers to the settings ConfigMap and credential Secret of its time, which
+        // are auto-named and deleted once a `pulumi up` has moved the pods to their successors, so
+        // `kubectl rollout undo` would start pods on objects that no longer exist. Roll back with `pulumi up` of an
+        // earlier commit instead: it recreates those objects and rolls the pods onto them.
+        revisionHistoryLimit: 0,
         template: {
             metadata: {
                 labels: podLabels(name, s),
@@ -403,6 +408,9 @@ export function deploymentSpec(name: string, s: Settings, p: PodInputs): In.apps
             },
             spec: {
                 terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
+                // The gateway never calls the Kubernetes API: no ServiceAccount token in its pods. Workload identity
+                // is the exception: its webhook projects the token the gateway exchanges for an Entra token.
+                ...(s.authType === "workloadIdentity" ? {} : { automountServiceAccountToken: false }),
                 dnsPolicy: s.dnsPolicy,
                 ...(s.dnsConfig ? { dnsConfig: s.dnsConfig } : {}),
                 ...(p.serviceAccountName !== undefined ? { serviceAccountName: p.serviceAccountName } : {}),
@@ -523,6 +531,23 @@ export function discoveryServiceSpec(name: string): In.core.v1.ServiceSpec {
             { name: "discovery-heartbeat", port: PORTS.heartbeat, targetPort: "dc-heartbeat", protocol: "UDP" },
         ],
     };
+}
+
+/**
+ * The backup claim's name: the prefix and a short hash of the claim's settings that Kubernetes cannot change in
+ * place (access mode and storage class; the size can grow in place). The same settings keep the same name; a change
+ * gives a new name, so the new claim is created first, the Deployment rolls onto it, and the old claim (held by the
+ * old pods until they stop) is deleted last. The new claim starts empty, which is fine: the backup only caches the
+ * configuration, which the pods download again. A fixed name would force delete-before-replace, which waits on the
+ * claim still mounted by the running pods and hangs.
+ */
+export function backupClaimName(prefix: string, accessMode: BackupAccessMode, storageClassName: string | undefined): string {
+    const hash = crypto
+        .createHash("sha256")
+        .update(JSON.stringify([accessMode, storageClassName ?? null]))
+        .digest("hex")
+        .slice(0, 8);
+    return `${prefix}-${hash}`;
 }
 
 export function backupClaimSpec(s: Settings, storageClassName?: pulumi.Input<string>): In.core.v1.PersistentVolumeClaimSpec {

@@ -83,6 +83,21 @@ async function outputsOf(gw: SelfHostedGateway) {
     };
 }
 
+describe("auth: the pod's ServiceAccount token", () => {
+    it("is not mounted in the token, existingSecret and azureAdApp modes; workload identity keeps it (its webhook projects it)", async () => {
+        const automount = async (auth: SelfHostedGatewayArgs["auth"]) =>
+            (deploymentOf((await build(args(auth))).resources).spec.template.spec as { automountServiceAccountToken?: boolean })
+                .automountServiceAccountToken;
+        assert.equal(await automount(undefined), false);
+        assert.equal(await automount({ type: "existingSecret", existingSecret: { name: "gw-token" } }), false);
+        assert.equal(
+            await automount({ type: "azureAdApp", azureAdApp: { tenantId: TENANT, clientId: APP, existingSecret: { name: "aad" } } }),
+            false,
+        );
+        assert.equal(await automount({ type: "workloadIdentity", workloadIdentity: { clientId: APP } }), undefined);
+    });
+});
+
 describe("auth: an existing Secret", () => {
     it("reads the token from the named Secret and key; issues no token and creates no Secret", async () => {
         const { built, resources } = await build(

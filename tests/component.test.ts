@@ -67,7 +67,7 @@ describe("SelfHostedGateway component", () => {
         assert.equal(pod.dnsPolicy, "ClusterFirst");
         assert.equal(pod.containers[0].image, "mcr.microsoft.com/azure-api-management/gateway:2.11.1");
         assert.deepEqual(pod.containers[0].resources, { requests: { cpu: "2", memory: "2Gi" } });
-        assert.deepEqual(pod.volumes, [{ name: "config-backup", persistentVolumeClaim: { claimName: "edge-config-backup" } }]);
+        assert.deepEqual(pod.volumes, [{ name: "config-backup", persistentVolumeClaim: { claimName: "edge-config-backup-6af1e5f2" } }]);
         assert.deepEqual(one(resources, PVC).inputs.spec, { accessModes: ["ReadWriteMany"], resources: { requests: { storage: "50Mi" } } });
         assert.deepEqual(
             one(resources, SERVICE, "edge-live-traffic").inputs.spec as { type: string; externalTrafficPolicy: string; ports: unknown },
@@ -231,7 +231,8 @@ describe("SelfHostedGateway component", () => {
         assert.deepEqual(logs, [
             'warning: [runtime] configBackup.accessMode is ReadWriteOnce: a rollout (maxSurge "25%") can put a pod on another node, where it ' +
                 "cannot mount the volume and the rollout stalls; use ReadWriteMany (e.g. storage class azurefile-csi), or with one replica " +
-                "set rollingUpdate maxUnavailable: 1, maxSurge: 0",
+                "set rollingUpdate maxUnavailable: 1, maxSurge: 0. Changing accessMode or storageClassName gives a new, empty claim " +
+                "(the backup only caches the configuration): the pods move to it and the old claim is deleted after them",
             "warning: [runtime] dev environment, production rule relaxed: args.replicas: got 1; production needs at least 2 (3 recommended)",
         ]);
         reset();
@@ -239,6 +240,33 @@ describe("SelfHostedGateway component", () => {
         assert.deepEqual(logs, [
             "warning: [runtime] dev environment, production rule relaxed: args.replicas: got 1; production needs at least 2 (3 recommended)",
         ]);
+    });
+
+    it("names the backup claim after its immutable settings: the same settings keep the name, a change gives a new claim first", async () => {
+        const claimOf = async (configBackup: SelfHostedGatewayArgs["configBackup"]) => {
+            const { resources } = await build({ ...minimal(), configBackup });
+            const pvc = one(resources, PVC).inputs as { metadata: { name: string } };
+            assert.deepEqual(podOf(resources).volumes, [
+                { name: "config-backup", persistentVolumeClaim: { claimName: pvc.metadata.name } },
+            ]);
+            return pvc.metadata.name;
+        };
+        assert.equal(await claimOf(undefined), "edge-config-backup-6af1e5f2");
+        assert.equal(await claimOf({ accessMode: "ReadWriteMany" }), "edge-config-backup-6af1e5f2");
+        // The size grows in place: same claim.
+        assert.equal(await claimOf({ size: "1Gi" }), "edge-config-backup-6af1e5f2");
+        assert.equal(await claimOf({ accessMode: "ReadWriteOnce" }), "edge-config-backup-8e107dd4");
+        assert.equal(await claimOf({ storageClassName: "azurefile-csi" }), "edge-config-backup-4efb0764");
+        assert.equal(await claimOf({ storageClassName: "azurefile-csi-premium" }), "edge-config-backup-2d61f5dd");
+        // A storage class known only later (an Output) names the claim once known.
+        assert.equal(await claimOf({ storageClassName: pulumi.output("azurefile-csi") }), "edge-config-backup-4efb0764");
+    });
+
+    it("keeps no old ReplicaSets (their auto-named ConfigMap and Secret are gone), and auto-names the disruption budget", async () => {
+        const { resources } = await build({ ...minimal(), replicas: 2 });
+        assert.equal((one(resources, DEPLOYMENT).inputs.spec as { revisionHistoryLimit: number }).revisionHistoryLimit, 0);
+        const pdb = one(resources, "kubernetes:policy/v1:PodDisruptionBudget").inputs as { metadata: Record<string, unknown> };
+        assert.equal("name" in pdb.metadata, false, "no metadata.name: the provider names it and creates a replacement first");
     });
 
     it("warns that generateToken cannot use an explicit azure-native provider", async () => {

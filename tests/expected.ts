@@ -13,6 +13,9 @@ export const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 /** The mock's auto-name of the prod token Secret at CLOCK (resource name + hash of its data). */
 export const PROD_TOKEN_SECRET_NAME = "apim-gw-prod-token-secret-2ba6b79a";
 
+/** The prod backup claim: its name carries a hash of (ReadWriteMany, azurefile-csi). */
+export const PROD_CLAIM_NAME = "apim-gw-prod-config-backup-4efb0764";
+
 export const PROD_LABELS = {
     "app.kubernetes.io/component": "gateway",
     "app.kubernetes.io/instance": "apim-gw-prod",
@@ -42,7 +45,8 @@ export const PROD_DEPLOYMENT = {
     spec: {
         minReadySeconds: 0,
         replicas: 3,
-        revisionHistoryLimit: 10,
+        // No old ReplicaSets: they would refer to deleted auto-named ConfigMaps and Secrets (roll back with pulumi up).
+        revisionHistoryLimit: 0,
         selector: { matchLabels: PROD_SELECTOR },
         strategy: { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: "RollingUpdate" },
         template: {
@@ -72,6 +76,8 @@ export const PROD_DEPLOYMENT = {
                         volumeMounts: [{ mountPath: "/apim/config", name: "config-backup" }],
                     },
                 ],
+                // The gateway never calls the Kubernetes API (token mode): no ServiceAccount token in the pod.
+                automountServiceAccountToken: false,
                 dnsPolicy: "ClusterFirst",
                 securityContext: {
                     fsGroup: 1001,
@@ -96,7 +102,7 @@ export const PROD_DEPLOYMENT = {
                         whenUnsatisfiable: "ScheduleAnyway",
                     },
                 ],
-                volumes: [{ name: "config-backup", persistentVolumeClaim: { claimName: "apim-gw-prod-config-backup" } }],
+                volumes: [{ name: "config-backup", persistentVolumeClaim: { claimName: PROD_CLAIM_NAME } }],
             },
         },
     },
@@ -147,7 +153,7 @@ export const PROD_DISCOVERY = {
 export const PROD_PVC = {
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",
-    metadata: { labels: PROD_LABELS, name: "apim-gw-prod-config-backup", namespace: "apim-gateway" },
+    metadata: { labels: PROD_LABELS, name: PROD_CLAIM_NAME, namespace: "apim-gateway" },
     spec: { accessModes: ["ReadWriteMany"], resources: { requests: { storage: "50Mi" } }, storageClassName: "azurefile-csi" },
 };
 
@@ -170,7 +176,8 @@ export const PROD_NAMESPACE = {
 export const PROD_PDB = {
     apiVersion: "policy/v1",
     kind: "PodDisruptionBudget",
-    metadata: { labels: PROD_LABELS, name: "apim-gw-prod", namespace: "apim-gateway" },
+    // Auto-named: a replacement creates the new budget before deleting the old one.
+    metadata: { labels: PROD_LABELS, namespace: "apim-gateway" },
     spec: { maxUnavailable: 1, selector: { matchLabels: PROD_SELECTOR } },
 };
 

@@ -390,7 +390,7 @@ describe("options: configuration endpoint trust", () => {
         const caName = mockAutoName("edge-configuration-ca", caData);
         const pod = podOf(resources);
         assert.deepEqual(pod.volumes, [
-            { name: "config-backup", persistentVolumeClaim: { claimName: "edge-config-backup" } },
+            { name: "config-backup", persistentVolumeClaim: { claimName: "edge-config-backup-6af1e5f2" } },
             { name: "configuration-ca", configMap: { name: caName } },
         ]);
         assert.deepEqual(pod.containers[0].volumeMounts, [

@@ -273,10 +273,13 @@ describe("stack program: dev", () => {
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].resources.requests.memory`,
             // One replica in dev: no high availability (no spread, no disruption budget).
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.topologySpreadConstraints`,
+            // The backup claim's name carries its access mode and storage class, which differ.
+            `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.volumes[0].persistentVolumeClaim.claimName`,
             // Pod Security Admission is enforced explicitly in prod only.
             `kubernetes:core/v1:Namespace::apim-gw-dev-namespace.metadata.labels.pod-security.kubernetes.io/audit`,
             `kubernetes:core/v1:Namespace::apim-gw-dev-namespace.metadata.labels.pod-security.kubernetes.io/enforce`,
             `kubernetes:core/v1:Namespace::apim-gw-dev-namespace.metadata.labels.pod-security.kubernetes.io/warn`,
+            `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-dev-config-backup.metadata.name`,
             `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-dev-config-backup.spec.accessModes[0]`,
             `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-dev-config-backup.spec.storageClassName`,
             `${SECRET}::apim-gw-dev-token-secret.stringData.value.value`,
