@@ -110,6 +110,7 @@ describe("SelfHostedGateway component", () => {
             "edge-weu-namespace",
             "edge-weu-pdb",
             "edge-weu-token",
+            "edge-weu-token-provider",
             "edge-weu-token-secret",
         ]);
         const urn = await promiseOf(built.gw.deployment.urn);

@@ -78,6 +78,7 @@ describe("package entry point and the examples/consumer project", () => {
             run.resources.map((r) => `${r.type}::${r.name}`),
             [
                 "apim-gateway:index:SelfHostedGateway::edge-dev",
+                "pulumi:providers:apim-gateway::edge-dev-token-provider",
                 "kubernetes:core/v1:Namespace::edge-dev-namespace",
                 "kubernetes:core/v1:ConfigMap::edge-dev-env",
                 "kubernetes:core/v1:PersistentVolumeClaim::edge-dev-config-backup",

@@ -220,6 +220,7 @@ describe("multi-language package (PulumiPlugin.yaml)", () => {
             "edge-namespace",
             "edge-pdb",
             "edge-token",
+            "edge-token-provider",
             "edge-token-secret",
         ]);
     });

@@ -7,6 +7,10 @@ import { one, programError, registered, runProgram, stackConfig } from "./harnes
 
 const RENDERER = "urn:pulumi:prod::apim-gateway::pulumi:providers:kubernetes::apim-gw-prod-render-yaml::apim-gw-prod-render-yaml-id";
 
+/** The token's own instance of this package's provider, as the mock names its reference. */
+const TOKEN_PROVIDER =
+    "urn:pulumi:prod::apim-gateway::apim-gateway:index:SelfHostedGateway$pulumi:providers:apim-gateway::apim-gw-prod-token-provider::apim-gw-prod-token-provider-id";
+
 describe("renderYamlTo (GitOps rendering)", () => {
     it("renders every Kubernetes object through one provider with renderYamlToDirectory; Azure is still applied", async () => {
         const run = await runProgram({ ...stackConfig("prod"), "apim-gateway:renderYamlTo": "rendered/prod" }, CLOCK, "prod");
@@ -19,6 +23,7 @@ describe("renderYamlTo (GitOps rendering)", () => {
         assert.deepEqual(byProvider, [
             "pulumi:pulumi:StackReference::apim-gw-prod-previous -> default",
             "apim-gateway:index:SelfHostedGateway::apim-gw-prod -> default",
+            "pulumi:providers:apim-gateway::apim-gw-prod-token-provider -> default",
             `kubernetes:core/v1:Namespace::apim-gw-prod-namespace -> ${RENDERER}`,
             `kubernetes:core/v1:ConfigMap::apim-gw-prod-env -> ${RENDERER}`,
             `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-prod-config-backup -> ${RENDERER}`,
@@ -26,7 +31,7 @@ describe("renderYamlTo (GitOps rendering)", () => {
             `kubernetes:core/v1:Service::apim-gw-prod-live-traffic -> ${RENDERER}`,
             `kubernetes:policy/v1:PodDisruptionBudget::apim-gw-prod-pdb -> ${RENDERER}`,
             "azure-native:apimanagement:Gateway::apim-gw-prod-gateway -> default",
-            "apim-gateway:index:GatewayToken::apim-gw-prod-token -> default",
+            `apim-gateway:index:GatewayToken::apim-gw-prod-token -> ${TOKEN_PROVIDER}`,
             `kubernetes:core/v1:Secret::apim-gw-prod-token-secret -> ${RENDERER}`,
             `kubernetes:apps/v1:Deployment::apim-gw-prod-deployment -> ${RENDERER}`,
         ]);
@@ -63,10 +68,10 @@ describe("renderYamlTo (GitOps rendering)", () => {
         const k8sOf = (rs: typeof applied.resources) =>
             rs.filter((r) => r.type.startsWith("kubernetes:")).map((r) => [r.type, r.name, r.inputs]);
         assert.deepEqual(k8sOf(rendered.resources), k8sOf(applied.resources));
-        assert.equal(
-            applied.resources.some((r) => r.provider !== undefined),
-            false,
-            "without renderYamlTo every resource uses its default provider",
+        assert.deepEqual(
+            applied.resources.filter((r) => r.provider !== undefined).map((r) => `${r.type}::${r.name} -> ${r.provider}`),
+            [`apim-gateway:index:GatewayToken::apim-gw-prod-token -> ${TOKEN_PROVIDER}`],
+            "without renderYamlTo every resource but the token (its own provider instance) uses its default provider",
         );
         assert.deepEqual(applied.logs, []);
     });

@@ -45,6 +45,7 @@ describe("stack program: prod", () => {
             [
                 "apim-gateway:index:SelfHostedGateway::apim-gw-prod",
                 "pulumi:pulumi:StackReference::apim-gw-prod-previous",
+                "pulumi:providers:apim-gateway::apim-gw-prod-token-provider",
                 "kubernetes:core/v1:Namespace::apim-gw-prod-namespace",
                 "kubernetes:core/v1:ConfigMap::apim-gw-prod-env",
                 "kubernetes:core/v1:PersistentVolumeClaim::apim-gw-prod-config-backup",

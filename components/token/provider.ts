@@ -19,7 +19,8 @@ import {
     tokenSubject,
 } from "./credential";
 
-export const GATEWAY_TOKEN_TYPE = "apim-gateway:index:GatewayToken";
+export const PACKAGE_NAME = "apim-gateway";
+export const GATEWAY_TOKEN_TYPE = `${PACKAGE_NAME}:index:GatewayToken`;
 
 /** azure-native stack config keys that choose the identity; the secret ones travel as Pulumi secrets. */
 export const AZURE_NATIVE_IDENTITY_KEYS = ["clientId", "tenantId", "useMsi", "useOidc", "oidcRequestUrl", "clientCertificatePath"] as const;

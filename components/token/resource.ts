@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { KeyType } from "../args";
 import { PACKAGE_VERSION } from "../version";
 import { GENERATE_TOKEN_API_VERSION } from "./arm";
-import { AZURE_NATIVE_IDENTITY_KEYS, AZURE_NATIVE_SECRET_KEYS, AzureNativeConfig, GATEWAY_TOKEN_TYPE } from "./provider";
+import { AZURE_NATIVE_IDENTITY_KEYS, AZURE_NATIVE_SECRET_KEYS, AzureNativeConfig, GATEWAY_TOKEN_TYPE, PACKAGE_NAME } from "./provider";
 
 export interface GatewayTokenArgs {
     gatewayResourceId: pulumi.Input<string>;
@@ -33,6 +33,17 @@ export function azureNativeIdentityConfig(): pulumi.Output<AzureNativeConfig> | 
     return pulumi.all(secrets).apply((s) => ({ ...plain, ...s }));
 }
 
+/**
+ * An explicit instance of this package's provider for the token. The default provider would receive every
+ * `apim-gateway:*` stack config key (the stack program's project has the package's name), show an update
+ * whenever that config changes, and keep that config, secrets included, in its state; this one has no inputs.
+ */
+export class TokenProvider extends pulumi.ProviderResource {
+    constructor(name: string, opts?: pulumi.ResourceOptions) {
+        super(PACKAGE_NAME, name, {}, pulumi.mergeOptions(opts, { version: PACKAGE_VERSION }));
+    }
+}
+
 export class GatewayToken extends pulumi.CustomResource {
     /** `<token>` as ARM returns it (secret). */
     declare public readonly value: pulumi.Output<string>;
@@ -41,6 +52,7 @@ export class GatewayToken extends pulumi.CustomResource {
 
     constructor(name: string, args: GatewayTokenArgs, opts?: pulumi.CustomResourceOptions) {
         const azureNative = args.azureNative ?? azureNativeIdentityConfig();
+        const provider = opts?.provider ?? new TokenProvider(`${name}-provider`, { parent: opts?.parent });
         super(
             GATEWAY_TOKEN_TYPE,
             name,
@@ -53,7 +65,7 @@ export class GatewayToken extends pulumi.CustomResource {
                 ...(azureNative !== undefined ? { azureNative } : {}),
                 value: undefined,
             },
-            pulumi.mergeOptions(opts, { additionalSecretOutputs: ["value"], version: PACKAGE_VERSION }),
+            pulumi.mergeOptions(opts, { additionalSecretOutputs: ["value"], version: PACKAGE_VERSION, provider }),
         );
     }
 }

@@ -160,6 +160,7 @@ export async function startCluster(dir: string, bin: string): Promise<Cluster> {
                 "--endpoint-reconciler-type=none",
                 "--enable-priority-and-fairness=false",
                 "--profiling=false",
+                "--allow-privileged=true",
             ],
             dir,
             procs,
