@@ -37,13 +37,16 @@ export interface Pod {
     status?: { phase?: string; conditions?: { type: string; status: string }[] };
 }
 
-export const deployment = (kube: Kube, ns: string, name: string) => kube.get<Deployment>(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`);
+export const deployment = (kube: Kube, ns: string, name: string) =>
+    kube.get<Deployment>(`/apis/apps/v1/namespaces/${ns}/deployments/${name}`);
 
 export async function podsOf(kube: Kube, d: Deployment): Promise<Pod[]> {
     const selector = Object.entries(d.spec.selector.matchLabels)
         .map(([k, v]) => `${k}=${v}`)
         .join(",");
-    const pods = await kube.get<ObjectList<Pod>>(`/api/v1/namespaces/${d.metadata.namespace}/pods?labelSelector=${encodeURIComponent(selector)}`);
+    const pods = await kube.get<ObjectList<Pod>>(
+        `/api/v1/namespaces/${d.metadata.namespace}/pods?labelSelector=${encodeURIComponent(selector)}`,
+    );
     return pods.items.filter((p) => !p.metadata.deletionTimestamp);
 }
 

@@ -32,7 +32,13 @@ export function repoStack(env: E2eEnvironment, stack: string, edit?: (g: Gateway
 }
 
 /** (Re)writes the stack file of a repo stack work directory. */
-export function writeStackConfig(env: E2eEnvironment, dir: string, stack: string, edit?: (g: Gateway) => void, extra: Record<string, unknown> = {}): void {
+export function writeStackConfig(
+    env: E2eEnvironment,
+    dir: string,
+    stack: string,
+    edit?: (g: Gateway) => void,
+    extra: Record<string, unknown> = {},
+): void {
     const file = parse(fs.readFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
     const gateway = file.config[`${PROJECT}:gateway`] as Gateway;
     Object.assign(gateway.apim, E2E_APIM);

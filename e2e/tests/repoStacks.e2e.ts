@@ -126,7 +126,10 @@ for (const stack of ["dev", "prod"] as const) {
                 [claim.status.phase, claim.spec.storageClassName, claim.spec.accessModes],
                 ["Bound", x.storageClass, [x.accessMode]],
             );
-            assert.deepEqual(d.spec.template.spec.containers[0].volumeMounts?.find((m) => m.name === volume!.name)?.mountPath, "/apim/config");
+            assert.deepEqual(
+                d.spec.template.spec.containers[0].volumeMounts?.find((m) => m.name === volume!.name)?.mountPath,
+                "/apim/config",
+            );
             for (const p of pods) {
                 assert.equal(p.spec.volumes?.find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim?.claimName, claimName);
             }
@@ -154,7 +157,10 @@ for (const stack of ["dev", "prod"] as const) {
                     );
                 assert.equal(refused?.status, 403, refused?.message);
                 assert.match(refused!.message, /violates PodSecurity "restricted:latest"/);
-                assert.equal(pods.every((p) => p.status?.phase === "Running"), true);
+                assert.equal(
+                    pods.every((p) => p.status?.phase === "Running"),
+                    true,
+                );
             }
 
             const state = exportStack(env, dir, stack);
@@ -214,12 +220,19 @@ for (const stack of ["dev", "prod"] as const) {
             assert.equal(isAvailable(d1), true);
             const newPods = await podsOf(kube, d1);
             assert.equal(newPods.length, x.replicas);
-            assert.equal(newPods.some((p) => oldPods.has(p.metadata.name)), false, "the pods rolled");
+            assert.equal(
+                newPods.some((p) => oldPods.has(p.metadata.name)),
+                false,
+                "the pods rolled",
+            );
             // The rolling-update contract of the committed settings: never fewer than replicas - maxUnavailable.
             assert.equal(seen.minAvailable >= x.replicas - x.maxUnavailable, true, `min available ${seen.minAvailable}`);
             const ref = tokenSecretRef(d1)!;
             assert.notEqual(ref.name, oldSecret);
-            assert.equal(await secretValue(kube, x.namespace, ref.name, "value"), `GatewayKey ${env.arm.issued[env.arm.issued.length - 1].value}`);
+            assert.equal(
+                await secretValue(kube, x.namespace, ref.name, "value"),
+                `GatewayKey ${env.arm.issued[env.arm.issued.length - 1].value}`,
+            );
             assert.equal(await kube.find(`/api/v1/namespaces/${x.namespace}/secrets/${oldSecret}`), undefined, "the old Secret is gone");
         });
 
@@ -236,7 +249,11 @@ for (const stack of ["dev", "prod"] as const) {
             const d = await deployment(kube, x.namespace, x.gateway);
             assert.equal((await configMapData(kube, x.namespace, d))["telemetry.logs.std.level"], "warn");
             const rolled = await podsOf(kube, d);
-            assert.equal(rolled.some((p) => before.some((b) => b.metadata.name === p.metadata.name)), false, "a settings change rolls the pods");
+            assert.equal(
+                rolled.some((p) => before.some((b) => b.metadata.name === p.metadata.name)),
+                false,
+                "a settings change rolls the pods",
+            );
 
             writeStackConfig(env, dir, stack, (g) => {
                 g.observability = { logs: { std: { level: "warn" } } };
