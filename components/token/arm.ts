@@ -22,6 +22,9 @@ import {
 export const GENERATE_TOKEN_API_VERSION = "2024-05-01";
 export const GENERATE_TOKEN_ACTION = "Microsoft.ApiManagement/service/gateways/generateToken/action";
 export const GATEWAY_READ_ACTION = "Microsoft.ApiManagement/service/gateways/read";
+/** Attempts of one generateToken call, and the timeout of each: a hung endpoint fails the call in about 90 s. */
+export const DEFAULT_ATTEMPTS = 4;
+export const DEFAULT_TIMEOUT_MS = 20_000;
 /** ARM refuses an expiry further ahead than this. */
 export const MAX_TOKEN_DAYS = 30;
 
@@ -63,7 +66,7 @@ export interface ArmCallOptions {
     getAccessToken: () => Promise<string>;
     /** Who is calling, for error messages (never a secret). */
     identity: string;
-    /** Attempts in all, including the first. Default 5. */
+    /** Attempts in all, including the first. Default 4. */
     maxAttempts?: number;
     /** First backoff delay; doubles each retry, with jitter. Default 1000 ms. */
     baseDelayMs?: number;
@@ -71,7 +74,7 @@ export interface ArmCallOptions {
     minDelayMs?: number;
     /** Cap of one delay, including a server's Retry-After. Default 60 s. */
     maxDelayMs?: number;
-    /** Per-attempt timeout. Default 30 s. */
+    /** Per-attempt timeout. Default 20 s (so a hung endpoint fails the call in about 90 s: 4 x 20 s plus backoff). */
     timeoutMs?: number;
     sleep?: (ms: number) => Promise<void>;
     random?: () => number;
@@ -281,11 +284,11 @@ async function attempt(
 export async function generateGatewayToken(req: GenerateTokenRequest, opts: ArmCallOptions): Promise<string> {
     const url = generateTokenUrl(req);
     const ref = parseGatewayId(req.gatewayResourceId);
-    const maxAttempts = Math.max(1, opts.maxAttempts ?? 5);
+    const maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_ATTEMPTS);
     const base = opts.baseDelayMs ?? 1000;
     const minDelay = opts.minDelayMs ?? 1000;
     const maxDelay = opts.maxDelayMs ?? 60_000;
-    const timeoutMs = opts.timeoutMs ?? 30_000;
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
     const random = opts.random ?? Math.random;
     const pipeline = createPipelineFromOptions({

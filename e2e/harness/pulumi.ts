@@ -97,6 +97,8 @@ export async function inline(env: E2eEnvironment, o: InlineOptions): Promise<Run
                     ...(o.vars ?? {}),
                 },
                 stdio: ["ignore", "pipe", "pipe"],
+                // A process group of its own: a scenario can kill the runner, the CLI and its plugins at once.
+                detached: true,
             },
         );
         if (child.pid !== undefined) o.onStart?.(child.pid);

@@ -18,23 +18,11 @@ import {
     zoneOf,
 } from "../harness/objects";
 import { exportStack, inline } from "../harness/pulumi";
+import { changes, wall } from "../harness/report";
 import { E2E_APIM, PROJECT, repoStack, writeStackConfig } from "../harness/stacks";
 import { e2e } from "./setup";
 
 const HOUR = 3600;
-
-/** The resources a run changes, as `<op> <type>` (a replacement's create/delete halves folded into `replace`). */
-export function changes(steps: { op: string; type: string }[]): string[] {
-    const folded = steps
-        .filter((s) => !["same", "read", "create-replacement", "delete-replaced", "discard-replaced"].includes(s.op))
-        .map((s) => `${s.op} ${s.type}`);
-    return [...new Set(folded)].sort();
-}
-
-/** Logs a scenario's wall time the way every scenario of the suite does. */
-export function wall(label: string, ms: number): void {
-    process.stderr.write(`      [e2e] ${label}: ${(ms / 1000).toFixed(1)} s\n`);
-}
 
 interface Expect {
     gateway: string;
