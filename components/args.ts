@@ -23,8 +23,9 @@ export interface ApimArgs {
     location: GatewayLocationArgs;
     description?: pulumi.Input<string>;
     /**
-     * Host name of the configuration endpoint the gateway pulls its configuration from.
-     * Default `<serviceName>.configuration.azure-api.net`; set it for a custom domain.
+     * Host name of the configuration endpoint the gateway pulls its configuration from. Default
+     * `<serviceName>.configuration.<domain>` in the azure-native cloud: azure-api.net (public), azure-api.us
+     * (usgovernment), azure-api.cn (china); set it for a custom domain.
      */
     configurationEndpoint?: pulumi.Input<string>;
 }
@@ -338,14 +339,19 @@ export interface ConfigurationTrustArgs {
 
 export type StdLogFormat = "none" | "text" | "json";
 export type LogLevel = "all" | "debug" | "info" | "warn" | "error" | "fatal";
-export type LocalLogType = "none" | "auto" | "localsyslog" | "rfc5424" | "journal" | "json";
+/** `forward` is offered by the Helm chart (the gateway's settings reference does not document it). */
+export type LocalLogType = "none" | "auto" | "localsyslog" | "rfc5424" | "journal" | "json" | "forward";
 export type StatsdTagFormat = "librato" | "dogStatsD" | "influxDB";
 
 export interface ObservabilityArgs {
     logs?: {
         /** Container (stdout) logs. Gateway defaults: text, info, color on. */
         std?: { format?: StdLogFormat; level?: LogLevel; color?: boolean };
-        /** Local log sink. Gateway default `auto`. */
+        /**
+         * Local log sink. Gateway default `auto`. With `localsyslog`, `endpoint` is the socket's path in the pod (e.g.
+         * `/dev/log`): the node's `/dev/log` socket is mounted there (a hostPath volume, which the restricted and
+         * baseline Pod Security levels forbid).
+         */
         local?: { type: LocalLogType; endpoint?: string; facility?: number };
     };
     metrics?: {
@@ -412,9 +418,15 @@ export interface SelfHostedGatewayArgs {
     resources?: ResourceRequirementsArgs;
     service?: ServiceArgs;
     configBackup?: ConfigBackupArgs;
-    /** Default ClusterFirst. `None` requires `dnsConfig.nameservers`. */
+    /**
+     * Default ClusterFirst. `None` requires `dnsConfig.nameservers`. With `Default` or `None` the pods have no
+     * cluster search domains, so instance discovery uses the fully qualified name of its Service
+     * (`<name>-instance-discovery.<namespace>.svc.<clusterDomain>`).
+     */
     dnsPolicy?: DnsPolicy;
     dnsConfig?: DnsConfigArgs;
+    /** The cluster's DNS domain, for that fully qualified name (dnsPolicy Default or None only). Default `cluster.local`. */
+    clusterDomain?: string;
     highAvailability?: HighAvailabilityArgs;
     autoscaling?: AutoscalingArgs;
     probes?: ProbesArgs;

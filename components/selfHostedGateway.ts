@@ -30,6 +30,7 @@ import {
     caConfigMapData,
     CLIENT_SECRET_KEY,
     defaultConfigurationEndpoint,
+    instanceDiscoveryHost,
     deploymentSpec,
     discoveryServiceSpec,
     disruptionBudgetSpec,
@@ -129,29 +130,35 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             throw new pulumi.ResourceError(formatProblems(`SelfHostedGateway "${name}": invalid arguments`, problems), this, true);
         }
         const s = resolveSettings(args);
+        const names = objectNames(name);
         const fail = (message: string): never => {
             throw new pulumi.ResourceError(`SelfHostedGateway "${name}": ${message}`, this, true);
         };
-        let cloudCache: AzureEnvironment | undefined;
-        const cloud = (): AzureEnvironment => {
-            if (cloudCache === undefined) {
-                const environment = new pulumi.Config("azure-native").get("environment") ?? process.env.ARM_ENVIRONMENT;
-                try {
-                    cloudCache = cloudFor(environment);
-                } catch (e) {
-                    // cloudFor names token.armEndpoint; in the Entra modes the overrides are other keys.
-                    const message = (e as Error).message;
-                    return fail(
-                        s.authType === "token"
-                            ? message
-                            : message.replace(
-                                  "set token.armEndpoint explicitly",
-                                  "set auth.tokenAudience (and auth.azureAdApp.authority) explicitly",
-                              ),
-                    );
-                }
+        // The azure-native cloud, read only when a default depends on it: an unknown cloud fails here, before any
+        // child exists, naming the keys that would make it unnecessary.
+        const prefix = prefixOf(args);
+        const entra = s.authType === "azureAdApp" || s.authType === "workloadIdentity";
+        const cloudKeys = [
+            ...(s.authType === "token" && args.token?.armEndpoint === undefined ? ["token.armEndpoint"] : []),
+            ...(args.apim.configurationEndpoint === undefined ? ["apim.configurationEndpoint"] : []),
+            ...(entra && args.auth?.tokenAudience === undefined ? ["auth.tokenAudience"] : []),
+            ...(s.authType === "azureAdApp" && args.auth?.azureAdApp?.authority === undefined ? ["auth.azureAdApp.authority"] : []),
+        ].map((k) => `${prefix}.${k}`);
+        let knownCloud: AzureEnvironment | undefined;
+        if (cloudKeys.length > 0) {
+            const environment = new pulumi.Config("azure-native").get("environment") ?? process.env.ARM_ENVIRONMENT;
+            try {
+                knownCloud = cloudFor(environment);
+            } catch {
+                fail(
+                    `azure-native environment ${JSON.stringify(environment)} is not one of public, usgovernment, china; ` +
+                        `set ${cloudKeys.join(", ")} explicitly for other clouds`,
+                );
             }
-            return cloudCache;
+        }
+        const cloud = (): AzureEnvironment => {
+            if (knownCloud === undefined) throw new Error("SelfHostedGateway: the cloud was not resolved where it is needed");
+            return knownCloud;
         };
 
         const surges = !(s.maxSurge === 0 || s.maxSurge === "0%");
@@ -179,17 +186,20 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             pulumi.log.warn(`dev environment, production rule relaxed: ${w}`, this);
         }
         const armEndpoint = token ? (args.token?.armEndpoint ?? CLOUDS[cloud()].arm) : undefined;
-        // An unknown cloud fails here, before any child exists, and only when the cloud is actually needed.
-        const entraNeedsCloud =
-            (s.authType === "workloadIdentity" && args.auth?.tokenAudience === undefined) ||
-            (s.authType === "azureAdApp" && (args.auth?.tokenAudience === undefined || args.auth.azureAdApp?.authority === undefined));
-        if (entraNeedsCloud) cloud();
+        if (s.dnsPolicy === "Default" && (s.replicas > 1 || s.autoscaling !== undefined)) {
+            pulumi.log.warn(
+                "dnsPolicy is Default: the pods resolve names through the node's resolver, so the instance-discovery name " +
+                    `(${names.discovery}.<namespace>.svc.${s.clusterDomain}) must resolve there, or the gateway's instances ` +
+                    "do not find each other (rate limits and heartbeats stay per pod); keep ClusterFirst unless you need Default",
+                this,
+            );
+        }
 
         return {
             name,
             args,
             s,
-            names: objectNames(name),
+            names,
             labels: objectLabels(name, s),
             annotations: Object.keys(s.commonAnnotations).length > 0 ? { annotations: s.commonAnnotations } : {},
             child: { parent: this },
@@ -398,10 +408,17 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
         const configurationEndpoint =
             args.apim.configurationEndpoint !== undefined
                 ? p.checked("apim.configurationEndpoint", args.apim.configurationEndpoint, "hostname")
-                : pulumi.output(args.apim.serviceName).apply(defaultConfigurationEndpoint);
+                : pulumi.output(args.apim.serviceName).apply((svc) => defaultConfigurationEndpoint(svc, p.cloud()));
         const settingsData = pulumi
-            .all([configurationEndpoint, args.apim.gatewayName, auth.azureAdApp?.tenantId, auth.azureAdApp?.clientId])
-            .apply(([endpoint, gatewayName, tenantId, aadClientId]) => {
+            .all([
+                configurationEndpoint,
+                args.apim.gatewayName,
+                auth.azureAdApp?.tenantId,
+                auth.azureAdApp?.clientId,
+                // Only a fully qualified instance-discovery name needs the namespace.
+                s.dnsPolicy === "Default" || s.dnsPolicy === "None" ? namespace : "",
+            ])
+            .apply(([endpoint, gatewayName, tenantId, aadClientId, ns]) => {
                 const authSettings: AuthSettings =
                     s.authType === "azureAdApp"
                         ? {
@@ -417,7 +434,7 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
                           : { type: s.authType };
                 return gatewaySettings({
                     endpoint,
-                    discoveryServiceName: names.discovery,
+                    discoveryServiceName: instanceDiscoveryHost(names.discovery, ns, s),
                     auth: authSettings,
                     localCa,
                     disableCertificateValidation: args.configurationTrust?.disableCertificateValidation,
@@ -668,7 +685,7 @@ interface Plan {
     child: { parent: pulumi.Resource };
     /** Token mode: this window's token and the ARM endpoint that issues it. */
     token?: TokenPlan & { armEndpoint: string };
-    /** The azure-native cloud (read once, when first needed). */
+    /** The azure-native cloud (resolved in validate when a default depends on it). */
     cloud: () => AzureEnvironment;
     /** Checks a value that may only be known later (an Output) inside apply. */
     checked: (key: string, v: pulumi.Input<string>, rule: "dnsLabel" | "hostname" | "dnsSubdomain") => pulumi.Output<string>;

@@ -4,6 +4,7 @@ import * as crypto from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as In from "@pulumi/kubernetes/types/input";
 import { gatewaySettings, proxyEnv } from "./settings";
+import type { AzureEnvironment } from "./token/credential";
 import {
     AntiAffinity,
     AuthType,
@@ -118,7 +119,15 @@ export interface Settings {
     proxyEnv: { name: string; value: string }[];
     allocateLoadBalancerNodePorts?: boolean;
     ca: { certificates: string[]; directory: string };
+    /** localsyslog: where the node's /dev/log socket is mounted in the pod (the endpoint setting). */
+    localSyslogPath?: string;
+    /** The cluster's DNS domain (for the fully qualified instance-discovery name). */
+    clusterDomain: string;
 }
+
+/** The node's syslog socket, mounted into the pod for the localsyslog log sink (as the Helm chart does). */
+export const HOST_SYSLOG_SOCKET = "/dev/log";
+export const DEFAULT_CLUSTER_DOMAIN = "cluster.local";
 
 export function imageReference(image: SelfHostedGatewayArgs["image"]): string {
     const repo = image?.repository ?? DEFAULT_IMAGE_REPOSITORY;
@@ -249,6 +258,8 @@ function resolveExtras(args: SelfHostedGatewayArgs) {
             certificates: args.configurationTrust?.caCertificates ?? [],
             directory: args.configurationTrust?.caDirectory ?? DEFAULTS.caDirectory,
         },
+        localSyslogPath: args.observability?.logs?.local?.type === "localsyslog" ? args.observability.logs.local.endpoint : undefined,
+        clusterDomain: args.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN,
     };
 }
 
@@ -281,8 +292,30 @@ export function commonLabels(name: string): Record<string, string> {
     };
 }
 
-export function defaultConfigurationEndpoint(serviceName: string): string {
-    return `${serviceName}.configuration.azure-api.net`;
+/** The configuration endpoint's domain in each Azure cloud. */
+export const CONFIGURATION_DOMAINS: Record<AzureEnvironment, string> = {
+    public: "azure-api.net",
+    usgovernment: "azure-api.us",
+    china: "azure-api.cn",
+};
+
+export function defaultConfigurationEndpoint(serviceName: string, cloud: AzureEnvironment = "public"): string {
+    return `${serviceName}.configuration.${CONFIGURATION_DOMAINS[cloud]}`;
+}
+
+/**
+ * The host name the gateway's instances find each other by (`neighborhood.host`). With dnsPolicy ClusterFirst (or
+ * ClusterFirstWithHostNet) the Service's short name resolves through the pod's search domains, as in the portal's
+ * YAML; with Default or None there are no cluster search domains, so the name is fully qualified.
+ */
+export function instanceDiscoveryHost(
+    discoveryServiceName: string,
+    namespace: string,
+    s: Pick<Settings, "dnsPolicy" | "clusterDomain">,
+): string {
+    return s.dnsPolicy === "Default" || s.dnsPolicy === "None"
+        ? `${discoveryServiceName}.${namespace}.svc.${s.clusterDomain}`
+        : discoveryServiceName;
 }
 
 /** The gateway's settings (ConfigMap data) for the token modes, as in the portal's YAML (see settings.ts). */
@@ -382,10 +415,13 @@ export function deploymentSpec(name: string, s: Settings, p: PodInputs): In.apps
     const mounts: In.core.v1.VolumeMount[] = [
         ...(p.backupClaimName ? [{ name: "config-backup", mountPath: BACKUP_MOUNT_PATH }] : []),
         ...(p.caConfigMapName ? caMounts(s) : []),
+        ...(s.localSyslogPath ? [{ name: "local-syslog", mountPath: s.localSyslogPath }] : []),
     ];
     const volumes: In.core.v1.Volume[] = [
         ...(p.backupClaimName ? [{ name: "config-backup", persistentVolumeClaim: { claimName: p.backupClaimName } }] : []),
         ...(p.caConfigMapName ? [{ name: "configuration-ca", configMap: { name: p.caConfigMapName } }] : []),
+        // localsyslog writes to the node's syslog socket, as the Helm chart mounts it.
+        ...(s.localSyslogPath ? [{ name: "local-syslog", hostPath: { path: HOST_SYSLOG_SOCKET, type: "Socket" } }] : []),
     ];
     return {
         // With an autoscaler, the HorizontalPodAutoscaler owns the replica count.

@@ -194,6 +194,8 @@ describe("auth: Microsoft Entra app (azureAdApp)", () => {
             "config.service.auth.azureAd.authority": "https://login.chinacloudapi.cn",
             "config.service.auth.tokenAudience": "https://azure-api.cn/configuration",
             "gateway.name": "edge",
+            // The configuration endpoint's default domain follows the cloud too.
+            "config.service.endpoint": "contoso-apim.configuration.azure-api.cn",
         });
         const explicit = await build(
             args({
@@ -398,11 +400,39 @@ describe("auth: workload identity", () => {
     });
 });
 
+describe("sovereign clouds: defaults follow azure-native:environment", () => {
+    it("the configuration endpoint's domain and the ARM endpoint follow the cloud in token mode; an explicit endpoint wins", async () => {
+        const endpointAndArm = async (config: Record<string, unknown>, extra: Partial<SelfHostedGatewayArgs> = {}) => {
+            const { resources } = await build(args(undefined, extra), config);
+            return [(settingsOf(resources) as Record<string, string>)["config.service.endpoint"], one(resources, TOKEN).inputs.armEndpoint];
+        };
+        assert.deepEqual(await endpointAndArm({}), ["contoso-apim.configuration.azure-api.net", "https://management.azure.com"]);
+        assert.deepEqual(await endpointAndArm({ "azure-native:environment": "usgovernment" }), [
+            "contoso-apim.configuration.azure-api.us",
+            "https://management.usgovcloudapi.net",
+        ]);
+        assert.deepEqual(await endpointAndArm({ "azure-native:environment": "china" }), [
+            "contoso-apim.configuration.azure-api.cn",
+            "https://management.chinacloudapi.cn",
+        ]);
+        const custom = { apim: { ...args(undefined).apim, configurationEndpoint: "apim.configuration.contoso.us" } };
+        assert.deepEqual(await endpointAndArm({ "azure-native:environment": "usgovernment" }, custom), [
+            "apim.configuration.contoso.us",
+            "https://management.usgovcloudapi.net",
+        ]);
+    });
+
+    it("the configurationEndpoint output reports the cloud's default", async () => {
+        const { built } = await build(args(undefined), { "azure-native:environment": "AzureUSGovernment" });
+        assert.equal(await promiseOf(built.gw.configurationEndpoint), "contoso-apim.configuration.azure-api.us");
+    });
+});
+
 describe("auth: an Azure cloud the component does not know", () => {
     const germany = { "azure-native:environment": "germany" };
     const ids = { tenantId: "11111111-1111-4111-8111-111111111111", clientId: "22222222-2222-4222-8222-222222222222" };
 
-    it("names the Entra keys to set, before any child exists", async () => {
+    it("names the keys to set (every default that depends on the cloud), before any child exists", async () => {
         const { error, resources } = await constructionError(
             () => new SelfHostedGateway("edge", args({ type: "azureAdApp", azureAdApp: { ...ids, clientSecret: pulumi.secret("x") } })),
             germany,
@@ -410,7 +440,7 @@ describe("auth: an Azure cloud the component does not know", () => {
         assert.equal(
             error?.message,
             'SelfHostedGateway "edge": azure-native environment "germany" is not one of public, usgovernment, china; ' +
-                "set auth.tokenAudience (and auth.azureAdApp.authority) explicitly for other clouds",
+                "set args.apim.configurationEndpoint, args.auth.tokenAudience, args.auth.azureAdApp.authority explicitly for other clouds",
         );
         assert.deepEqual(
             resources.map((r) => r.type),
@@ -418,15 +448,25 @@ describe("auth: an Azure cloud the component does not know", () => {
         );
     });
 
-    it("does not need the cloud when both overrides are given", async () => {
+    it("does not need the cloud when every override is given", async () => {
+        const entra = args({
+            type: "azureAdApp",
+            tokenAudience: "https://azure-api.example/",
+            azureAdApp: { ...ids, clientSecret: pulumi.secret("x"), authority: "https://login.example/" },
+        });
         const { resources } = await build(
-            args({
-                type: "azureAdApp",
-                tokenAudience: "https://azure-api.example/",
-                azureAdApp: { ...ids, clientSecret: pulumi.secret("x"), authority: "https://login.example/" },
-            }),
+            { ...entra, apim: { ...entra.apim, configurationEndpoint: "apim.configuration.example" } },
             germany,
         );
         assert.equal(resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment").length, 1);
+    });
+
+    it("in token mode, names the ARM endpoint and the configuration endpoint", async () => {
+        const { error } = await constructionError(() => new SelfHostedGateway("edge", args(undefined)), germany);
+        assert.equal(
+            error?.message,
+            'SelfHostedGateway "edge": azure-native environment "germany" is not one of public, usgovernment, china; ' +
+                "set args.token.armEndpoint, args.apim.configurationEndpoint explicitly for other clouds",
+        );
     });
 });

@@ -2,7 +2,7 @@
 // availability, autoscaling, probes, pod security, scheduling and image, labels, ServiceAccount,
 // NetworkPolicy, proxy/TLS/telemetry settings, CA trust, and the Azure-side assignments.
 import { strict as assert } from "assert";
-import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
+import { SelfHostedGateway, SelfHostedGatewayArgs, validateArgs } from "../components";
 import { CLOCK, PORTAL_SETTINGS, TEST_CA_PEM } from "./expected";
 import { buildComponent, capturingLogs, FAKE_SUBSCRIPTION, logs, mockAutoName, one, ofType, Registered } from "./harness";
 
@@ -43,6 +43,10 @@ type DeploymentSpec = Record<string, unknown> & {
 const specOf = (rs: Registered[]) => one(rs, DEPLOYMENT).inputs.spec as DeploymentSpec;
 const podOf = (rs: Registered[]) => specOf(rs).template.spec;
 const settingsOf = (rs: Registered[]) => one(rs, "kubernetes:core/v1:ConfigMap", "edge-env").inputs.data;
+const validationProblems = (args: SelfHostedGatewayArgs) => {
+    const v = validateArgs(args);
+    return v.ok ? [] : v.problems;
+};
 const spread = (key: string, when = "ScheduleAnyway") => ({
     maxSkew: 1,
     topologyKey: key,
@@ -56,7 +60,8 @@ describe("options: high availability", () => {
         assert.deepEqual(one(resources, PDB).inputs, {
             apiVersion: "policy/v1",
             kind: "PodDisruptionBudget",
-            metadata: { name: "edge", namespace: "gw", labels: LABELS },
+            // Auto-named: a replacement creates the new budget before deleting the old one.
+            metadata: { namespace: "gw", labels: LABELS },
             spec: { maxUnavailable: "25%", selector: { matchLabels: SELECTOR } },
         });
         assert.deepEqual(podOf(resources).topologySpreadConstraints, [
@@ -369,6 +374,92 @@ describe("options: network, telemetry and additional settings", () => {
             "net.server.http.forwarded.proto.enabled": "true",
             "config.service.integration.timeout": "00:03:00",
         });
+    });
+});
+
+describe("options: instance discovery, local syslog and forwarded logs", () => {
+    it("uses the short discovery name with ClusterFirst, the fully qualified one with Default or None", async () => {
+        const host = async (extra: Partial<SelfHostedGatewayArgs>) =>
+            (settingsOf((await build(minimal(extra))).resources) as Record<string, string>)["neighborhood.host"];
+        assert.equal(await host({}), "edge-instance-discovery");
+        assert.equal(await host({ dnsPolicy: "ClusterFirstWithHostNet" }), "edge-instance-discovery");
+        assert.equal(await host({ dnsPolicy: "Default" }), "edge-instance-discovery.gw.svc.cluster.local");
+        assert.equal(
+            await host({ dnsPolicy: "None", dnsConfig: { nameservers: ["10.0.0.10"] }, clusterDomain: "corp.internal" }),
+            "edge-instance-discovery.gw.svc.corp.internal",
+        );
+    });
+
+    it("warns that with dnsPolicy Default the node's resolver must resolve that name", async () => {
+        await capturingLogs(() => build(minimal({ dnsPolicy: "Default" })));
+        assert.deepEqual(logs, [
+            "warning: [runtime] dnsPolicy is Default: the pods resolve names through the node's resolver, so the instance-discovery name " +
+                "(edge-instance-discovery.<namespace>.svc.cluster.local) must resolve there, or the gateway's instances do not find each " +
+                "other (rate limits and heartbeats stay per pod); keep ClusterFirst unless you need Default",
+        ]);
+    });
+
+    it("mounts the node's /dev/log socket where localsyslog writes, as the Helm chart does", async () => {
+        const { resources } = await build(
+            minimal({ observability: { logs: { local: { type: "localsyslog", endpoint: "/dev/log", facility: 7 } } } }),
+        );
+        assert.deepEqual(podOf(resources).volumes, [
+            { name: "config-backup", persistentVolumeClaim: { claimName: "edge-config-backup-6af1e5f2" } },
+            { name: "local-syslog", hostPath: { path: "/dev/log", type: "Socket" } },
+        ]);
+        assert.deepEqual(podOf(resources).containers[0].volumeMounts, [
+            { name: "config-backup", mountPath: "/apim/config" },
+            { name: "local-syslog", mountPath: "/dev/log" },
+        ]);
+        assert.deepEqual(settingsOf(resources), {
+            ...PORTAL_SETTINGS,
+            "telemetry.logs.local": "localsyslog",
+            "telemetry.logs.local.localsyslog.endpoint": "/dev/log",
+            "telemetry.logs.local.localsyslog.facility": "7",
+        });
+    });
+
+    it("sets telemetry.logs.local: forward through the typed option (additionalSettings still refuses the key)", async () => {
+        const { resources } = await build(minimal({ observability: { logs: { local: { type: "forward" } } } }));
+        assert.deepEqual(settingsOf(resources), { ...PORTAL_SETTINGS, "telemetry.logs.local": "forward" });
+        assert.deepEqual(validationProblems(minimal({ additionalSettings: { "telemetry.logs.local": "forward" } })), [
+            'args.additionalSettings["telemetry.logs.local"]: shadows the typed option args.observability.logs.local.type; set that instead',
+        ]);
+        assert.deepEqual(validationProblems(minimal({ observability: { logs: { local: { type: "forward", endpoint: "x:1" } } } })), [
+            'args.observability.logs.local.endpoint: does not apply when type is "forward"; remove it',
+        ]);
+    });
+
+    it("refuses localsyslog under the restricted or baseline Pod Security level (hostPath), and a socket path that is not absolute", () => {
+        const syslog = { logs: { local: { type: "localsyslog" as const, endpoint: "/dev/log" } } };
+        assert.deepEqual(
+            validationProblems(minimal({ namespace: { name: "gw", podSecurityLevel: "restricted" }, observability: syslog })),
+            [
+                'args.observability.logs.local.type: "localsyslog" mounts the node\'s /dev/log socket (a hostPath volume), which the "restricted" ' +
+                    'Pod Security level (args.namespace.podSecurityLevel) forbids; send logs to a collector with "rfc5424" or "json" instead, or relax the level',
+            ],
+        );
+        assert.deepEqual(validationProblems(minimal({ namespace: { name: "gw", podSecurityLevel: "baseline" }, observability: syslog })), [
+            'args.observability.logs.local.type: "localsyslog" mounts the node\'s /dev/log socket (a hostPath volume), which the "baseline" ' +
+                'Pod Security level (args.namespace.podSecurityLevel) forbids; send logs to a collector with "rfc5424" or "json" instead, or relax the level',
+        ]);
+        assert.deepEqual(
+            validationProblems(minimal({ observability: { logs: { local: { type: "localsyslog", endpoint: "udp://syslog:514" } } } })),
+            [
+                'args.observability.logs.local.endpoint: got "udp://syslog:514"; with type "localsyslog" it is the syslog socket\'s path in the pod, ' +
+                    "such as /dev/log (the node's /dev/log is mounted there)",
+            ],
+        );
+    });
+
+    it("takes clusterDomain only where the fully qualified name is used", () => {
+        assert.deepEqual(validationProblems(minimal({ clusterDomain: "corp.internal" })), [
+            'args.clusterDomain: only applies when args.dnsPolicy is "Default" or "None" (otherwise instance discovery uses the ' +
+                "Service's short name, resolved through the pod's search domains); remove it",
+        ]);
+        assert.deepEqual(validationProblems(minimal({ dnsPolicy: "Default", clusterDomain: "Corp_Internal" })), [
+            "args.clusterDomain: got \"Corp_Internal\"; must be a Kubernetes name: lower-case letters, digits, '-' and '.'",
+        ]);
     });
 });
 

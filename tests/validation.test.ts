@@ -96,7 +96,7 @@ describe("validation: options", () => {
                 'gateway.configurationTrust.caCertificates[0]: got "not a pem"; must be one PEM certificate (-----BEGIN CERTIFICATE----- … -----END CERTIFICATE-----)',
                 'gateway.configurationTrust.caDirectory: got "relative"; must be an absolute directory such as /etc/ssl/certs',
                 'gateway.observability.logs.std.level: got "verbose"; expected one of "all", "debug", "info", "warn", "error", "fatal"',
-                'gateway.observability.logs.local.type: got "syslog"; expected one of "none", "auto", "localsyslog", "rfc5424", "journal", "json"',
+                'gateway.observability.logs.local.type: got "syslog"; expected one of "none", "auto", "localsyslog", "rfc5424", "journal", "json", "forward"',
                 'gateway.observability.metrics.statsd.endpoint: got "statsd"; must be host:port such as 10.0.41.179:8125 (optionally udp://)',
                 "gateway.observability.metrics.statsd.sampling: got 2 (number); must be at most 1",
                 'gateway.observability.openTelemetry.collectorUri: got "otel:4317"; expected a URL such as http://otel-collector:4317',

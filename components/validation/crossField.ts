@@ -38,6 +38,12 @@ export function crossFieldProblems(args: SelfHostedGatewayArgs, prefix: string):
     if (args.dnsPolicy === "None" && !(args.dnsConfig?.nameservers && args.dnsConfig.nameservers.length > 0)) {
         problems.push(`${prefix}.dnsConfig.nameservers: required when ${prefix}.dnsPolicy is "None"; list 1 to 3 name server IPs`);
     }
+    if (args.clusterDomain !== undefined && args.dnsPolicy !== "Default" && args.dnsPolicy !== "None") {
+        problems.push(
+            `${prefix}.clusterDomain: only applies when ${prefix}.dnsPolicy is "Default" or "None" (otherwise instance discovery uses ` +
+                "the Service's short name, resolved through the pod's search domains); remove it",
+        );
+    }
     const svc = args.service ?? {};
     if (svc.type === "ClusterIP" && svc.externalTrafficPolicy !== undefined) {
         problems.push(
@@ -211,11 +217,24 @@ export function optionProblems(args: SelfHostedGatewayArgs, prefix: string): str
         if (["localsyslog", "rfc5424", "journal"].includes(local.type) && local.endpoint === undefined) {
             problems.push(`${lp}.endpoint: required when type is "${local.type}"`);
         }
-        if ((local.type === "none" || local.type === "auto") && local.endpoint !== undefined) {
+        if ((local.type === "none" || local.type === "auto" || local.type === "forward") && local.endpoint !== undefined) {
             problems.push(`${lp}.endpoint: does not apply when type is "${local.type}"; remove it`);
         }
         if (local.facility !== undefined && local.type !== "localsyslog" && local.type !== "rfc5424") {
             problems.push(`${lp}.facility: only applies to type "localsyslog" or "rfc5424"`);
+        }
+        if (local.type === "localsyslog" && local.endpoint !== undefined && !/^\/[-\w./]*[^/]$/.test(local.endpoint)) {
+            problems.push(
+                `${lp}.endpoint: got ${JSON.stringify(local.endpoint)}; with type "localsyslog" it is the syslog socket's path in the pod, ` +
+                    "such as /dev/log (the node's /dev/log is mounted there)",
+            );
+        }
+        const level = args.namespace.create !== false ? args.namespace.podSecurityLevel : undefined;
+        if (local.type === "localsyslog" && (level === "restricted" || level === "baseline")) {
+            problems.push(
+                `${lp}.type: "localsyslog" mounts the node's /dev/log socket (a hostPath volume), which the "${level}" Pod Security level ` +
+                    `(${prefix}.namespace.podSecurityLevel) forbids; send logs to a collector with "rfc5424" or "json" instead, or relax the level`,
+            );
         }
     }
     const buckets = args.observability?.openTelemetry?.histogramBuckets;

@@ -168,6 +168,7 @@ export const argsSchema = z.strictObject({
         })
         .optional(),
     dnsPolicy: z.enum(["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"]).optional(),
+    clusterDomain: dnsSubdomain.optional(),
     dnsConfig: z
         .strictObject({
             nameservers: z.array(z.ipv4().or(z.ipv6())).max(3).optional(),
@@ -371,7 +372,7 @@ export function optionsShape() {
                             .optional(),
                         local: z
                             .strictObject({
-                                type: z.enum(["none", "auto", "localsyslog", "rfc5424", "journal", "json"]),
+                                type: z.enum(["none", "auto", "localsyslog", "rfc5424", "journal", "json", "forward"]),
                                 endpoint: nonEmpty.regex(NO_CONTROL_CHARACTERS, NO_CONTROL).optional(),
                                 facility: z.int().min(0).max(23).optional(),
                             })
