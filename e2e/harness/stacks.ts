@@ -17,8 +17,15 @@ type Gateway = Record<string, unknown> & { apim: Record<string, unknown>; token?
  * path made absolute, and Pulumi.<stack>.yaml as committed with the APIM names and token.armEndpoint replaced.
  * `edit` may change the gateway config further; `extra` adds other config keys.
  */
-export function repoStack(env: E2eEnvironment, stack: string, edit?: (g: Gateway) => void, extra: Record<string, unknown> = {}): string {
-    const dir = fs.mkdtempSync(path.join(env.dir, `repo-${stack}-`));
+export function repoStack(
+    env: E2eEnvironment,
+    stack: string,
+    edit?: (g: Gateway) => void,
+    extra: Record<string, unknown> = {},
+    /** The stack's name, when it differs from the committed stack file it starts from. */
+    name: string = stack,
+): string {
+    const dir = fs.mkdtempSync(path.join(env.dir, `repo-${name}-`));
     const project = parse(fs.readFileSync(path.join(REPO, "Pulumi.yaml"), "utf8")) as {
         main?: string;
         plugins?: { providers?: { name: string; path: string }[] };
@@ -27,7 +34,7 @@ export function repoStack(env: E2eEnvironment, stack: string, edit?: (g: Gateway
     if (project.main) project.main = path.join(REPO, project.main);
     for (const p of project.plugins?.providers ?? []) p.path = path.resolve(REPO, p.path);
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), stringify(project));
-    writeStackConfig(env, dir, stack, edit, extra);
+    writeStackConfig(env, dir, stack, edit, extra, name);
     return dir;
 }
 
@@ -46,7 +53,7 @@ export function writeStackConfig(
     edit?.(gateway);
     Object.assign(file.config, extra);
     // Keep the secure config (encryption salt) the first run wrote, if any.
-    const target = path.join(dir, `Pulumi.${stack}.yaml`);
+    const target = path.join(dir, `Pulumi.${name}.yaml`);
     if (fs.existsSync(target)) {
         const previous = parse(fs.readFileSync(target, "utf8")) as Record<string, unknown>;
         if (previous.encryptionsalt) (file as Record<string, unknown>).encryptionsalt = previous.encryptionsalt;

@@ -46,10 +46,16 @@ describe("the token path when Azure misbehaves (fake ARM failure injection), on 
     before(async function () {
         const env = e2e();
         env.arm.setClockOffset(0);
-        dir = repoStack(env, "dev", (g) => {
-            g.apim.gatewayName = GATEWAY;
-            (g.namespace as Record<string, unknown>).name = NAMESPACE;
-        });
+        dir = repoStack(
+            env,
+            "dev",
+            (g) => {
+                g.apim.gatewayName = GATEWAY;
+                (g.namespace as Record<string, unknown>).name = NAMESPACE;
+            },
+            {},
+            STACK,
+        );
         const up = await run("up");
         wall("failures: first deployment", up.ms);
         assert.equal(up.result.ok, true, up.result.error);
