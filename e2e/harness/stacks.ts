@@ -45,6 +45,7 @@ export function writeStackConfig(
     stack: string,
     edit?: (g: Gateway) => void,
     extra: Record<string, unknown> = {},
+    name: string = stack,
 ): void {
     const file = parse(fs.readFileSync(path.join(REPO, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
     const gateway = file.config[`${PROJECT}:gateway`] as Gateway;
