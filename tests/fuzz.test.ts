@@ -6,7 +6,7 @@ import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
 import { validateArgs } from "../components/validation";
 import { CLOCK } from "./expected";
 import { prodTokenSettingsArb } from "./arbitraries";
-import { buildComponent, programError, stackConfig } from "./harness";
+import { buildComponent, capturingLogs, programError, stackConfig } from "./harness";
 
 type Json = Record<string, unknown>;
 const base = (): Json => JSON.parse(JSON.stringify((stackConfig("prod") as Json)["apim-gateway:gateway"]));
@@ -85,27 +85,52 @@ const cases: [string, fc.Arbitrary<unknown>][] = [
 
 const invalidArb = fc.constantFrom(...cases).chain(([path, values]) => values.map((value) => ({ path, value })));
 
+/**
+ * A fixed seed and run count by default, so every run tries the same configs; CI can raise the count (or change the
+ * seed) through APIM_FUZZ_RUNS and APIM_FUZZ_SEED. The count is the number of configs generated per test; duplicates
+ * are tried once, and the test prints both numbers.
+ */
+function fromEnv(name: string, fallback: number): number {
+    const raw = process.env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const n = Number(raw);
+    if (!Number.isSafeInteger(n) || (name === "APIM_FUZZ_RUNS" && n < 1)) {
+        throw new Error(`${name}: got ${JSON.stringify(raw)}; expected a whole number${name === "APIM_FUZZ_RUNS" ? " of at least 1" : ""}`);
+    }
+    return n;
+}
+const SEED = fromEnv("APIM_FUZZ_SEED", 20261123);
+const INVALID_RUNS = fromEnv("APIM_FUZZ_RUNS", 500);
+const VALID_RUNS = fromEnv("APIM_FUZZ_RUNS", 220);
+
+/** The distinct values among `runs` generated from an arbitrary with the fixed seed, in generation order. */
+function distinctSample<T>(arb: fc.Arbitrary<T>, runs: number): T[] {
+    const seen = new Map<string, T>();
+    for (const v of fc.sample(arb, { numRuns: runs, seed: SEED })) {
+        const key = JSON.stringify(v);
+        if (!seen.has(key)) seen.set(key, v);
+    }
+    return [...seen.values()];
+}
+
 describe("bad input by the hundreds", function () {
-    this.timeout(300_000);
+    this.timeout(600_000);
 
     it("rejects every generated invalid config with one clear message naming the key", async () => {
-        const seen = new Set<string>();
-        let runs = 0;
-        await fc.assert(
-            fc.asyncProperty(invalidArb, async ({ path, value }) => {
-                runs++;
-                seen.add(JSON.stringify([path, value]));
-                const message = await programError({ "apim-gateway:gateway": mutate(path, value) }, CLOCK, "fuzz", {
-                    label: `${path}=${JSON.stringify(value)}`,
-                });
-                assert.match(message, /^Stack config 'apim-gateway:gateway' of stack 'fuzz' is invalid \(\d+ problems?\):\n/);
-                assert.ok(message.includes(`  - gateway.${path}`), `${path}=${JSON.stringify(value)} -> ${message}`);
-                assert.equal(/\n\s+at .+:\d+:\d+/.test(message), false, "no stack trace");
-            }),
-            { numRuns: 500, seed: 20261123 },
+        const distinct = distinctSample(invalidArb, INVALID_RUNS);
+        for (const { path, value } of distinct) {
+            const label = `${path}=${JSON.stringify(value)} (seed ${SEED})`;
+            const message = await programError({ "apim-gateway:gateway": mutate(path, value) }, CLOCK, "fuzz", { label });
+            assert.match(message, /^Stack config 'apim-gateway:gateway' of stack 'fuzz' is invalid \(\d+ problems?\):\n/, label);
+            assert.ok(message.includes(`  - gateway.${path}`), `${label} -> ${message}`);
+            assert.equal(/\n\s+at .+:\d+:\d+/.test(message), false, `${label}: no stack trace`);
+        }
+        console.log(
+            `      fuzz: ${INVALID_RUNS} invalid configs generated (seed ${SEED}), ${distinct.length} distinct, ` +
+                "each rejected with a key-naming message",
         );
-        console.log(`      fuzz: ${runs} invalid configs tried (${seen.size} distinct), all rejected with a key-naming message`);
-        assert.ok(seen.size >= 200, `only ${seen.size} distinct invalid configs`);
+        // The cases above hold a few hundred distinct values; a default run must reach most of them.
+        assert.ok(distinct.length >= Math.min(200, INVALID_RUNS / 2), `only ${distinct.length} distinct invalid configs`);
     });
 
     it("builds every generated valid config", async () => {
@@ -138,25 +163,25 @@ describe("bad input by the hundreds", function () {
             },
             { requiredKeys: ["environment"] },
         );
-        const seen = new Set<string>();
-        let built = 0;
-        await fc.assert(
-            fc.asyncProperty(validArb, fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/), async (extra, ns) => {
-                const args: SelfHostedGatewayArgs = {
-                    apim: { resourceGroupName: "rg-apim", serviceName: "contoso", gatewayName: "gw", location: { name: "x" } },
-                    namespace: { name: ns },
-                    ...extra,
-                };
-                seen.add(JSON.stringify(args));
-                const v = validateArgs(args, "gateway");
-                assert.ok(v.ok, JSON.stringify(v));
-                const { resources } = await buildComponent(() => ({ d: new SelfHostedGateway("gw", args).deploymentName }), CLOCK);
-                assert.equal(resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment").length, 1);
-                built++;
-            }),
-            { numRuns: 220, seed: 20261123 },
-        );
-        console.log(`      fuzz: ${built} valid configs built (${seen.size} distinct)`);
-        assert.ok(seen.size >= 200, `only ${seen.size} distinct valid configs`);
+        const configArb = fc
+            .tuple(validArb, fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/))
+            .map(([extra, ns]): SelfHostedGatewayArgs => ({
+                apim: { resourceGroupName: "rg-apim", serviceName: "contoso", gatewayName: "gw", location: { name: "x" } },
+                namespace: { name: ns },
+                ...extra,
+            }));
+        const distinct = distinctSample(configArb, VALID_RUNS);
+        for (const args of distinct) {
+            const label = `${JSON.stringify(args)} (seed ${SEED})`;
+            const v = validateArgs(args, "gateway");
+            assert.ok(v.ok, `${label}: ${JSON.stringify(v)}`);
+            // Warnings (dnsPolicy Default, dev rules) are expected here; they are kept out of the test output.
+            const { resources } = await capturingLogs(() =>
+                buildComponent(() => ({ d: new SelfHostedGateway("gw", args).deploymentName }), CLOCK),
+            );
+            assert.equal(resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment").length, 1, label);
+        }
+        console.log(`      fuzz: ${VALID_RUNS} valid configs generated (seed ${SEED}), ${distinct.length} distinct, each built`);
+        assert.ok(distinct.length >= Math.min(200, VALID_RUNS / 2), `only ${distinct.length} distinct valid configs`);
     });
 });
