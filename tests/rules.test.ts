@@ -227,6 +227,21 @@ describe("one round of errors, one naming", () => {
         );
     });
 
+    it("the stack program also reports a gateway name that cannot name Kubernetes objects in the same round", async () => {
+        const cfg = prodCfg();
+        (cfg["apim-gateway:gateway"].apim as Record<string, unknown>).gatewayName = "Edge_GW";
+        assert.equal(
+            await programError(cfg, CLOCK, "prod"),
+            "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (4 problems):\n" +
+                '  - gateway.replicas: got "three"; expected a whole number\n' +
+                '  - gateway.apim.gatewayName: got "Edge_GW"; it prefixes Kubernetes object names, so it must be a DNS-1123 label of at ' +
+                "most 44 characters (lower-case letters, digits, '-')\n" +
+                '  - gateway.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)\n' +
+                '  - gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack\n' +
+                "Fix it in Pulumi.prod.yaml (see README, 'Configuration reference').",
+        );
+    });
+
     it("the component does the same, keys named args.*", async () => {
         const { error } = await constructionError(
             () =>
