@@ -165,7 +165,7 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
         if (s.backup.enabled && s.backup.accessMode !== "ReadWriteMany" && (s.replicas > 1 || surges)) {
             const why = s.replicas > 1 ? `${s.replicas} replicas` : `a rollout (maxSurge ${JSON.stringify(s.maxSurge)})`;
             pulumi.log.warn(
-                `configBackup.accessMode is ${s.backup.accessMode}: ${why} can put a pod on another node, where it cannot mount the volume ` +
+                `${prefix}.configBackup.accessMode is ${s.backup.accessMode}: ${why} can put a pod on another node, where it cannot mount the volume ` +
                     "and the rollout stalls; use ReadWriteMany (e.g. storage class azurefile-csi), or with one replica set " +
                     "rollingUpdate maxUnavailable: 1, maxSurge: 0. Changing accessMode or storageClassName gives a new, empty claim " +
                     "(the backup only caches the configuration): the pods move to it and the old claim is deleted after them",
@@ -174,9 +174,9 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
         }
         if (args.configurationTrust?.disableCertificateValidation) {
             pulumi.log.warn(
-                "SECURITY: configurationTrust.disableCertificateValidation is true: the gateway does NOT verify the configuration " +
+                `SECURITY: ${prefix}.configurationTrust.disableCertificateValidation is true: the gateway does NOT verify the configuration ` +
                     "endpoint's TLS certificate, so anyone on the network path can impersonate API Management and feed it " +
-                    "configuration. Use it only for a test; trust a private CA with configurationTrust.caCertificates instead.",
+                    `configuration. Use it only for a test; trust a private CA with ${prefix}.configurationTrust.caCertificates instead.`,
                 this,
             );
         }
@@ -188,7 +188,7 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
         const armEndpoint = token ? (args.token?.armEndpoint ?? CLOUDS[cloud()].arm) : undefined;
         if (s.dnsPolicy === "Default" && (s.replicas > 1 || s.autoscaling !== undefined)) {
             pulumi.log.warn(
-                "dnsPolicy is Default: the pods resolve names through the node's resolver, so the instance-discovery name " +
+                `${prefix}.dnsPolicy is Default: the pods resolve names through the node's resolver, so the instance-discovery name ` +
                     `(${names.discovery}.<namespace>.svc.${s.clusterDomain}) must resolve there, or the gateway's instances ` +
                     "do not find each other (rate limits and heartbeats stay per pod); keep ClusterFirst unless you need Default",
                 this,
@@ -198,6 +198,7 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
         return {
             name,
             args,
+            prefix,
             s,
             names,
             labels: objectLabels(name, s),
@@ -295,8 +296,8 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
             pulumi.log.warn(
                 "an explicit azure-native provider creates the gateway, but generateToken signs in as the default identity " +
                     "(azure-native stack config, then ARM_* variables, then the Azure CLI login) in the cloud of " +
-                    "azure-native:environment or token.armEndpoint; make sure that identity can reach this gateway, or use " +
-                    'auth.type "existingSecret" or "workloadIdentity"',
+                    `azure-native:environment or ${p.prefix}.token.armEndpoint; make sure that identity can reach this gateway, or use ` +
+                    `${p.prefix}.auth.type "existingSecret" or "workloadIdentity"`,
                 this,
             );
         }
@@ -677,6 +678,8 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
 interface Plan {
     name: string;
     args: SelfHostedGatewayArgs;
+    /** How messages name the arguments: `gateway` (validated by the stack program) or `args`. */
+    prefix: string;
     s: Settings;
     names: ReturnType<typeof objectNames>;
     labels: Record<string, string>;

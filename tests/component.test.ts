@@ -230,7 +230,7 @@ describe("SelfHostedGateway component", () => {
         reset();
         await capturingLogs(() => build(rwo(undefined)));
         assert.deepEqual(logs, [
-            'warning: [runtime] configBackup.accessMode is ReadWriteOnce: a rollout (maxSurge "25%") can put a pod on another node, where it ' +
+            'warning: [runtime] args.configBackup.accessMode is ReadWriteOnce: a rollout (maxSurge "25%") can put a pod on another node, where it ' +
                 "cannot mount the volume and the rollout stalls; use ReadWriteMany (e.g. storage class azurefile-csi), or with one replica " +
                 "set rollingUpdate maxUnavailable: 1, maxSurge: 0. Changing accessMode or storageClassName gives a new, empty claim " +
                 "(the backup only caches the configuration): the pods move to it and the old claim is deleted after them",
@@ -281,7 +281,7 @@ describe("SelfHostedGateway component", () => {
         assert.deepEqual(logs, [
             "warning: [runtime] an explicit azure-native provider creates the gateway, but generateToken signs in as the default identity " +
                 "(azure-native stack config, then ARM_* variables, then the Azure CLI login) in the cloud of azure-native:environment or " +
-                'token.armEndpoint; make sure that identity can reach this gateway, or use auth.type "existingSecret" or "workloadIdentity"',
+                'args.token.armEndpoint; make sure that identity can reach this gateway, or use args.auth.type "existingSecret" or "workloadIdentity"',
         ]);
     });
 

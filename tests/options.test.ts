@@ -393,7 +393,7 @@ describe("options: instance discovery, local syslog and forwarded logs", () => {
     it("warns that with dnsPolicy Default the node's resolver must resolve that name", async () => {
         await capturingLogs(() => build(minimal({ dnsPolicy: "Default" })));
         assert.deepEqual(logs, [
-            "warning: [runtime] dnsPolicy is Default: the pods resolve names through the node's resolver, so the instance-discovery name " +
+            "warning: [runtime] args.dnsPolicy is Default: the pods resolve names through the node's resolver, so the instance-discovery name " +
                 "(edge-instance-discovery.<namespace>.svc.cluster.local) must resolve there, or the gateway's instances do not find each " +
                 "other (rate limits and heartbeats stay per pod); keep ClusterFirst unless you need Default",
         ]);
@@ -521,9 +521,9 @@ describe("options: configuration endpoint trust", () => {
         );
         assert.deepEqual(settingsOf(resources), { ...PORTAL_SETTINGS, "config.service.endpoint.disableCertificateValidation": "true" });
         assert.deepEqual(logs, [
-            "warning: [runtime] SECURITY: configurationTrust.disableCertificateValidation is true: the gateway does NOT verify the configuration " +
-                "endpoint's TLS certificate, so anyone on the network path can impersonate API Management and feed it configuration. " +
-                "Use it only for a test; trust a private CA with configurationTrust.caCertificates instead.",
+            "warning: [runtime] SECURITY: args.configurationTrust.disableCertificateValidation is true: the gateway does NOT verify the " +
+                "configuration endpoint's TLS certificate, so anyone on the network path can impersonate API Management and feed it " +
+                "configuration. Use it only for a test; trust a private CA with args.configurationTrust.caCertificates instead.",
             "warning: [runtime] dev environment, production rule relaxed: args.configurationTrust.disableCertificateValidation: is true; " +
                 "production validates the configuration endpoint's certificate (trust a private CA with configurationTrust.caCertificates instead)",
         ]);
