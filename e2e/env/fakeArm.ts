@@ -10,11 +10,13 @@
 //
 // Failure injection, on a separate plain-HTTP loopback control endpoint:
 //   POST /  {"operation": "generateToken", "times": 1, "status": 403}
-// with optional `retryAfter` (seconds), `headers`, `body` (raw text), `hang: true`, `echoAuthorization: true`.
+// with optional `retryAfter` (seconds), `headers`, `body` (raw text), `hang: true`, `echoAuthorization: true`,
+// or `delayMs`: carry out the call (a token is issued) but hold the answer back that long.
 // `times` counts the calls that misbehave; later calls succeed. A new request for an operation replaces the
 // previous one; `times: 0` clears it. GET / returns the pending injections, the tokens issued and the resources.
 // POST /clock {"offsetSeconds": N} shifts the clock it judges token expiries by, to match a program run under
 // libfaketime.
+// POST /permissions {"actions": [...], "notActions": [...]}: the answer of GET <scope>/providers/Microsoft.Authorization/permissions.
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as http from "http";
@@ -30,6 +32,8 @@ export interface Injection {
     body?: string;
     hang?: boolean;
     echoAuthorization?: boolean;
+    /** Carry the call out normally, but answer only after this many milliseconds. */
+    delayMs?: number;
 }
 
 export interface IssuedToken {
@@ -95,6 +99,8 @@ export function tokenStamp(expiry: string): string {
     return expiry.replace(/[-:TZ]/g, "").slice(0, 12);
 }
 
+const PERMISSIONS_PATH = /\/providers\/Microsoft\.Authorization\/permissions$/i;
+
 const GATEWAY_PATH =
     /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ApiManagement\/service\/[^/]+\/gateways\/([^/]+)$/i;
 
@@ -105,6 +111,7 @@ export async function startFakeArm(opts: FakeArmOptions): Promise<FakeArm> {
     const keys = new Map<string, { primary: string; secondary: string }>();
     const injections = new Map<string, Injection>();
     const issued: IssuedToken[] = [];
+    let permissions: { actions: string[]; notActions: string[] } = { actions: ["*"], notActions: [] };
     const log = fs.openSync(opts.logPath, "a");
     const hanging = new Set<http.ServerResponse>();
 
@@ -137,13 +144,31 @@ export async function startFakeArm(opts: FakeArmOptions): Promise<FakeArm> {
         const send = (status: number, text: string, headers: Record<string, string> = {}) => {
             entry.status = status;
             fs.writeSync(log, JSON.stringify(entry) + "\n");
-            res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-            res.end(text);
+            const answer = () => {
+                res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+                res.end(text);
+            };
+            if (delayMs > 0) {
+                hanging.add(res);
+                setTimeout(() => {
+                    hanging.delete(res);
+                    if (!res.destroyed) answer();
+                }, delayMs);
+            } else {
+                answer();
+            }
         };
 
         const auth = req.headers.authorization ?? "";
         const injection = injections.get(operation);
-        if (injection && injection.times > 0) {
+        let delayMs = 0;
+        if (injection && injection.times > 0 && injection.delayMs !== undefined) {
+            injection.times -= 1;
+            if (injection.times === 0) injections.delete(operation);
+            entry.injected = true;
+            entry.delayedMs = injection.delayMs;
+            delayMs = injection.delayMs;
+        } else if (injection && injection.times > 0) {
             injection.times -= 1;
             if (injection.times === 0) injections.delete(operation);
             entry.injected = true;
@@ -166,6 +191,10 @@ export async function startFakeArm(opts: FakeArmOptions): Promise<FakeArm> {
         const bearer = auth.startsWith("Bearer ") ? auth.slice("Bearer ".length) : "";
         if (!opts.acceptedBearers().includes(bearer)) {
             return send(401, armError(401, "The access token is missing or was not issued by the fake az."));
+        }
+
+        if (req.method === "GET" && PERMISSIONS_PATH.test(path)) {
+            return send(200, JSON.stringify({ value: [{ actions: permissions.actions, notActions: permissions.notActions }] }));
         }
 
         const gateway = GATEWAY_PATH.exec(path.replace(/\/(generateToken|listKeys|regenerateKey)$/, ""));
@@ -261,6 +290,20 @@ export async function startFakeArm(opts: FakeArmOptions): Promise<FakeArm> {
                 offsetMs = seconds * 1000;
                 return reply(200, { offsetSeconds: seconds });
             }
+            if (req.url?.startsWith("/permissions")) {
+                let p: { actions?: unknown; notActions?: unknown } = {};
+                try {
+                    p = (JSON.parse(raw || "{}") ?? {}) as typeof p;
+                } catch {
+                    /* refused below */
+                }
+                const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "string");
+                if (!strings(p.actions) || (p.notActions !== undefined && !strings(p.notActions))) {
+                    return reply(400, { error: 'actions (and optional notActions): lists of strings, e.g. {"actions": ["*"]}' });
+                }
+                permissions = { actions: p.actions as string[], notActions: (p.notActions as string[] | undefined) ?? [] };
+                return reply(200, permissions);
+            }
             let parsed: Injection;
             try {
                 parsed = JSON.parse(raw) as Injection;
@@ -306,5 +349,6 @@ export function injectionProblems(i: Partial<Injection>): string[] {
     if (i.retryAfter !== undefined && typeof i.retryAfter !== "number") problems.push("retryAfter: seconds, a number");
     if (i.headers !== undefined && (typeof i.headers !== "object" || i.headers === null)) problems.push("headers: an object of strings");
     if (i.body !== undefined && typeof i.body !== "string") problems.push("body: the raw response text, a string");
+    if (i.delayMs !== undefined && (!Number.isInteger(i.delayMs) || i.delayMs < 0)) problems.push("delayMs: whole milliseconds >= 0");
     return problems;
 }

@@ -195,6 +195,8 @@ describe("the token path when Azure misbehaves (fake ARM failure injection), on 
     it("an up killed right after the ARM call: the next up recovers and ends with exactly one token in state, the one the pods use", async () => {
         const env = e2e();
         const calls = generateTokenCalls(env.vars.APIM_E2E_ARM_LOG).length;
+        // Azure issues the token, but the answer is held back long enough to kill the up before it arrives.
+        await inject({ operation: "generateToken", times: 1, delayMs: 5000 });
         let killed = false;
         const up = await run("up", {
             onStart: (pid) => {
