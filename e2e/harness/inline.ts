@@ -24,6 +24,8 @@ export interface InlineRequest {
     targetDependents?: boolean;
     /** Extra CLI flags. */
     flags?: string[];
+    /** refresh: drop the records of creates a crash interrupted (--clear-pending-creates). */
+    clearPendingCreates?: boolean;
 }
 
 export interface InlineResult {
@@ -73,7 +75,7 @@ async function main(): Promise<void> {
                 break;
             }
             case "refresh": {
-                const r = await stack.refresh({ onOutput, onEvent });
+                const r = await stack.refresh({ onOutput, onEvent, ...(req.clearPendingCreates ? { clearPendingCreates: true } : {}) });
                 result.summary = { result: r.summary.result, resourceChanges: r.summary.resourceChanges as Record<string, number> };
                 break;
             }

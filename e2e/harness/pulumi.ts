@@ -73,6 +73,7 @@ export async function inline(env: E2eEnvironment, o: InlineOptions): Promise<Run
         target: o.target,
         targetDependents: o.targetDependents,
         flags: o.flags,
+        clearPendingCreates: o.clearPendingCreates,
     };
     fs.writeFileSync(path.join(dir, "request.json"), JSON.stringify(request));
     const started = Date.now();
