@@ -26,9 +26,13 @@ export interface GrpcFailure {
     details: string;
 }
 
-export async function startPlugin(env: Record<string, string | undefined> = {}): Promise<ServedPlugin> {
+export async function startPlugin(
+    env: Record<string, string | undefined> = {},
+    plugin: string = PLUGIN,
+    cwd?: string,
+): Promise<ServedPlugin> {
     const started = Date.now();
-    const child: ChildProcess = spawn(PLUGIN, [], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child: ChildProcess = spawn(plugin, [], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], cwd });
     let err = "";
     child.stderr!.on("data", (b: Buffer) => (err += b.toString()));
     const port = await new Promise<number>((resolve, reject) => {

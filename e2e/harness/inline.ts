@@ -8,7 +8,8 @@
 // The request names the program module, the work directory (Pulumi.yaml and Pulumi.<stack>.yaml), the stack
 // and the operation; the result (summary, outputs, the engine's event stream) is written to request.resultFile.
 import * as fs from "fs";
-import { LocalWorkspace, type EngineEvent, type OpType } from "@pulumi/pulumi/automation";
+import * as path from "path";
+import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
 
 export interface InlineRequest {
     op: "up" | "preview" | "destroy" | "refresh";
@@ -49,6 +50,12 @@ async function main(): Promise<void> {
         if (d && (d.severity as string) !== "debug") result.diagnostics.push({ severity: d.severity, message: d.message, urn: d.urn });
     };
     const onOutput = (s: string) => process.stdout.write(s);
+    // The program's own copy of the SDK serves it (a consumer project outside this repository has its own).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const automation = require(
+        require.resolve("@pulumi/pulumi/automation", { paths: [path.dirname(req.program)] }),
+    ) as typeof import("@pulumi/pulumi/automation");
+    const { LocalWorkspace } = automation;
     try {
         const stack = await LocalWorkspace.createOrSelectStack(
             {

@@ -142,7 +142,9 @@ describe("the token path when Azure misbehaves (fake ARM failure injection), on 
         assert.equal(up.result.ok, false);
         const errors = up.result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message.trim());
         assert.equal(
-            errors.some((e) => e.startsWith(`generateToken for ${WHERE}`) && e.endsWith("timed out after 20000 ms (gave up after 4 attempts)")),
+            errors.some(
+                (e) => e.startsWith(`generateToken for ${WHERE}`) && e.endsWith("timed out after 20000 ms (gave up after 4 attempts)"),
+            ),
             true,
             errors.join("\n"),
         );
@@ -184,7 +186,9 @@ describe("the token path when Azure misbehaves (fake ARM failure injection), on 
         assert.equal(up.result.ok, false);
         const errors = up.result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message.trim());
         assert.equal(
-            errors.some((e) => /answered 200 with a token that expires at 202001010000 \(yyyyMMddHHmm\) instead of the requested \d{12}$/.test(e)),
+            errors.some((e) =>
+                /answered 200 with a token that expires at 202001010000 \(yyyyMMddHHmm\) instead of the requested \d{12}$/.test(e),
+            ),
             true,
             errors.join("\n"),
         );
@@ -201,7 +205,11 @@ describe("the token path when Azure misbehaves (fake ARM failure injection), on 
         const up = await run("up", {
             onStart: (pid) => {
                 const timer = setInterval(() => {
-                    if (generateTokenCalls(env.vars.APIM_E2E_ARM_LOG).slice(calls).some((c) => c.status === 200)) {
+                    if (
+                        generateTokenCalls(env.vars.APIM_E2E_ARM_LOG)
+                            .slice(calls)
+                            .some((c) => c.status === 200)
+                    ) {
                         clearInterval(timer);
                         killed = true;
                         process.kill(-pid, "SIGKILL");
