@@ -143,6 +143,14 @@ describe("npm run doctor: the preflight on the real engine", function () {
         ]);
         assert.match(ready.lines[ready.lines.length - 1], /^11 ok, 0 warn, 0 FAIL \(\d+\.\d s\)$/);
         assert.equal(ready.code, 0);
+        // It used the Azure access token and the stack's passphrase, and printed neither.
+        const { accessToken } = JSON.parse(fs.readFileSync(env.vars.APIM_E2E_AZ_TOKEN_FILE, "utf8")) as { accessToken: string };
+        for (const secret of [accessToken, env.vars.PULUMI_CONFIG_PASSPHRASE]) {
+            assert.deepEqual(
+                ready.lines.filter((l) => l.includes(secret)),
+                [],
+            );
+        }
     });
 
     it("a ready prod stack: the named ReadWriteMany class, the disruption budget's kind, the production rules pass", async () => {
@@ -232,6 +240,7 @@ describe("npm run doctor: the preflight on the real engine", function () {
             `${pad("FAIL", "stack")}no stack selected, and the project has none yet; fix: pulumi stack select --create dev (or prod), or pass --stack <name> to doctor`,
         );
         assert.equal(line(none, "placeholders"), `${pad("skip", "placeholders")}not checked: no stack (see stack)`);
+        assert.equal(line(none, "kube permissions"), `${pad("skip", "kube permissions")}not checked: no stack (see stack)`);
         assert.equal(none.code, 1);
     });
 
@@ -337,6 +346,7 @@ describe("npm run doctor: the preflight on the real engine", function () {
         const NS = "doctor-limited";
         let dir: string;
         let kubeconfig: string;
+        let token: string;
         const rules = (deploymentVerbs: string[]) => [
             {
                 apiGroups: [""],
@@ -373,6 +383,7 @@ describe("npm run doctor: the preflight on the real engine", function () {
                 kind: "TokenRequest",
                 spec: { expirationSeconds: 3600 },
             });
+            token = request.status.token;
             kubeconfig = path.join(fs.mkdtempSync(path.join(env.dir, "doctor-kube-")), "kubeconfig");
             const { server, caFile } = kube.access;
             fs.writeFileSync(
@@ -381,7 +392,7 @@ describe("npm run doctor: the preflight on the real engine", function () {
                     apiVersion: "v1",
                     kind: "Config",
                     clusters: [{ name: "e2e", cluster: { server, "certificate-authority": caFile } }],
-                    users: [{ name: "doctor", user: { token: request.status.token } }],
+                    users: [{ name: "doctor", user: { token } }],
                     contexts: [{ name: "doctor-limited", context: { cluster: "e2e", user: "doctor", namespace: NS } }],
                     "current-context": "doctor-limited",
                 }),
@@ -411,6 +422,10 @@ describe("npm run doctor: the preflight on the real engine", function () {
                 rules: rules(["create", "get", "update", "patch", "delete"]),
             });
             const granted = await doctor(dir, ["--stack", "dev"], { KUBECONFIG: kubeconfig });
+            assert.deepEqual(
+                [...denied.lines, ...granted.lines].filter((l) => l.includes(token)),
+                [],
+            );
             assert.equal(
                 line(granted, "kube permissions"),
                 `${pad("ok", "kube permissions")}create, get, update, patch, delete on secrets, configmaps, persistentvolumeclaims, deployments.apps, services in namespace ${NS}`,
