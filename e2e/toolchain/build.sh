@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the real-engine toolchain from Go modules (the Go module proxy is the only source):
 #   pulumi                      github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+#   pulumi-gen-python           pulumi/gen-python: pkg/v3's Python code generator over a schema file
 #   pulumi-resource-kubernetes  github.com/pulumi/pulumi-kubernetes/provider/v4 (wrapper main, see kubernetes-provider/)
 #   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl   k8s.io/kubernetes
 #   etcd                        go.etcd.io/etcd/server/v3
@@ -35,10 +36,10 @@ if [[ "$(lockver @pulumi/kubernetes)" != "$k8s_provider_version" ]]; then
   log "package-lock.json has @pulumi/kubernetes $(lockver @pulumi/kubernetes) but kubernetes-provider/go.mod builds $k8s_provider_version: pin both to one version"; exit 2
 fi
 
-key="$( (go version; cd "$here" && cat build.sh */go.mod */go.sum */*.go) | sha256sum | cut -c1-16)"
+key="$( (go version; cd "$here" && cat build.sh */go.mod */go.sum $(find . -name '*.go' | sort)) | sha256sum | cut -c1-16)"
 cache="${APIM_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/apim-gateway/toolchain}/$key"
 bin="$cache/bin"
-tools=(pulumi pulumi-resource-kubernetes kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok)
+tools=(pulumi pulumi-gen-python pulumi-resource-kubernetes kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok)
 missing=()
 for t in "${tools[@]}"; do [[ -x "$bin/$t" ]] || missing+=("$t"); done
 # kwok's default Stages (node initialize/heartbeat, pod ready/complete/delete), from the same module.
@@ -58,6 +59,10 @@ build() { # build <wrapper dir> <output> <ldflags> <package>
 if want pulumi; then
   build pulumi pulumi "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$pulumi_version" \
     github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+fi
+
+if want pulumi-gen-python; then
+  build pulumi pulumi-gen-python "" ./gen-python
 fi
 
 if want pulumi-resource-kubernetes; then

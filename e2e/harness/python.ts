@@ -1,0 +1,86 @@
+// The Python side of the e2e suite: a virtual environment with the Pulumi Python SDK from PyPI (the version
+// package-lock.json pins for Node.js), cached outside the repository; a Python SDK for this package generated from
+// the schema its plugin serves; and the Python inline runner (e2e/python/inline.py).
+import { execFileSync, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { E2eEnvironment, REPO } from "../env/environment";
+import type { InlineRequest, InlineResult } from "./inline";
+import { clockShift, pulumiCli, Run } from "./pulumi";
+
+export const PULUMI_VERSION = (
+    JSON.parse(fs.readFileSync(path.join(REPO, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> }
+).packages["node_modules/@pulumi/pulumi"].version;
+
+/** A virtualenv with pulumi==PULUMI_VERSION, made once per version. */
+export function pythonVenv(): string {
+    const root = process.env.APIM_E2E_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "apim-gateway");
+    const venv = path.join(root, "python", `pulumi-${PULUMI_VERSION}`);
+    const python = path.join(venv, "bin", "python");
+    if (!fs.existsSync(path.join(venv, ".complete"))) {
+        fs.rmSync(venv, { recursive: true, force: true });
+        execFileSync("python3", ["-m", "venv", venv]);
+        execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `pulumi==${PULUMI_VERSION}`], {
+            stdio: "inherit",
+        });
+        fs.writeFileSync(path.join(venv, ".complete"), "");
+    }
+    return python;
+}
+
+/**
+ * A Python SDK for this package: the schema the plugin serves (`pulumi package get-schema`, real CLI), then
+ * Pulumi's Python code generator (pulumi-gen-python, built from the pkg/v3 module). Returns the folder to put on
+ * PYTHONPATH.
+ */
+export function generatePythonSdk(env: E2eEnvironment, plugin: string, into: string): string {
+    const schema = pulumiCli(env, ["package", "get-schema", plugin], into);
+    if (schema.code !== 0) throw new Error(`pulumi package get-schema failed: ${schema.stderr}`);
+    fs.writeFileSync(path.join(into, "schema.json"), schema.stdout);
+    const sdk = path.join(into, "sdk");
+    execFileSync(path.join(env.toolchain, "pulumi-gen-python"), [path.join(into, "schema.json"), sdk]);
+    return sdk;
+}
+
+/** Runs one operation of a Python program inline (e2e/python/inline.py) in the venv. */
+export async function inlinePython(
+    env: E2eEnvironment,
+    python: string,
+    o: Omit<InlineRequest, "resultFile"> & { pythonPath: string; clockSeconds?: number },
+): Promise<Run<InlineResult>> {
+    const dir = fs.mkdtempSync(path.join(env.dir, "py-run-"));
+    const request = { ...o, resultFile: path.join(dir, "result.json") };
+    fs.writeFileSync(path.join(dir, "request.json"), JSON.stringify(request));
+    const started = Date.now();
+    let output = "";
+    const code = await new Promise<number>((resolve) => {
+        const child = spawn(python, [path.join(REPO, "e2e", "python", "inline.py"), path.join(dir, "request.json")], {
+            cwd: o.workDir,
+            env: {
+                ...process.env,
+                ...env.vars,
+                PYTHONPATH: o.pythonPath,
+                PYTHONUNBUFFERED: "1",
+                ...(o.clockSeconds !== undefined ? clockShift(o.clockSeconds) : {}),
+            },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        const take = (b: Buffer) => {
+            output += b.toString();
+            if (process.env.APIM_E2E_ECHO === "1") process.stderr.write(b);
+        };
+        child.stdout.on("data", take);
+        child.stderr.on("data", take);
+        child.on("exit", (c) => resolve(c ?? 1));
+    });
+    const result: InlineResult = fs.existsSync(request.resultFile)
+        ? (JSON.parse(fs.readFileSync(request.resultFile, "utf8")) as InlineResult)
+        : {
+              ok: false,
+              error: `the Python runner exited with ${code} and wrote no result: ${output.slice(-2000)}`,
+              steps: [],
+              diagnostics: [],
+          };
+    return { result, ms: Date.now() - started, output };
+}
