@@ -43,11 +43,17 @@ export function generatePythonSdk(env: E2eEnvironment, plugin: string, into: str
     return sdk;
 }
 
+/** Installs the generated SDK (and the packages it requires) into the venv, as `pulumi package add` would. */
+export function installPythonSdk(python: string, sdk: string): void {
+    execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--force-reinstall", "--no-deps", sdk]);
+    execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", sdk]);
+}
+
 /** Runs one operation of a Python program inline (e2e/python/inline.py) in the venv. */
 export async function inlinePython(
     env: E2eEnvironment,
     python: string,
-    o: Omit<InlineRequest, "resultFile"> & { pythonPath: string; clockSeconds?: number },
+    o: Omit<InlineRequest, "resultFile"> & { clockSeconds?: number },
 ): Promise<Run<InlineResult>> {
     const dir = fs.mkdtempSync(path.join(env.dir, "py-run-"));
     const request = { ...o, resultFile: path.join(dir, "result.json") };
@@ -60,7 +66,6 @@ export async function inlinePython(
             env: {
                 ...process.env,
                 ...env.vars,
-                PYTHONPATH: o.pythonPath,
                 PYTHONUNBUFFERED: "1",
                 ...(o.clockSeconds !== undefined ? clockShift(o.clockSeconds) : {}),
             },
