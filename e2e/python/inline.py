@@ -35,8 +35,12 @@ def main() -> int:
         print(line, flush=True)
 
     try:
+        # The work directory goes in the options: it holds Pulumi.yaml (with the plugin's path) and the stack file.
         stack = auto.create_or_select_stack(
-            stack_name=req["stack"], project_name=req["project"], program=program, work_dir=req["workDir"]
+            stack_name=req["stack"],
+            project_name=req["project"],
+            program=program,
+            opts=auto.LocalWorkspaceOptions(work_dir=req["workDir"]),
         )
         op = req["op"]
         if op == "up":
