@@ -6,7 +6,7 @@ import { formatProblems, SelfHostedGateway, validateArgs } from "./components";
 import { describeFindings, profileFindings } from "./components/profile";
 import { rotationNotice, tokenPlan } from "./components/rotation";
 import { resolveSettings } from "./components/specs";
-import { CLIENT_SECRET_CONFIG_KEY, ClientSecretConfig, withClientSecret } from "./components/stackConfig";
+import { CLIENT_SECRET_CONFIG_KEY, ClientSecretConfig, selfReferenceName, withClientSecret } from "./components/stackConfig";
 import { nameProblems, renderDirProblems } from "./components/validation";
 
 const config = new pulumi.Config();
@@ -95,7 +95,7 @@ const gw = new SelfHostedGateway(name, args, opts);
 const tokenNotices = notices && (args.auth?.type ?? "token") === "token";
 const self =
     tokenNotices || renderYamlTo !== undefined
-        ? new pulumi.StackReference(`${name}-previous`, { name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${stack}` })
+        ? new pulumi.StackReference(`${name}-previous`, { name: selfReferenceName(pulumi.getOrganization(), pulumi.getProject(), stack) })
         : undefined;
 
 // One plain line when a rotation is due, a warning when the stored token is (nearly) expired.
