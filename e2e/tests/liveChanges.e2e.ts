@@ -1,0 +1,191 @@
+// Changes to a live stack that used to hang or open a gap, on the real engine and cluster: the backup claim's
+// access mode and storage class, the disruption budget's spec, a file backend in its legacy layout, and
+// GitOps rendering accepted by the apiserver.
+import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { ObjectList } from "../env/kube";
+import { deployment, isAvailable, podsOf } from "../harness/objects";
+import { inline } from "../harness/pulumi";
+import { changes, wall } from "../harness/report";
+import { PROJECT, repoStack, writeStackConfig } from "../harness/stacks";
+import { e2e } from "./setup";
+
+type Gateway = Parameters<Parameters<typeof repoStack>[2] & object>[0];
+
+function named(gateway: string, namespace: string) {
+    return (g: Gateway) => {
+        g.apim.gatewayName = gateway;
+        (g.namespace as Record<string, unknown>).name = namespace;
+    };
+}
+
+describe("changes to a live stack, on the real engine", function () {
+    before(() => e2e().arm.setClockOffset(0));
+
+    it("changing configBackup.accessMode and storageClassName completes: a new claim first, the pods move, the old claim goes", async () => {
+        const env = e2e();
+        const kube = env.cluster!.kube;
+        const [gw, ns, stack] = ["apim-gw-claims", "apim-gateway-claims", "claims"];
+        const dir = repoStack(env, "dev", named(gw, ns), {}, stack);
+        const run = (op: "up" | "destroy") => inline(env, { op, stack, project: PROJECT, workDir: dir });
+        const first = await run("up");
+        wall("claims: first deployment (ReadWriteOnce, standard)", first.ms);
+        assert.equal(first.result.ok, true, first.result.error);
+        const claimOf = async () =>
+            (await deployment(kube, ns, gw)).spec.template.spec.volumes!.find((v) => v.persistentVolumeClaim)!.persistentVolumeClaim!
+                .claimName;
+        const oldClaim = await claimOf();
+
+        writeStackConfig(
+            env,
+            dir,
+            "dev",
+            (g) => {
+                named(gw, ns)(g);
+                g.configBackup = { enabled: true, accessMode: "ReadWriteMany", storageClassName: "azurefile-csi", size: "50Mi" };
+            },
+            {},
+            stack,
+        );
+        const change = await run("up");
+        wall("claims: accessMode and storageClassName changed", change.ms);
+        assert.equal(change.result.ok, true, change.result.error);
+        const newClaim = await claimOf();
+        assert.notEqual(newClaim, oldClaim);
+        const claim = await kube.get<{ spec: { accessModes: string[]; storageClassName: string }; status: { phase: string } }>(
+            `/api/v1/namespaces/${ns}/persistentvolumeclaims/${newClaim}`,
+        );
+        assert.deepEqual(
+            [claim.status.phase, claim.spec.accessModes, claim.spec.storageClassName],
+            ["Bound", ["ReadWriteMany"], "azurefile-csi"],
+        );
+        assert.equal(await kube.find(`/api/v1/namespaces/${ns}/persistentvolumeclaims/${oldClaim}`), undefined, "the old claim is gone");
+        const d = await deployment(kube, ns, gw);
+        assert.equal(isAvailable(d), true);
+        for (const p of await podsOf(kube, d)) {
+            assert.equal(p.spec.volumes?.find((v) => v.persistentVolumeClaim)?.persistentVolumeClaim?.claimName, newClaim);
+        }
+        const destroy = await run("destroy");
+        assert.equal(destroy.result.ok, true, destroy.result.error);
+    });
+
+    it("changing the disruption budget's spec never leaves the pods without one", async () => {
+        const env = e2e();
+        const kube = env.cluster!.kube;
+        const [gw, ns, stack] = ["apim-gw-pdb", "apim-gateway-pdb", "pdb"];
+        const dir = repoStack(env, "prod", named(gw, ns), {}, stack);
+        const run = (op: "up" | "destroy") => inline(env, { op, stack, project: PROJECT, workDir: dir });
+        const first = await run("up");
+        wall("pdb: first deployment", first.ms);
+        assert.equal(first.result.ok, true, first.result.error);
+        const budgets = async () =>
+            (
+                await kube.get<ObjectList<{ metadata: { name: string }; spec: { maxUnavailable?: unknown } }>>(
+                    `/apis/policy/v1/namespaces/${ns}/poddisruptionbudgets`,
+                )
+            ).items;
+        const before = await budgets();
+        assert.equal(before.length, 1);
+
+        writeStackConfig(
+            env,
+            dir,
+            "prod",
+            (g) => {
+                named(gw, ns)(g);
+                (g.highAvailability as Record<string, unknown>).maxUnavailable = 2;
+            },
+            {},
+            stack,
+        );
+        let fewest = Number.POSITIVE_INFINITY;
+        let watching = true;
+        const watch = (async () => {
+            while (watching) {
+                fewest = Math.min(fewest, (await budgets()).length);
+                await new Promise((r) => setTimeout(r, 25));
+            }
+        })();
+        const change = await run("up");
+        watching = false;
+        await watch;
+        wall("pdb: maxUnavailable changed", change.ms);
+        process.stderr.write(`      [e2e] pdb: fewest disruption budgets seen during the change: ${fewest}\n`);
+        assert.equal(change.result.ok, true, change.result.error);
+        assert.equal(fewest >= 1, true, `a moment with ${fewest} budgets`);
+        const after = await budgets();
+        assert.deepEqual(
+            after.map((b) => b.spec.maxUnavailable),
+            [2],
+        );
+        const destroy = await run("destroy");
+        assert.equal(destroy.result.ok, true, destroy.result.error);
+    });
+
+    it("a file backend in its legacy layout: up, the token notice from the stack's own outputs, destroy", async () => {
+        const env = e2e();
+        const [gw, ns, stack] = ["apim-gw-legacy", "apim-gateway-legacy", "legacy"];
+        const dir = repoStack(env, "dev", named(gw, ns), {}, stack);
+        const backend = fs.mkdtempSync(path.join(env.dir, "legacy-backend-"));
+        const vars = { PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_DIY_BACKEND_LEGACY_LAYOUT: "true" };
+        const run = (op: "up" | "preview" | "destroy", clockSeconds?: number) =>
+            inline(env, { op, stack, project: PROJECT, workDir: dir, vars, clockSeconds });
+        const first = await run("up");
+        wall("legacy layout: up", first.ms);
+        assert.equal(first.result.ok, true, first.result.error);
+        assert.equal(fs.existsSync(path.join(backend, ".pulumi", "stacks", `${stack}.json`)), true, "the backend uses the legacy layout");
+        const rotatesAfter = Date.parse(String(first.result.outputs!.tokenRotatesAfter.value));
+        const clock = Math.floor((rotatesAfter - Date.now()) / 1000) + 3600;
+        env.arm.setClockOffset(clock);
+        const preview = await run("preview", clock);
+        assert.equal(preview.result.ok, true, preview.result.error);
+        const notice = preview.result.diagnostics.map((d) => d.message.trim()).find((m) => m.startsWith("Token rotation due"));
+        assert.match(
+            notice ?? "",
+            /^Token rotation due: the next `pulumi up` issues a new token \(primary key\) that expires \S+; the current token expires \S+ \(\d+ days left\)\.$/,
+        );
+        const destroy = await run("destroy", clock);
+        assert.equal(destroy.result.ok, true, destroy.result.error);
+        env.arm.setClockOffset(0);
+    });
+
+    it("renderYamlTo writes YAML that the apiserver accepts (kubectl apply --dry-run=server)", async () => {
+        const env = e2e();
+        const [gw, ns, stack] = ["apim-gw-gitops", "apim-gateway-gitops", "gitops"];
+        const out = fs.mkdtempSync(path.join(env.dir, "rendered-"));
+        const dir = repoStack(env, "prod", named(gw, ns), { [`${PROJECT}:renderYamlTo`]: out }, stack);
+        const up = await inline(env, { op: "up", stack, project: PROJECT, workDir: dir });
+        wall("render: up", up.ms);
+        assert.equal(up.result.ok, true, up.result.error);
+        assert.deepEqual(
+            changes(up.result.steps).filter((c) => c.startsWith("create kubernetes:") && !c.includes("providers")).length > 0,
+            true,
+        );
+        assert.equal(
+            await env.cluster!.kube.find(`/apis/apps/v1/namespaces/${ns}/deployments/${gw}`),
+            undefined,
+            "rendering applies nothing",
+        );
+        const files = execFileSync("find", [out, "-name", "*.yaml"], { encoding: "utf8" }).trim().split("\n").sort();
+        assert.equal(files.length >= 8, true, files.join("\n"));
+        // Namespaced objects need their namespace to exist for a server-side dry run: create it for real first.
+        const kubectl = (args: string[]) => execFileSync("kubectl", args, { env: { ...process.env, ...env.vars }, encoding: "utf8" });
+        const nsFile = files.find((f) => /namespace/i.test(path.basename(f)))!;
+        kubectl(["apply", "-f", nsFile]);
+        const t0 = Date.now();
+        const applied = kubectl(["apply", "--dry-run=server", "-R", "-f", out]);
+        wall("render: kubectl apply --dry-run=server", Date.now() - t0);
+        const lines = applied.trim().split("\n");
+        assert.equal(lines.length, files.length, applied);
+        assert.equal(
+            lines.every((l) => / (created|configured|unchanged) \(server dry run\)$/.test(l)),
+            true,
+            applied,
+        );
+        kubectl(["delete", "namespace", ns, "--wait=false"]);
+        const destroy = await inline(env, { op: "destroy", stack, project: PROJECT, workDir: dir });
+        assert.equal(destroy.result.ok, true, destroy.result.error);
+    });
+});
