@@ -81,7 +81,8 @@ if (renderIssues.length > 0) {
 }
 let opts: pulumi.ComponentResourceOptions | undefined;
 if (renderYamlTo !== undefined) {
-    const renderer = new k8s.Provider(`${name}-render-yaml`, { renderYamlToDirectory: renderYamlTo });
+    // kubeconfig "" stops the SDK from filling it in from $KUBECONFIG: the provider refuses both together.
+    const renderer = new k8s.Provider(`${name}-render-yaml`, { renderYamlToDirectory: renderYamlTo, kubeconfig: "" });
     opts = { providers: [renderer] };
     pulumi.log.warn(
         `renderYamlTo: Kubernetes objects are written to ${renderYamlTo}, not applied; the token Secret is written there in plaintext. ` +

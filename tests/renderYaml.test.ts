@@ -17,6 +17,8 @@ describe("renderYamlTo (GitOps rendering)", () => {
         const renderer = one(run.resources, "pulumi:providers:kubernetes");
         assert.equal(renderer.name, "apim-gw-prod-render-yaml");
         assert.equal(renderer.inputs.renderYamlToDirectory, "rendered/prod");
+        // Never filled in from $KUBECONFIG: the Kubernetes provider refuses a kubeconfig together with rendering.
+        assert.equal(renderer.inputs.kubeconfig, "");
         const byProvider = run.resources
             .filter((r) => r.type !== "pulumi:providers:kubernetes")
             .map((r) => `${r.type}::${r.name} -> ${r.provider ?? "default"}`);

@@ -129,7 +129,12 @@ describe("changes to a live stack, on the real engine", function () {
         const [gw, ns, stack] = ["apim-gw-legacy", "apim-gateway-legacy", "legacy"];
         const dir = repoStack(env, "dev", named(gw, ns), {}, stack);
         const backend = fs.mkdtempSync(path.join(env.dir, "legacy-backend-"));
-        const vars = { PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_DIY_BACKEND_LEGACY_LAYOUT: "true" };
+        // Pulumi refuses the legacy layout unless told to accept it (users of such backends set the same variable).
+        const vars = {
+            PULUMI_BACKEND_URL: `file://${backend}`,
+            PULUMI_DIY_BACKEND_LEGACY_LAYOUT: "true",
+            PULUMI_DIY_BACKEND_IGNORE_DEPRECATION_ERROR: "1",
+        };
         const run = (op: "up" | "preview" | "destroy", clockSeconds?: number) =>
             inline(env, { op, stack, project: PROJECT, workDir: dir, vars, clockSeconds });
         const first = await run("up");
