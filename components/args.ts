@@ -50,6 +50,33 @@ export interface TokenArgs {
      * azure-native provider's `environment` (public, usgovernment, china).
      */
     armEndpoint?: string;
+    /**
+     * Route API Management's own `GatewayTokenNearExpiry` and `GatewayTokenExpired` events for this gateway to a
+     * webhook and/or Azure Monitor action groups (Event Grid system topic + subscriptions). Off by default.
+     */
+    expiryAlerts?: TokenExpiryAlertsArgs;
+}
+
+export type AlertSeverity = "Sev0" | "Sev1" | "Sev2" | "Sev3" | "Sev4";
+
+export interface TokenExpiryAlertsArgs {
+    /** HTTPS endpoint that receives the events (Event Grid schema). Kept secret: such URLs often carry a key. */
+    webhookUrl?: pulumi.Input<string>;
+    /** Azure Monitor action group ids: each event raises an alert of `severity` to them. */
+    actionGroupIds?: pulumi.Input<string>[];
+    /** Severity of the Azure Monitor alert. Default `Sev1`. */
+    severity?: AlertSeverity;
+    /** The API Management instance's Event Grid system topic: Azure allows one per instance. */
+    systemTopic: {
+        /** The topic's name. */
+        name: string;
+        /** Create it (default true). Set false when it exists already (for example, another stack of the instance created it). */
+        create?: boolean;
+        /** The API Management instance's region; required when the component creates the topic. */
+        location?: string;
+        /** The topic's resource group. Default: the instance's (`apim.resourceGroupName`). */
+        resourceGroupName?: string;
+    };
 }
 
 export interface NamespaceArgs {

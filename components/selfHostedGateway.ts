@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import * as apimanagement from "@pulumi/azure-native/apimanagement";
+import type * as eventgrid from "@pulumi/azure-native/eventgrid";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import { AuthType, KeyType, SelfHostedGatewayArgs, WorkloadIdentityProvisionArgs } from "./args";
@@ -47,6 +48,7 @@ import {
     WORKLOAD_IDENTITY_USE_LABEL,
 } from "./specs";
 import { AzureEnvironment, CLOUDS, cloudFor } from "./token/credential";
+import { expiryAlerts } from "./token/alerts";
 import { GatewayToken } from "./token/resource";
 import { checkResolved, formatProblems, nameProblems, prefixOf, validateArgs } from "./validation";
 
@@ -57,6 +59,10 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
     public readonly gateway!: apimanagement.Gateway;
     /** Token mode only: holds the current access token as a secret. */
     public readonly token?: GatewayToken;
+    /** Token mode with `token.expiryAlerts`: the instance's Event Grid system topic, when the component creates it. */
+    public readonly expiryAlertTopic?: eventgrid.SystemTopic;
+    /** Token mode with `token.expiryAlerts`: one subscription per kind of receiver (webhook, action groups). */
+    public readonly expiryAlertSubscriptions?: eventgrid.SystemTopicEventSubscription[];
     public readonly namespace?: k8s.core.v1.Namespace;
     /** The Secret the component creates: the token (token mode) or the Entra client secret (azureAdApp). */
     public readonly secret?: k8s.core.v1.Secret;
@@ -307,6 +313,11 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
                 { gatewayResourceId: gateway.id, keyType: p.token.keyType, expiry: p.token.expiry, armEndpoint: p.token.armEndpoint },
                 child,
             );
+            if (args.token?.expiryAlerts !== undefined) {
+                const alerts = expiryAlerts(name, args.apim, args.token.expiryAlerts, gateway.id, child);
+                resources.expiryAlertTopic = alerts.systemTopic;
+                resources.expiryAlertSubscriptions = alerts.subscriptions;
+            }
         }
 
         // Workload identity: the identity chain in Azure (optional), and the ServiceAccount.
@@ -712,6 +723,8 @@ interface Authentication {
                 | "roleAssignment"
                 | "validatorRoleDefinition"
                 | "validatorRoleAssignment"
+                | "expiryAlertTopic"
+                | "expiryAlertSubscriptions"
             >
         >
     >;

@@ -16,6 +16,23 @@ export function crossFieldProblems(args: SelfHostedGatewayArgs, prefix: string):
             `${prefix}.token`,
         ),
     );
+    const alerts = token.expiryAlerts;
+    if (alerts !== undefined) {
+        if (alerts.webhookUrl === undefined && alerts.actionGroupIds === undefined) {
+            problems.push(
+                `${prefix}.token.expiryAlerts: names no receiver; set webhookUrl (an https:// endpoint) and/or actionGroupIds (Azure Monitor action groups)`,
+            );
+        }
+        if (alerts.severity !== undefined && alerts.actionGroupIds === undefined) {
+            problems.push(`${prefix}.token.expiryAlerts.severity: only applies to actionGroupIds; remove it or add action groups`);
+        }
+        if (alerts.systemTopic.create !== false && alerts.systemTopic.location === undefined) {
+            problems.push(
+                `${prefix}.token.expiryAlerts.systemTopic.location: required when the component creates the topic; set the API Management ` +
+                    `instance's region (e.g. westeurope), or set ${prefix}.token.expiryAlerts.systemTopic.create: false for an existing topic`,
+            );
+        }
+    }
     const ru = args.rollingUpdate ?? {};
     const isZero = (v: unknown) => v === 0 || v === "0%";
     if (isZero(ru.maxUnavailable ?? 0) && isZero(ru.maxSurge ?? "25%")) {

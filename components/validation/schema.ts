@@ -114,6 +114,34 @@ export const tokenSchema = z.strictObject({
         .optional(),
     alternateKeys: z.boolean().optional(),
     armEndpoint: url(/^https$/, "expected an https:// URL such as https://management.usgovcloudapi.net").optional(),
+    expiryAlerts: z
+        .strictObject({
+            webhookUrl: input(httpsUrl).optional(),
+            actionGroupIds: z
+                .array(
+                    input(
+                        z
+                            .string()
+                            .regex(
+                                /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/actionGroups\/[^/]+$/i,
+                                "must be an action group id: /subscriptions/<sub>/resourceGroups/<rg>/providers/microsoft.insights/actionGroups/<name>",
+                            ),
+                    ),
+                )
+                .min(1)
+                .optional(),
+            severity: z.enum(["Sev0", "Sev1", "Sev2", "Sev3", "Sev4"]).optional(),
+            systemTopic: z.strictObject({
+                name: nonEmpty.max(128).regex(/^[a-zA-Z0-9-]+$/, "letters, digits and '-' only"),
+                create: z.boolean().optional(),
+                location: nonEmpty.optional(),
+                resourceGroupName: nonEmpty
+                    .max(90)
+                    .regex(/^[-\w._()]+$/, "letters, digits, '-', '_', '.', '(' and ')' only")
+                    .optional(),
+            }),
+        })
+        .optional(),
 });
 
 export const argsSchema = z.strictObject({
