@@ -61,7 +61,8 @@ export function expiryAlerts(
                     eventSubscriptionName: pulumi.interpolate`${apim.gatewayName}-token-expiry`,
                     destination: { endpointType: "WebHook", endpointUrl: pulumi.secret(a.webhookUrl), minimumTlsVersionAllowed: "1.2" },
                 },
-                subscriptionOpts,
+                // Secret in state whatever the provider returns for it.
+                pulumi.mergeOptions(subscriptionOpts, { additionalSecretOutputs: ["destination"] }),
             ),
         );
     }
