@@ -1,6 +1,6 @@
 // The package as another TypeScript project sees it: `npm run build` emits JavaScript and declarations, package.json
 // `exports`/`types` point at them, and examples/consumer (its own Pulumi project) imports "apim-gateway" by name.
-// The example resolves the package the way `npm install` links a `file:` dependency: a symlink in its node_modules.
+// The example resolves the package the way `npm ci` links a `file:` dependency: a symlink in its node_modules.
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -11,20 +11,40 @@ import { one, ROOT, runProgram } from "./harness";
 const EXAMPLE = path.join(ROOT, "examples", "consumer");
 const TSC = require.resolve("typescript/bin/tsc");
 
-/** Builds dist/ and links the package into the example, as `npm install` in examples/consumer would. */
-function buildAndLink(): void {
+/**
+ * Builds dist/ and links the package into the example, as `npm ci` in examples/consumer would. Returns what it
+ * created (nothing when the example is installed already), for `after` to remove: the tests leave the tree as they
+ * found it.
+ */
+function buildAndLink(): string[] {
     execFileSync(process.execPath, [TSC, "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "pipe" });
-    const link = path.join(EXAMPLE, "node_modules", "apim-gateway");
+    const modules = path.join(EXAMPLE, "node_modules");
+    const link = path.join(modules, "apim-gateway");
+    const created: string[] = [];
     if (!fs.existsSync(link)) {
-        fs.mkdirSync(path.dirname(link), { recursive: true });
-        fs.symlinkSync(path.relative(path.dirname(link), ROOT), link, "dir");
+        if (!fs.existsSync(modules)) {
+            fs.mkdirSync(modules);
+            created.unshift(modules);
+        }
+        fs.symlinkSync(path.relative(modules, ROOT), link, "dir");
+        created.unshift(link);
     }
+    return created;
 }
 
 describe("package entry point and the examples/consumer project", () => {
+    let created: string[] = [];
     before(function () {
         this.timeout(120000);
-        buildAndLink();
+        created = buildAndLink();
+    });
+
+    after(() => {
+        // The link first, then the folder made for it (only if nothing else was put there meanwhile).
+        for (const p of created) {
+            if (fs.lstatSync(p).isSymbolicLink()) fs.unlinkSync(p);
+            else if (fs.readdirSync(p).length === 0) fs.rmdirSync(p);
+        }
     });
 
     it("resolves the package name through package.json exports to the built library", () => {

@@ -4,6 +4,7 @@
 // in order and build on each other: first deployment, no spurious changes, rotation, rolling only when needed,
 // clean-up.
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import { KubeError } from "../env/kube";
 import {
     configMapData,
@@ -128,10 +129,22 @@ for (const stack of ["dev", "prod"] as const) {
             );
             assert.equal(outputs.loadBalancerAddress.value, svc.status.loadBalancer.ingress[0].ip);
 
+            // No ServiceAccount token in the pods: the ServiceAccount admission plugin added no projected token volume.
+            for (const p of pods) {
+                const spec = p.spec as { automountServiceAccountToken?: boolean; volumes?: { name: string }[] };
+                assert.equal(spec.automountServiceAccountToken, false);
+                assert.deepEqual(
+                    (spec.volumes ?? []).filter((v) => v.name.startsWith("kube-api-access")),
+                    [],
+                );
+            }
+
             if (x.podSecurity) {
-                // PodSecurity `restricted` is enforced in the namespace, and it admitted the gateway's pods.
+                // PodSecurity `restricted` is enforced (and warned and audited) in the namespace, and it admitted the pods.
                 const ns = await kube.get<{ metadata: { labels: Record<string, string> } }>(`/api/v1/namespaces/${x.namespace}`);
                 assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], x.podSecurity);
+                assert.equal(ns.metadata.labels["pod-security.kubernetes.io/warn"], x.podSecurity);
+                assert.equal(ns.metadata.labels["pod-security.kubernetes.io/audit"], x.podSecurity);
                 const refused = await kube
                     .create(`/api/v1/namespaces/${x.namespace}/pods`, {
                         apiVersion: "v1",
@@ -217,6 +230,13 @@ for (const stack of ["dev", "prod"] as const) {
             assert.equal(seen.minAvailable >= x.replicas - x.maxUnavailable, true, `min available ${seen.minAvailable}`);
             const ref = tokenSecretRef(d1)!;
             assert.notEqual(ref.name, oldSecret);
+            // No old ReplicaSets are kept (their Secret and ConfigMap are gone): rollback is `pulumi up` of an earlier commit.
+            const undo = spawnSync("kubectl", ["rollout", "undo", `deployment/${x.gateway}`, "-n", x.namespace], {
+                env: { ...process.env, ...env.vars },
+                encoding: "utf8",
+            });
+            assert.equal(undo.status, 1);
+            assert.match(undo.stderr, /no rollout history found/);
             assert.equal(
                 await secretValue(kube, x.namespace, ref.name, "value"),
                 `GatewayKey ${env.arm.issued[env.arm.issued.length - 1].value}`,

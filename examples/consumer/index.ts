@@ -1,6 +1,8 @@
 // A consumer project: imports the component by its package name, as any other Pulumi TypeScript project would.
-//   npm install            # "apim-gateway": "file:../.." (or a git URL / registry version)
-//   pulumi up --stack dev
+// Here the package is this repository ("apim-gateway": "file:../.."); outside it, install an `npm pack` tarball or a
+// git URL instead (docs/other-languages.md). Pulumi.yaml names the package's provider plugin, which issues the token.
+//   npm ci                 # in the repository root first (it builds dist/), then here
+//   pulumi stack init dev && pulumi up --stack dev
 import * as pulumi from "@pulumi/pulumi";
 import { SelfHostedGateway, SelfHostedGatewayArgs } from "apim-gateway";
 
