@@ -50,6 +50,13 @@ function floorResources(state: string, ns: string, gw: string): { type: string; 
             if (r.type === "kubernetes:core/v1:Namespace" && inputs.metadata) inputs.metadata.name = `${ns}-floor`;
             else if (inputs.metadata?.namespace !== undefined) inputs.metadata.namespace = `${ns}-floor`;
             if (r.type === "azure-native:apimanagement:Gateway") inputs.gatewayId = `${gw}-floor`;
+            // The token Secret's data is encrypted in state: the floor's Secret holds a value of the same shape.
+            if (r.type === "kubernetes:core/v1:Secret") {
+                delete (inputs as Record<string, unknown>).data;
+                (inputs as Record<string, unknown>).stringData = { value: "GatewayKey floor" };
+            }
+            const annotations = inputs.metadata?.annotations as Record<string, string> | undefined;
+            if (annotations) delete annotations["pulumi.com/autonamed"];
             if (inputs.gatewayResourceId)
                 inputs.gatewayResourceId = inputs.gatewayResourceId.replace(/\/gateways\/[^/]+$/, `/gateways/${gw}-floor`);
             return { type: r.type, name: `${r.urn.split("::").pop()}-floor`, inputs };
