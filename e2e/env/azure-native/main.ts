@@ -7,6 +7,7 @@
 // It reports version 3.28.0, the @pulumi/azure-native version the program asks for.
 import { AzureCliCredential } from "@azure/identity";
 import * as provider from "@pulumi/pulumi/provider";
+import { unwrapSecrets } from "../../../components/token/provider";
 import { ARM_TYPES, armBody, armOutputs, armPath, ArmType, replaceKeys } from "./types";
 
 const VERSION = "3.28.0";
@@ -41,19 +42,9 @@ async function arm(method: string, path: string, apiVersion: string, body?: unkn
     return { status: res.status, json };
 }
 
-const SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-function plain(v: unknown): unknown {
-    if (Array.isArray(v)) return v.map(plain);
-    if (v !== null && typeof v === "object") {
-        const o = v as Record<string, unknown>;
-        if (o[SIG] === SECRET_SIG) return plain(o.value);
-        return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, plain(x)]));
-    }
-    return v;
-}
+/** The engine's secret wrappers removed (the product's own helper). */
+const plain = unwrapSecrets;
 
 function typeOf(urn: string): ArmType {
     const token = (urn.split("::")[2] ?? "").split("$").pop() ?? "";
