@@ -124,6 +124,57 @@ describe("changes to a live stack, on the real engine", function () {
         assert.equal(destroy.result.ok, true, destroy.result.error);
     });
 
+    it("the scheduled rotation's targeted up changes only the token chain, with an unapproved change pending, from a clock ahead of Azure's", async () => {
+        const env = e2e();
+        const [gw, ns, stack] = ["apim-gw-targeted", "apim-gateway-targeted", "targeted"];
+        const dir = repoStack(env, "dev", named(gw, ns), {}, stack);
+        const first = await inline(env, { op: "up", stack, project: PROJECT, workDir: dir });
+        assert.equal(first.result.ok, true, first.result.error);
+        const rotatesAfter = Date.parse(String(first.result.outputs!.tokenRotatesAfter.value));
+        // An unapproved change waits on main: a new description.
+        writeStackConfig(
+            env,
+            dir,
+            "dev",
+            (g) => {
+                named(gw, ns)(g);
+                g.apim.description = "an unapproved change";
+            },
+            {},
+            stack,
+        );
+        // 5 s into the next window on the program's clock, while Azure's clock is 5 minutes behind: a 30-day token
+        // asked for without the skew margin would be more than 30 days ahead for Azure.
+        const programClock = Math.floor((rotatesAfter - Date.now()) / 1000) + 5;
+        env.arm.setClockOffset(programClock - 300);
+        const token = `urn:pulumi:${stack}::${PROJECT}::apim-gateway:index:SelfHostedGateway$apim-gateway:index:GatewayToken::${gw}-token`;
+        const up = await inline(env, {
+            op: "up",
+            stack,
+            project: PROJECT,
+            workDir: dir,
+            clockSeconds: programClock,
+            target: [token],
+            targetDependents: true,
+        });
+        wall("targeted rotation up", up.ms);
+        assert.equal(up.result.ok, true, up.result.error);
+        assert.deepEqual(changes(up.result.steps), [
+            "replace apim-gateway:index:GatewayToken",
+            "replace kubernetes:core/v1:Secret",
+            "update kubernetes:apps/v1:Deployment",
+        ]);
+        const issued = env.arm.issued[env.arm.issued.length - 1];
+        assert.equal(issued.expiry, new Date(rotatesAfter + 30 * 86_400_000 - 15 * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z"));
+        // The unapproved change is still pending: a full preview would still update the gateway.
+        const preview = await inline(env, { op: "preview", stack, project: PROJECT, workDir: dir, clockSeconds: programClock });
+        assert.equal(preview.result.ok, true, preview.result.error);
+        assert.deepEqual(changes(preview.result.steps), ["update azure-native:apimanagement:Gateway"]);
+        const destroy = await inline(env, { op: "destroy", stack, project: PROJECT, workDir: dir, clockSeconds: programClock });
+        assert.equal(destroy.result.ok, true, destroy.result.error);
+        env.arm.setClockOffset(0);
+    });
+
     it("a file backend in its legacy layout: up, the token notice from the stack's own outputs, destroy", async () => {
         const env = e2e();
         const [gw, ns, stack] = ["apim-gw-legacy", "apim-gateway-legacy", "legacy"];

@@ -196,6 +196,49 @@ describe("the token path when Azure misbehaves (fake ARM failure injection), on 
         assert.deepEqual(await snapshot(dir), before);
     });
 
+    it("a server that echoes the request's Authorization header in its error: the bearer token appears nowhere in the output", async () => {
+        const before = await snapshot(dir);
+        const bearer = (JSON.parse(fs.readFileSync(e2e().vars.APIM_E2E_AZ_TOKEN_FILE, "utf8")) as { accessToken: string }).accessToken;
+        await inject({ operation: "generateToken", times: 1, status: 403, echoAuthorization: true });
+        const up = await run("up");
+        wall("failures: echoed Authorization", up.ms);
+        assert.equal(up.result.ok, false);
+        assert.equal(up.output.includes(bearer), false, "the bearer token is in the output");
+        assert.equal(up.output.includes(bearer.split(".")[1]), false, "a part of the bearer token is in the output");
+        const errors = up.result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message.trim());
+        assert.equal(
+            errors.some((e) => e.startsWith(`Azure denied generateToken (HTTP 403) to the Azure CLI login: user ${e2e().user.name}`)),
+            true,
+            errors.join("\n"),
+        );
+        assert.deepEqual(await snapshot(dir), before);
+    });
+
+    it("a redirect to another host: refused, never followed, and nothing changes", async () => {
+        const before = await snapshot(dir);
+        const calls = generateTokenCalls(e2e().vars.APIM_E2E_ARM_LOG).length;
+        await inject({
+            operation: "generateToken",
+            times: 1,
+            status: 307,
+            headers: { location: "https://127.0.0.2:9/elsewhere" },
+            body: "",
+        });
+        const up = await run("up");
+        wall("failures: redirect", up.ms);
+        assert.equal(up.result.ok, false);
+        const errors = up.result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message.trim());
+        assert.equal(
+            errors.some(
+                (e) => e.startsWith(`generateToken for ${WHERE}`) && e.includes("answered a redirect (HTTP 307); redirects are refused"),
+            ),
+            true,
+            errors.join("\n"),
+        );
+        assert.equal(generateTokenCalls(e2e().vars.APIM_E2E_ARM_LOG).length - calls, 1);
+        assert.deepEqual(await snapshot(dir), before);
+    });
+
     it("an up killed right after the ARM call: the next up recovers and ends with exactly one token in state, the one the pods use", async () => {
         const env = e2e();
         const calls = generateTokenCalls(env.vars.APIM_E2E_ARM_LOG).length;
