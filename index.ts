@@ -18,7 +18,7 @@ function fail(problems: string[], setting = "gateway"): never {
         formatProblems(`Stack config '${config.name}:${setting}' of stack '${stack}' is invalid`, problems) +
             "\nFix it in Pulumi." +
             stack +
-            ".yaml (see README, 'Configuration reference').",
+            ".yaml (see docs/configuration.md).",
     );
 }
 
@@ -79,38 +79,12 @@ const renderIssues = renderDirProblems(renderYamlTo);
 if (renderIssues.length > 0) {
     fail(renderIssues, "renderYamlTo");
 }
-let opts: pulumi.ComponentResourceOptions | undefined;
-if (renderYamlTo !== undefined) {
-    // kubeconfig "" stops the SDK from filling it in from $KUBECONFIG: the provider refuses both together.
-    const renderer = new k8s.Provider(`${name}-render-yaml`, { renderYamlToDirectory: renderYamlTo, kubeconfig: "" });
-    opts = { providers: [renderer] };
-    pulumi.log.warn(
-        `renderYamlTo: Kubernetes objects are written to ${renderYamlTo}, not applied; the token Secret is written there in plaintext. ` +
-            "Keep that directory out of git, or see README, 'Render YAML for GitOps'.",
-    );
-}
-
-const gw = new SelfHostedGateway(name, args, opts);
-
 // This stack's own last outputs, read through a reference to itself (for the token notice and the render guard).
 const tokenNotices = notices && (args.auth?.type ?? "token") === "token";
 const self =
     tokenNotices || renderYamlTo !== undefined
         ? new pulumi.StackReference(`${name}-previous`, { name: selfReferenceName(pulumi.getOrganization(), pulumi.getProject(), stack) })
         : undefined;
-
-// One plain line when a rotation is due, a warning when the stored token is (nearly) expired.
-if (tokenNotices && self !== undefined) {
-    const stored = pulumi.output(self.getOutputDetails("tokenExpiry")).apply((d) => (typeof d.value === "string" ? d.value : undefined));
-    pulumi.all([stored, gw.tokenExpiry, gw.tokenKeyType, gw.tokenRotatesAfter]).apply(([prev, expiry, keyType, rotatesAfter]) => {
-        if (expiry === undefined || keyType === undefined || rotatesAfter === undefined) return;
-        const next = { expiry, keyType, rotatesAfter };
-        const notice = rotationNotice({ stored: prev, next, now: new Date(Date.now()), stack, dryRun: pulumi.runtime.isDryRun() });
-        if (notice) {
-            void (notice.level === "warn" ? pulumi.log.warn(notice.message) : pulumi.log.info(notice.message));
-        }
-    });
-}
 
 /**
  * Where the Kubernetes side goes: "cluster" or "yaml:<dir>". Switching a stack that has applied to a cluster over to
@@ -131,6 +105,36 @@ export const kubernetesTarget =
               }
               return `yaml:${renderYamlTo}`;
           });
+
+let opts: pulumi.ComponentResourceOptions | undefined;
+if (renderYamlTo !== undefined) {
+    // The directory waits for the guard above: a refused switch writes no file (the token Secret among them).
+    // kubeconfig "" stops the SDK from filling it in from $KUBECONFIG: the provider refuses both together.
+    const renderer = new k8s.Provider(`${name}-render-yaml`, {
+        renderYamlToDirectory: kubernetesTarget.apply(() => renderYamlTo),
+        kubeconfig: "",
+    });
+    opts = { providers: [renderer] };
+    pulumi.log.warn(
+        `renderYamlTo: Kubernetes objects are written to ${renderYamlTo}, not applied; the token Secret is written there in plaintext. ` +
+            "Keep that directory out of git, or see docs/gitops.md.",
+    );
+}
+
+const gw = new SelfHostedGateway(name, args, opts);
+
+// One plain line when a rotation is due, a warning when the stored token is (nearly) expired.
+if (tokenNotices && self !== undefined) {
+    const stored = pulumi.output(self.getOutputDetails("tokenExpiry")).apply((d) => (typeof d.value === "string" ? d.value : undefined));
+    pulumi.all([stored, gw.tokenExpiry, gw.tokenKeyType, gw.tokenRotatesAfter]).apply(([prev, expiry, keyType, rotatesAfter]) => {
+        if (expiry === undefined || keyType === undefined || rotatesAfter === undefined) return;
+        const next = { expiry, keyType, rotatesAfter };
+        const notice = rotationNotice({ stored: prev, next, now: new Date(Date.now()), stack, dryRun: pulumi.runtime.isDryRun() });
+        if (notice) {
+            void (notice.level === "warn" ? pulumi.log.warn(notice.message) : pulumi.log.info(notice.message));
+        }
+    });
+}
 
 export const gatewayId = gw.gateway.id;
 export const authType = gw.authType;

@@ -39,7 +39,7 @@ describe("renderYamlTo (GitOps rendering)", () => {
         ]);
         assert.deepEqual(run.logs, [
             "warning: [runtime] renderYamlTo: Kubernetes objects are written to rendered/prod, not applied; the token Secret is written there in plaintext. " +
-                "Keep that directory out of git, or see README, 'Render YAML for GitOps'.",
+                "Keep that directory out of git, or see docs/gitops.md.",
         ]);
     });
 
@@ -57,7 +57,9 @@ describe("renderYamlTo (GitOps rendering)", () => {
         ]) {
             assert.equal(
                 await programError(config, CLOCK, "prod", { previousOutputs, preview: true, registers: true }),
-                "renderYamlTo: stack 'prod' has deployed the gateway to a cluster; rendering from it would delete the live Kubernetes objects " +
+                // The render provider's directory waits for this check, so no file is written when it fails.
+                'error serializing property "renderYamlToDirectory": ' +
+                    "renderYamlTo: stack 'prod' has deployed the gateway to a cluster; rendering from it would delete the live Kubernetes objects " +
                     "(their provider would change). Render from a stack of its own: pulumi stack init prod-gitops, copy this stack's config " +
                     "there, and set apim-gateway:renderYamlTo on that stack only.",
             );
@@ -90,7 +92,7 @@ describe("renderYamlTo (GitOps rendering)", () => {
                 "Stack config 'apim-gateway:renderYamlTo' of stack 'prod' is invalid (1 problem):\n" +
                     `  - renderYamlTo: got ${shown}; expected a directory path such as "rendered/prod" (relative to the project), ` +
                     "or remove renderYamlTo to apply to the cluster\n" +
-                    "Fix it in Pulumi.prod.yaml (see README, 'Configuration reference').",
+                    "Fix it in Pulumi.prod.yaml (see docs/configuration.md).",
             );
             assert.deepEqual(registered, []);
         }

@@ -302,7 +302,7 @@ describe("stack program: bad config", () => {
             await failure(undefined),
             "Stack config 'apim-gateway:gateway' of stack 'bad' is invalid (1 problem):\n" +
                 "  - gateway: required; set it in Pulumi.bad.yaml (copy Pulumi.dev.yaml as a start)\n" +
-                "Fix it in Pulumi.bad.yaml (see README, 'Configuration reference').",
+                "Fix it in Pulumi.bad.yaml (see docs/configuration.md).",
         );
     });
 
@@ -322,7 +322,7 @@ describe("stack program: bad config", () => {
                 '  - gateway.rollingUpdate.maxSurge: got "2 Gi"; expected a whole number ≥ 0 or a percentage such as "25%"\n' +
                 '  - gateway.resources.requests.memory: got "2 Gi"; expected a Kubernetes quantity such as "500m", "2", "512Mi" or "2Gi" (no spaces)\n' +
                 "  - gateway.service.tpye: unknown key; allowed keys here: type, externalTrafficPolicy, annotations, loadBalancerIP, httpPort, httpsPort, allocateLoadBalancerNodePorts\n" +
-                "Fix it in Pulumi.bad.yaml (see README, 'Configuration reference').",
+                "Fix it in Pulumi.bad.yaml (see docs/configuration.md).",
         );
         assert.equal(msg.includes("    at "), false, "no stack trace");
     });
@@ -332,7 +332,7 @@ describe("stack program: bad config", () => {
             await programError({ ...stackConfig("prod"), "apim-gateway:rotationNotice": "sometimes" }, X.CLOCK, "bad"),
             "Stack config 'apim-gateway:rotationNotice' of stack 'bad' is invalid (1 problem):\n" +
                 '  - rotationNotice: got "sometimes"; expected true or false\n' +
-                "Fix it in Pulumi.bad.yaml (see README, 'Configuration reference').",
+                "Fix it in Pulumi.bad.yaml (see docs/configuration.md).",
         );
     });
 
@@ -413,7 +413,7 @@ describe("stack program: Entra app (azureAdApp) with the client secret in its ow
             "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (1 problem):\n" +
                 "  - gateway.auth.azureAdApp.clientSecret: must not be in the plain 'gateway' object (stack config keeps it in clear text); " +
                 "remove it and run: pulumi config set --secret apim-gateway:azureAdClientSecret <client-secret> --stack prod\n" +
-                "Fix it in Pulumi.prod.yaml (see README, 'Configuration reference').",
+                "Fix it in Pulumi.prod.yaml (see docs/configuration.md).",
         );
     });
 
@@ -431,7 +431,7 @@ describe("stack program: Entra app (azureAdApp) with the client secret in its ow
             msg,
             "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (1 problem):\n" +
                 "  - azureAdClientSecret: is empty; set the Entra app's client secret with: pulumi config set --secret apim-gateway:azureAdClientSecret <client-secret> --stack prod\n" +
-                "Fix it in Pulumi.prod.yaml (see README, 'Configuration reference').",
+                "Fix it in Pulumi.prod.yaml (see docs/configuration.md).",
         );
         const g = gateway();
         g.replicas = 0;

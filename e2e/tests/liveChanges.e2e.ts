@@ -207,6 +207,24 @@ describe("changes to a live stack, on the real engine", function () {
         env.arm.setClockOffset(0);
     });
 
+    it("renderYamlTo on a stack deployed to a cluster: the preview is refused and writes no file", async () => {
+        const env = e2e();
+        const [gw, ns, stack] = ["apim-gw-switch", "apim-gateway-switch", "switch"];
+        const dir = repoStack(env, "dev", named(gw, ns), {}, stack);
+        const up = await inline(env, { op: "up", stack, project: PROJECT, workDir: dir });
+        assert.equal(up.result.ok, true, up.result.error);
+        const out = fs.mkdtempSync(path.join(env.dir, "switch-rendered-"));
+        writeStackConfig(env, dir, "dev", named(gw, ns), { [`${PROJECT}:renderYamlTo`]: out }, stack);
+        const preview = await inline(env, { op: "preview", stack, project: PROJECT, workDir: dir });
+        wall("render switch: refused preview", preview.ms);
+        assert.equal(preview.result.ok, false);
+        assert.match(preview.output, /renderYamlTo: stack 'switch' has deployed the gateway to a cluster/);
+        assert.deepEqual(fs.readdirSync(out), [], "the refused preview wrote files (the token Secret among them)");
+        writeStackConfig(env, dir, "dev", named(gw, ns), {}, stack);
+        const destroy = await inline(env, { op: "destroy", stack, project: PROJECT, workDir: dir });
+        assert.equal(destroy.result.ok, true, destroy.result.error);
+    });
+
     it("renderYamlTo writes YAML that the apiserver accepts (kubectl apply --dry-run=server)", async () => {
         const env = e2e();
         const [gw, ns, stack] = ["apim-gw-gitops", "apim-gateway-gitops", "gitops"];
