@@ -203,7 +203,7 @@ describe("environment profile", () => {
                 '  - gateway.service.externalTrafficPolicy: got "Cluster"; use "Local" to keep the caller IP and avoid a second hop ' +
                 "(spread pods evenly across nodes: with Local, traffic is split per node, not per pod)\n" +
                 '  - gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack\n' +
-                "Fix it in Pulumi.prod.yaml (see README, 'Configuration reference').",
+                "Fix it in Pulumi.prod.yaml (see docs/configuration.md).",
         );
     });
 });
@@ -223,7 +223,7 @@ describe("one round of errors, one naming", () => {
                 '  - gateway.replicas: got "three"; expected a whole number\n' +
                 '  - gateway.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)\n' +
                 '  - gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack\n' +
-                "Fix it in Pulumi.prod.yaml (see README, 'Configuration reference').",
+                "Fix it in Pulumi.prod.yaml (see docs/configuration.md).",
         );
     });
 
@@ -238,7 +238,7 @@ describe("one round of errors, one naming", () => {
                 "most 44 characters (lower-case letters, digits, '-')\n" +
                 '  - gateway.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)\n' +
                 '  - gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack\n' +
-                "Fix it in Pulumi.prod.yaml (see README, 'Configuration reference').",
+                "Fix it in Pulumi.prod.yaml (see docs/configuration.md).",
         );
     });
 
@@ -284,7 +284,7 @@ describe("placeholders and security rules (prod errors, dev warnings)", () => {
                 '  - gateway.apim.resourceGroupName: got "REPLACE-ME-resource-group"; replace the REPLACE-ME placeholder with your own value\n' +
                 '  - gateway.apim.serviceName: got "REPLACE-ME-apim-service"; replace the REPLACE-ME placeholder with your own value\n' +
                 '  - gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack\n' +
-                "Fix it in Pulumi.prod.yaml (see README, 'Configuration reference').",
+                "Fix it in Pulumi.prod.yaml (see docs/configuration.md).",
         );
     });
 
