@@ -44,6 +44,13 @@ class FloorToken extends pulumi.dynamic.Resource {
     }
 }
 
+/** The token's own provider instance, as the component registers one. */
+class FloorTokenProvider extends pulumi.ProviderResource {
+    constructor(name: string, opts: pulumi.ResourceOptions) {
+        super("apim-gateway", name, {}, opts);
+    }
+}
+
 class Floor extends pulumi.ComponentResource {
     constructor(name: string) {
         super("bench:index:Floor", name, {});
@@ -71,6 +78,7 @@ function floorProgram(n: number): pulumi.Output<unknown>[] {
             o,
         );
         outs.push(g.id);
+        outs.push(new FloorTokenProvider(`f-${i}-token-provider`, o).urn);
         outs.push(new FloorToken(`f-${i}-token`, o).id);
     }
     return outs;
