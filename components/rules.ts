@@ -205,6 +205,7 @@ export function deploymentFindings(d: DeploymentShape, autoscalerMin?: number): 
     }
     const strategy = d.spec?.strategy;
     const ru = strategy?.rollingUpdate;
+    // Stryker disable next-line OptionalChaining: ru?.maxSurge is reached only once ru?.maxUnavailable is defined (ru is set)
     if ((strategy?.type ?? "RollingUpdate") !== "RollingUpdate" || ru?.maxUnavailable === undefined || ru?.maxSurge === undefined) {
         add(
             "explicit-rolling-update",

@@ -23,6 +23,7 @@ import {
     scrub,
     tokenProblem,
 } from "../components/token/arm";
+import { createHttpHeaders, type HttpClient } from "@azure/core-rest-pipeline";
 import { makeCa, makeLeaf } from "../e2e/env/certs";
 
 const GATEWAY_ID =
@@ -38,6 +39,8 @@ interface Seen {
     url?: string;
     authorization?: string;
     contentType?: string;
+    accept?: string;
+    userAgent?: string;
     body?: unknown;
 }
 
@@ -64,6 +67,8 @@ async function server(replies: Reply[]): Promise<{ base: string; seen: Seen[]; c
                 url: req.url,
                 authorization: req.headers.authorization,
                 contentType: req.headers["content-type"],
+                accept: req.headers.accept,
+                userAgent: req.headers["user-agent"],
                 body: raw ? JSON.parse(raw) : undefined,
             });
             const n = seen.length;
@@ -135,12 +140,16 @@ describe("ARM generateToken client over HTTPS", () => {
         const s = await server([json(200, { value: TOKEN })]);
         try {
             assert.equal(await generateGatewayToken(request(s.base), options()), TOKEN);
+            // The user agent names this client first, so Azure's activity log tells its calls apart.
+            assert.match(s.seen[0].userAgent ?? "", /^apim-gateway \S/);
             assert.deepEqual(s.seen, [
                 {
                     method: "POST",
                     url: `${GATEWAY_ID}/generateToken?api-version=2024-05-01`,
                     authorization: `Bearer ${BEARER}`,
                     contentType: "application/json",
+                    accept: "application/json",
+                    userAgent: s.seen[0].userAgent,
                     body: { keyType: "primary", expiry: "2026-12-19T00:00:00Z" },
                 },
             ]);
@@ -275,9 +284,27 @@ describe("ARM generateToken client over HTTPS", () => {
             const e = await failure(generateGatewayToken({ ...request(endpoint) }, options()));
             assert.equal(e.message, `armEndpoint must use https:// (got ${endpoint}); a bearer token is never sent in clear text`);
         }
+        for (const endpoint of [
+            "https://user:pw@management.azure.com",
+            "https://user@management.azure.com",
+            "https://:pw@management.azure.com",
+        ]) {
+            assert.throws(
+                () => generateTokenUrl(request(endpoint)),
+                /^ArmError: armEndpoint must not carry credentials \(user:password@\); the call signs in with an Azure identity$/,
+                endpoint,
+            );
+        }
         assert.throws(
-            () => generateTokenUrl(request("https://user:pw@management.azure.com")),
-            /^ArmError: armEndpoint must not carry credentials \(user:password@\); the call signs in with an Azure identity$/,
+            () => generateTokenUrl(request("management.azure.com")),
+            (e: Error) =>
+                e instanceof ArmError &&
+                e.message === 'armEndpoint "management.azure.com" is not a URL; expected e.g. https://management.azure.com',
+        );
+        // A path on the endpoint (e.g. a reverse proxy's prefix) is kept, less its trailing slashes.
+        assert.equal(
+            generateTokenUrl(request("https://arm.contoso.example/azure//")).toString(),
+            `https://arm.contoso.example/azure${GATEWAY_ID}/generateToken?api-version=2024-05-01`,
         );
         assert.equal(
             generateTokenUrl(request("https://management.usgovcloudapi.net/")).toString(),
@@ -405,6 +432,142 @@ describe("ARM generateToken client over HTTPS", () => {
         }
     });
 
+    it("on 400 says the expiry must be in the future and at most 30 days ahead, without retrying", async () => {
+        const s = await server([json(400, { error: { code: "ValidationError" } })]);
+        try {
+            const e = await failure(generateGatewayToken(request(s.base), options()));
+            assert.equal(
+                e.message,
+                `generateToken for ${WHERE} was refused as invalid (HTTP 400 ValidationError) for key primary and expiry 2026-12-19T00:00:00Z; ` +
+                    "the expiry must be in the future and at most 30 days ahead (check this machine's clock)",
+            );
+            assert.deepEqual([e.status, e.retryable, s.seen.length], [400, false, 1]);
+        } finally {
+            await s.close();
+        }
+    });
+
+    it("retries 408 and every 5xx from 500 on; fails at once on other answers (204, 300, 409)", async () => {
+        for (const [status, attempts] of [
+            [408, 2],
+            [500, 2],
+            [599, 2],
+            [204, 1],
+            [409, 1],
+        ] as const) {
+            const sleeps: number[] = [];
+            const s = await server([json(status, {})]);
+            try {
+                const e = await failure(generateGatewayToken(request(s.base), { ...options(sleeps), maxAttempts: 2 }));
+                const gaveUp = attempts === 2 ? " (gave up after 2 attempts)" : "";
+                assert.equal(e.message, `generateToken for ${WHERE} failed: HTTP ${status}${gaveUp}`, String(status));
+                assert.deepEqual([e.status, e.retryable, s.seen.length, sleeps.length], [status, attempts === 2, attempts, attempts - 1]);
+            } finally {
+                await s.close();
+            }
+        }
+        const s = await server([json(300, {}, { location: "https://elsewhere.example/" })]);
+        try {
+            const e = await failure(generateGatewayToken(request(s.base), options()));
+            assert.match(e.message, /answered a redirect \(HTTP 300\); redirects are refused/);
+            assert.equal(s.seen.length, 1);
+        } finally {
+            await s.close();
+        }
+    });
+
+    it("with maxAttempts 1, makes one call and reports its failure as it is", async () => {
+        const sleeps: number[] = [];
+        const s = await server([json(503, { error: { code: "ServiceUnavailable" } })]);
+        try {
+            const e = await failure(generateGatewayToken(request(s.base), { ...options(sleeps), maxAttempts: 1 }));
+            assert.equal(e.message, `generateToken for ${WHERE} failed: HTTP 503 ServiceUnavailable`);
+            assert.deepEqual([e.status, e.retryable, s.seen.length, sleeps], [503, true, 1, []]);
+        } finally {
+            await s.close();
+        }
+    });
+
+    it("marks the error it gives up with as retryable, so a later run may try again", async () => {
+        const s = await server([json(502, {})]);
+        try {
+            const e = await failure(generateGatewayToken(request(s.base), { ...options(), maxAttempts: 2 }));
+            assert.deepEqual([e.message.endsWith("(gave up after 2 attempts)"), e.status, e.retryable], [true, 502, true]);
+        } finally {
+            await s.close();
+        }
+    });
+
+    it("waits between attempts when no sleep function is given", async () => {
+        const s = await server([json(429, {}), json(200, { value: TOKEN })]);
+        try {
+            const real: ArmCallOptions = { ...options(), sleep: undefined };
+            const started = Date.now();
+            assert.equal(await generateGatewayToken(request(s.base), { ...real, minDelayMs: 150, maxDelayMs: 150 }), TOKEN);
+            assert.ok(Date.now() - started >= 150, `retried after ${Date.now() - started} ms`);
+        } finally {
+            await s.close();
+        }
+    });
+
+    it("tells a timeout from another connection error, and survives a rejection that is not an Error", async () => {
+        const failing = (thrown: unknown, afterMs = 0): HttpClient => ({
+            sendRequest: async () => {
+                await new Promise((r) => setTimeout(r, afterMs));
+                throw thrown;
+            },
+        });
+        const cases: [unknown, number, string][] = [
+            [Object.assign(new Error("The operation was aborted."), { name: "AbortError" }), 0, "timed out after 100 ms"],
+            [Object.assign(new Error("request timed out"), { name: "TimeoutError" }), 0, "timed out after 100 ms"],
+            // A connection dropped only after the timeout has passed is reported as the timeout.
+            [Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }), 150, "timed out after 100 ms"],
+            [Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }), 0, "failed: ECONNRESET"],
+            [new Error("socket hang up"), 0, "failed: socket hang up"],
+            [undefined, 0, "failed: undefined"],
+        ];
+        for (const [thrown, afterMs, why] of cases) {
+            const sleeps: number[] = [];
+            const e = await failure(
+                generateGatewayToken(request("https://management.azure.com"), {
+                    ...options(sleeps),
+                    timeoutMs: 100,
+                    maxAttempts: 2,
+                    httpClient: failing(thrown, afterMs),
+                }),
+            );
+            assert.equal(e.message, `generateToken for ${WHERE} ${why} (gave up after 2 attempts)`);
+            assert.deepEqual([e.retryable, sleeps], [true, [1000]]);
+        }
+    });
+
+    it("reads a 200 without a body as a body that is not JSON", async () => {
+        const empty: HttpClient = {
+            sendRequest: async (req) => ({ request: req, status: 200, headers: createHttpHeaders() }),
+        };
+        const e = await failure(generateGatewayToken(request("https://management.azure.com"), { ...options(), httpClient: empty }));
+        assert.equal(e.message, `generateToken for ${WHERE} answered 200 with a body that is not JSON`);
+    });
+
+    it("says who could not sign in even when the access-token step rejects with something that is not an Error", async () => {
+        for (const [thrown, shown] of [
+            [null, "null"],
+            ["expired refresh token", "expired refresh token"],
+        ] as const) {
+            const e = await failure(
+                generateGatewayToken(request("https://management.azure.com"), {
+                    ...options(),
+                    maxAttempts: 1,
+                    getAccessToken: () => Promise.reject(thrown),
+                }),
+            );
+            assert.equal(
+                e.message,
+                `could not get an Azure access token as service principal 0000-sp (client secret, tenant t1): ${shown}`,
+            );
+        }
+    });
+
     it("goes through HTTPS_PROXY unless NO_PROXY names the host", async () => {
         const connects: string[] = [];
         const proxy = http.createServer();
@@ -469,10 +632,14 @@ describe("ARM client helpers", () => {
         const now = Date.parse("2026-11-23T10:00:00Z");
         assert.equal(retryAfterMs("12", now), 12_000);
         assert.equal(retryAfterMs("1.5", now), 1500);
+        assert.equal(retryAfterMs("1.25", now), 1250);
+        assert.equal(retryAfterMs(" 12 ", now), 12_000);
         assert.equal(retryAfterMs("-5", now), undefined);
         assert.equal(retryAfterMs("x12", now), undefined);
         assert.equal(retryAfterMs("12x", now), undefined);
         assert.equal(retryAfterMs("Mon, 23 Nov 2026 10:00:30 GMT", now), 30_000);
+        // RFC 9110 asks recipients to accept the obsolete RFC 850 date format too (it has dashes).
+        assert.equal(retryAfterMs("Monday, 23-Nov-26 10:00:30 GMT", now), 30_000);
         assert.equal(retryAfterMs("Mon, 23 Nov 2026 09:00:00 GMT", now), 0);
         assert.equal(retryAfterMs("soon", now), undefined);
         assert.equal(retryAfterMs(null, now), undefined);
@@ -519,6 +686,11 @@ describe("ARM client safety helpers", () => {
         assert.equal(scrub("line1\nline2\r\u2028x", []), "line1 line2 x");
         assert.equal(scrub("x".repeat(400), []), `${"x".repeat(300)}…`);
         assert.equal(scrub("short", ["abc"]), "short");
+        // Secrets of 8 characters or more are removed; shorter ones are too likely to match ordinary text.
+        assert.equal(scrub("key 12345678 end", ["12345678"]), "key [redacted] end");
+        assert.equal(scrub("see abcdefg here", ["abcdefg"]), "see abcdefg here");
+        assert.equal(scrub("header Bearer   abc.def end", []), "header Bearer [redacted] end");
+        assert.equal(scrub("x".repeat(300), []), "x".repeat(300));
     });
 
     it("checks a token's shape, gateway and expiry", () => {

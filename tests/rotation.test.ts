@@ -110,6 +110,24 @@ describe("rotation windows (examples)", () => {
         assert.deepEqual(rotationProblems({ lifetimeDays: 30, rotateEveryDays: 0 }), [
             "token.rotateEveryDays: got 0; expected a whole number of days from 1 to 29",
         ]);
+        // A key that is out of range is reported alone: the two are not compared as well.
+        assert.deepEqual(rotationProblems({ lifetimeDays: 0, rotateEveryDays: 5 }), [
+            "token.lifetimeDays: got 0; expected a whole number of days from 1 to 30",
+        ]);
+        assert.deepEqual(rotationProblems({ lifetimeDays: 10, rotateEveryDays: 10.5 }), [
+            "token.rotateEveryDays: got 10.5; expected a whole number of days from 1 to 29",
+        ]);
+        assert.deepEqual(rotationProblems({ lifetimeDays: 30, rotateEveryDays: 29 }), []);
+        assert.deepEqual(rotationProblems({ lifetimeDays: 1, rotateEveryDays: 1 }, 30, "gateway.token"), [
+            "gateway.token.rotateEveryDays: got 1; it must be less than gateway.token.lifetimeDays (1), or a token expires before the next one is issued",
+        ]);
+        assert.throws(
+            () => tokenWindow(new Date(0), { lifetimeDays: 31, rotateEveryDays: 0 }),
+            (e: Error) =>
+                e.message ===
+                "token.lifetimeDays: got 31; expected a whole number of days from 1 to 30; " +
+                    "token.rotateEveryDays: got 0; expected a whole number of days from 1 to 29",
+        );
         assert.throws(() => tokenWindow(new Date(0), { lifetimeDays: 5, rotateEveryDays: 9 }), /rotateEveryDays: got 9/);
         assert.throws(() => tokenWindow(new Date(NaN), { lifetimeDays: 30, rotateEveryDays: 7 }), /invalid clock value/);
     });
@@ -150,6 +168,81 @@ describe("rotation windows (examples)", () => {
             rotationNotice({ stored: next.expiry, next, now: new Date("2026-11-22T12:00:00Z"), stack: "dev", dryRun: false }),
             undefined,
         );
+    });
+});
+
+describe("rotation notice", () => {
+    const next = { expiry: "2026-12-22T23:45:00Z", keyType: "secondary" as const, rotatesAfter: "2026-11-30T00:00:00Z" };
+    const stored = "2026-12-15T23:45:00Z";
+    const at = (daysBefore: number) => new Date(Date.parse(stored) - daysBefore * DAY_MS);
+    const notice = (now: Date, dryRun: boolean, s = stored) => rotationNotice({ stored: s, next, now, stack: "prod", dryRun });
+
+    it("on an up that issues a new token, names its key and expiry and the current one", () => {
+        assert.deepEqual(notice(at(10), false), {
+            level: "info",
+            message:
+                "Token rotation: issuing a new gateway token (secondary key) that expires 2026-12-22T23:45:00Z; " +
+                "the current token expires 2026-12-15T23:45:00Z (10 days left).",
+        });
+        // Even a token that has expired is only a note on the up that replaces it.
+        assert.deepEqual(notice(at(-1), false), {
+            level: "info",
+            message:
+                "Token rotation: issuing a new gateway token (secondary key) that expires 2026-12-22T23:45:00Z; " +
+                "the current token expires 2026-12-15T23:45:00Z (expired).",
+        });
+    });
+
+    it("on a preview with a rotation due, is a note while more than 3 days are left", () => {
+        assert.deepEqual(notice(at(3.5), true), {
+            level: "info",
+            message:
+                "Token rotation due: the next `pulumi up` issues a new token (secondary key) that expires 2026-12-22T23:45:00Z; " +
+                "the current token expires 2026-12-15T23:45:00Z (3 days left).",
+        });
+    });
+
+    it("on a preview with a rotation due, warns from 3 days left on, and says when the token has expired", () => {
+        const warning = (human: string, state: string) => ({
+            level: "warn",
+            message:
+                `Gateway token ${state}: the current token expires 2026-12-15T23:45:00Z (${human}). Run \`pulumi up --stack prod\` now; ` +
+                "an expired token stops configuration sync (traffic keeps flowing).",
+        });
+        assert.deepEqual(notice(at(3), true), warning("3 days left", "is about to expire"));
+        assert.deepEqual(notice(at(1 / 24 / 60), true), warning("0 h left", "is about to expire"));
+        assert.deepEqual(notice(at(0), true), warning("expired", "has expired"));
+        assert.deepEqual(notice(at(-2), true), warning("expired", "has expired"));
+    });
+
+    it("counts hours below 48 h left and whole days from 48 h on", () => {
+        const human = (daysBefore: number) => notice(at(daysBefore), false)?.message.replace(/^.*\((.*)\)\.$/, "$1");
+        assert.deepEqual([47 / 24 + 0.01, 2, 2.99, 1.5, 30].map(human), [
+            "47 h left",
+            "2 days left",
+            "2 days left",
+            "36 h left",
+            "30 days left",
+        ]);
+    });
+
+    it("when the token in state is the one this window asks for, warns on a preview at 3 days left and no earlier", () => {
+        const same = (daysBefore: number, dryRun = true) =>
+            rotationNotice({
+                stored: next.expiry,
+                next,
+                now: new Date(Date.parse(next.expiry) - daysBefore * DAY_MS),
+                stack: "prod",
+                dryRun,
+            });
+        assert.deepEqual(same(3), {
+            level: "warn",
+            message:
+                "Gateway token is about to expire: the current token expires 2026-12-22T23:45:00Z (3 days left), and no new one is due before " +
+                "2026-11-30T00:00:00Z. Keep token.lifetimeDays - token.rotateEveryDays at 3 days or more.",
+        });
+        assert.equal(same(3.01), undefined);
+        assert.equal(same(3, false), undefined);
     });
 });
 

@@ -4,12 +4,18 @@ import { strict as assert } from "assert";
 import type { StackValidationArgs } from "@pulumi/policy";
 import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
 import {
+    autoscalerFloor,
     deploymentFindings,
+    DeploymentShape,
     hostnameFindings,
+    isGatewayDeployment,
+    isGatewayTrafficService,
     isPinned,
     namespaceFindings,
     parseImage,
     placeholderFindings,
+    rotationSlackFindings,
+    RULES,
     serviceFindings,
     settingsFindings,
     tokenFindings,
@@ -350,6 +356,221 @@ describe("placeholders and security rules (prod errors, dev warnings)", () => {
     });
 });
 
+describe("production rules (pure): the edges", () => {
+    const IMAGE = "mcr.microsoft.com/azure-api-management/gateway:2.11.1";
+    /** A Deployment that meets every rule, to break one thing at a time. */
+    const good = (
+        patch: { spec?: Partial<NonNullable<DeploymentShape["spec"]>>; container?: object; containers?: object[] } = {},
+    ): DeploymentShape => ({
+        metadata: { name: "gw", namespace: "apim" },
+        spec: {
+            replicas: 3,
+            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+            template: {
+                spec: {
+                    containers: patch.containers ?? [
+                        {
+                            name: "gw",
+                            image: IMAGE,
+                            resources: { requests: { cpu: "2", memory: "2Gi" } },
+                            volumeMounts: [{ name: "backup", mountPath: "/apim/config" }],
+                            ...patch.container,
+                        },
+                    ],
+                },
+            },
+            ...patch.spec,
+        },
+    });
+    const rules = (d: DeploymentShape, autoscalerMin?: number) => deploymentFindings(d, autoscalerMin).map((f) => f.message);
+
+    it("names the config key that satisfies each rule", () => {
+        assert.deepEqual(Object.fromEntries(Object.entries(RULES).map(([id, r]) => [id, r.key])), {
+            "dedicated-namespace": "namespace.name",
+            "min-replicas": "replicas",
+            "explicit-rolling-update": "rollingUpdate",
+            "resource-requests": "resources.requests",
+            "pinned-image": "image.tag",
+            "config-backup": "configBackup.enabled",
+            "token-lifetime": "token.lifetimeDays",
+            "token-rotation-slack": "token.rotateEveryDays",
+            "external-traffic-local": "service.externalTrafficPolicy",
+            "no-placeholders": "(any key)",
+            "certificate-validation": "configurationTrust.disableCertificateValidation",
+            "modern-tls": "hostnames[].tls10Enabled / tls11Enabled",
+            "pod-security-level": "namespace.podSecurityLevel",
+        });
+        assert.deepEqual(deploymentFindings(good()), []);
+    });
+
+    it("parses an image with a tag and a digest, and one with neither", () => {
+        assert.deepEqual(parseImage("myacr:5000/gw:2.11.1@sha256:abc"), {
+            repository: "myacr:5000/gw",
+            tag: "2.11.1",
+            digest: "sha256:abc",
+        });
+        assert.deepEqual(parseImage("gateway"), { repository: "gateway" });
+        assert.deepEqual(parseImage("myacr:5000/gw"), { repository: "myacr:5000/gw" });
+    });
+
+    it("takes a release tag only as a whole x.y.z[-suffix]", () => {
+        assert.deepEqual(
+            ["10.0.1", "2.11.10", "2.11.1.1", "x2.11.1", "2.11.1_x", "2.11.1-", "2.11"].map((tag) => isPinned({ repository: "r", tag })),
+            [true, true, true, false, false, false, false],
+        );
+    });
+
+    it("recognises the gateway's Deployment by our label or by its image in any container", () => {
+        const labelled = {
+            spec: {
+                template: {
+                    metadata: { labels: { "app.kubernetes.io/name": "azure-api-management-gateway" } },
+                    spec: { containers: [{ image: "nginx" }] },
+                },
+            },
+        };
+        assert.equal(isGatewayDeployment(labelled), true);
+        assert.equal(isGatewayDeployment({ spec: { template: { spec: { containers: [{ image: "envoy" }, { image: IMAGE }] } } } }), true);
+        assert.equal(
+            isGatewayDeployment({
+                spec: {
+                    template: { metadata: { labels: { "app.kubernetes.io/name": "other" } }, spec: { containers: [{ image: "nginx" }] } },
+                },
+            }),
+            false,
+        );
+        assert.equal(isGatewayDeployment({}), false);
+    });
+
+    it("recognises the gateway's traffic Service by our selector or the portal's name, never a headless one", () => {
+        const selector = { "app.kubernetes.io/name": "azure-api-management-gateway" };
+        assert.equal(isGatewayTrafficService({ spec: { selector } }), true);
+        assert.equal(isGatewayTrafficService({ spec: { clusterIP: "None", selector } }), false);
+        assert.equal(isGatewayTrafficService({ spec: { clusterIP: "10.0.0.10", selector } }), true);
+        assert.equal(isGatewayTrafficService({ metadata: { name: "edge-live-traffic" }, spec: {} }), true);
+        assert.equal(isGatewayTrafficService({ metadata: { name: "live-traffic-edge" }, spec: {} }), false);
+        assert.equal(
+            isGatewayTrafficService({ metadata: { name: "edge" }, spec: { selector: { "app.kubernetes.io/name": "other" } } }),
+            false,
+        );
+        assert.equal(isGatewayTrafficService({ metadata: { name: 42 } }), false);
+    });
+
+    it("reads the floor of the autoscaler that targets the Deployment, 1 when it sets none", () => {
+        const hpas = [
+            { spec: { scaleTargetRef: { kind: "StatefulSet", name: "gw" }, minReplicas: 5 } },
+            { spec: { scaleTargetRef: { kind: "Deployment", name: "other" }, minReplicas: 4 } },
+            { spec: { scaleTargetRef: { kind: "Deployment", name: "gw" }, minReplicas: 3 } },
+        ];
+        assert.equal(autoscalerFloor("gw", hpas), 3);
+        assert.equal(autoscalerFloor("gw", hpas.slice(0, 2)), undefined);
+        assert.equal(autoscalerFloor("gw", [{ spec: { scaleTargetRef: { kind: "Deployment", name: "gw" } } }]), 1);
+    });
+
+    it("checks an autoscaler's floor instead of replicas, and replicas when they are set", () => {
+        const scaled = good({ spec: { replicas: undefined } });
+        assert.deepEqual(rules(scaled, 2), []);
+        assert.deepEqual(rules(scaled, 1), ["autoscaling.minReplicas: got 1; production needs at least 2 (3 recommended)"]);
+        assert.deepEqual(rules(good({ spec: { replicas: 1 } }), 3), ["replicas: got 1; production needs at least 2 (3 recommended)"]);
+        assert.deepEqual(rules(scaled), ["replicas: got 1; production needs at least 2 (3 recommended)"]);
+    });
+
+    it("wants a RollingUpdate with both maxUnavailable and maxSurge set", () => {
+        const why = (strategy: unknown) =>
+            `rollingUpdate: got ${JSON.stringify(strategy)}; set strategy RollingUpdate with explicit maxUnavailable and maxSurge (e.g. 0 and 1)`;
+        for (const strategy of [
+            { type: "Recreate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+            { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0 } },
+            { type: "RollingUpdate", rollingUpdate: { maxSurge: 1 } },
+            { type: "RollingUpdate" },
+        ]) {
+            assert.deepEqual(rules(good({ spec: { strategy } })), [why(strategy)]);
+        }
+        assert.deepEqual(rules(good({ spec: { strategy: { rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } } })), []);
+    });
+
+    it("reads requests, image and mounts from the gateway's container, not a sidecar", () => {
+        const sidecar = { name: "proxy", image: "envoy:latest" };
+        const gateway = good().spec!.template!.spec!.containers![0];
+        assert.deepEqual(rules(good({ containers: [sidecar, gateway] })), []);
+        // Without a gateway image, the first container is the one checked.
+        assert.deepEqual(rules(good({ containers: [{ ...gateway, image: "myacr.example/gw:2.11.1" }, sidecar] })), []);
+    });
+
+    it("counts an empty or zero request as not set, and takes a missing tag for latest", () => {
+        assert.deepEqual(rules(good({ container: { resources: { requests: { cpu: "", memory: "0" } } } })), [
+            'resources.requests: cpu and memory not set; start production at cpu "2", memory "2Gi"',
+        ]);
+        assert.deepEqual(rules(good({ container: { image: "mcr.microsoft.com/azure-api-management/gateway" } })), [
+            'image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)',
+        ]);
+    });
+
+    it("wants the backup volume at /apim/config, whatever else is mounted", () => {
+        assert.deepEqual(rules(good({ container: { volumeMounts: [{ name: "certs", mountPath: "/certs" }] } })), [
+            "configBackup.enabled: no volume mounted at /apim/config; enable the configuration backup",
+        ]);
+    });
+
+    it("reports each rule with its key and exact message", () => {
+        const now = new Date("2026-11-23T00:00:00Z");
+        assert.deepEqual(tokenFindings("2027-01-01T00:00:00Z", now), [
+            {
+                rule: "token-lifetime",
+                key: "token.lifetimeDays",
+                message:
+                    'token.lifetimeDays: expiry "2027-01-01T00:00:00Z" is more than 30 days after 2026-11-23T00:00:00.000Z; Azure allows 30 days at most',
+            },
+        ]);
+        assert.deepEqual(serviceFindings({ spec: { type: "LoadBalancer" } }), [
+            {
+                rule: "external-traffic-local",
+                key: "service.externalTrafficPolicy",
+                message:
+                    'service.externalTrafficPolicy: got "Cluster"; use "Local" to keep the caller IP and avoid a second hop ' +
+                    "(spread pods evenly across nodes: with Local, traffic is split per node, not per pod)",
+            },
+        ]);
+        assert.deepEqual(serviceFindings({ spec: {} }), []);
+        assert.deepEqual(settingsFindings({ "config.service.endpoint.disableCertificateValidation": "true" }), [
+            {
+                rule: "certificate-validation",
+                key: "configurationTrust.disableCertificateValidation",
+                message:
+                    "configurationTrust.disableCertificateValidation: is true; production validates the configuration endpoint's certificate " +
+                    "(trust a private CA with configurationTrust.caCertificates instead)",
+            },
+        ]);
+        assert.deepEqual(hostnameFindings({ hostname: "a", tls11Enabled: true }, "hostnames[0]"), [
+            {
+                rule: "modern-tls",
+                key: "hostnames[0].tls11Enabled",
+                message: "hostnames[0].tls11Enabled: is true; production accepts TLS 1.2 or later only (remove it, or set it to false)",
+            },
+        ]);
+        assert.deepEqual(rotationSlackFindings({ lifetimeDays: 30, rotateEveryDays: 7 }), []);
+        assert.deepEqual(
+            rotationSlackFindings({ lifetimeDays: 8, rotateEveryDays: 7 }).map((f) => [f.rule, f.key]),
+            [["token-rotation-slack", "token.rotateEveryDays"]],
+        );
+    });
+
+    it("hides a secret left as a placeholder, and skips values that are not plain objects", () => {
+        assert.deepEqual(placeholderFindings({ auth: { azureAdApp: { clientSecret: "REPLACE-ME" } } }), [
+            {
+                rule: "no-placeholders",
+                key: "auth.azureAdApp.clientSecret",
+                message:
+                    "auth.azureAdApp.clientSecret: got a value (hidden: it is a secret); replace the REPLACE-ME placeholder with your own value",
+            },
+        ]);
+        class Later {
+            value = "REPLACE-ME";
+        }
+        assert.deepEqual(placeholderFindings({ apim: new Later() }), []);
+    });
+});
+
 describe("CrossGuard policy pack", () => {
     it("has one policy per rule", () => {
         assert.deepEqual(
@@ -368,6 +589,30 @@ describe("CrossGuard policy pack", () => {
                 "apim-gateway-certificate-validation",
                 "apim-gateway-modern-tls",
                 "apim-gateway-pod-security-level",
+            ],
+        );
+    });
+
+    it("describes each policy by the rule's title and the reason for it", () => {
+        assert.deepEqual(
+            policies.map((p) => p.description),
+            [
+                "Dedicated namespace: the portal deploys into `default`; production uses a namespace of its own.",
+                "At least 2 replicas: one pod is a single point of failure; the guide recommends 3.",
+                "Explicit rolling update: maxUnavailable and maxSurge must be set explicitly, especially with many replicas.",
+                "CPU and memory requests: the portal sets none; start production at 2 CPU / 2Gi, then load test.",
+                "Pinned image tag: rolling tags (latest, v2, v2-preview, beta) change under a running deployment.",
+                "Configuration backup: a volume at /apim/config lets a restarted pod serve its last configuration while Azure is unreachable.",
+                "Token lifetime ≤ 30 days: Azure issues gateway tokens for 30 days at most.",
+                "Token outlives a missed rotation run: a token that expires before the next scheduled rotation run after a failed one " +
+                    "leaves the gateway without configuration sync.",
+                "externalTrafficPolicy: Local: keeps the caller IP and avoids a second hop; note that nodes running more gateway pods " +
+                    "then get no more traffic than others, so spread pods evenly across nodes.",
+                "No placeholders left: the stack files ship with REPLACE-ME values; one left in reaches Azure or the cluster as a real name.",
+                "Configuration endpoint certificate validated: without validation anyone on the network path can impersonate API " +
+                    "Management and feed the gateway configuration.",
+                "TLS 1.2 or later: TLS 1.0 and 1.1 are deprecated and broken; clients must use TLS 1.2 or later.",
+                "Pod security not privileged: the privileged level enforces nothing; the gateway's pods meet restricted.",
             ],
         );
     });

@@ -11,7 +11,15 @@ import {
     serviceIdOf,
     uuidV5,
 } from "../components/azureIds";
-import { gatewaySettings, observabilitySettings, proxyEnv, settingOwner, tokenAudienceFor } from "../components/settings";
+import {
+    CONFIG_MAP_MAX_BYTES,
+    gatewaySettings,
+    observabilitySettings,
+    proxyEnv,
+    settingOwner,
+    settingsBytes,
+    tokenAudienceFor,
+} from "../components/settings";
 import { configMapData } from "../components/specs";
 
 const PORTAL = {
@@ -64,6 +72,35 @@ describe("gateway settings (ConfigMap data)", () => {
             "config.service.auth": "workloadIdentity",
             "gateway.name": "edge",
         });
+        assert.deepEqual(
+            gatewaySettings({
+                ...base,
+                auth: { type: "workloadIdentity", gatewayName: "edge", tokenAudience: "https://azure-api.us/configuration" },
+            }),
+            {
+                ...PORTAL,
+                "config.service.auth": "workloadIdentity",
+                "config.service.auth.tokenAudience": "https://azure-api.us/configuration",
+                "gateway.name": "edge",
+            },
+        );
+    });
+
+    it("joins several client cipher suites with commas", () => {
+        assert.deepEqual(
+            gatewaySettings({
+                ...base,
+                auth: { type: "token" },
+                tls: { clientCipherSuites: ["TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256"] },
+            }),
+            { ...PORTAL, "net.client.tls.ciphers.allowed-suites": "TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256" },
+        );
+    });
+
+    it("counts a settings map's size as Kubernetes does, in UTF-8 bytes of keys and values, against 1 MiB", () => {
+        assert.equal(CONFIG_MAP_MAX_BYTES, 1_048_576);
+        assert.equal(settingsBytes({}), 0);
+        assert.equal(settingsBytes({ "a.b": "xyz", é: "€" }), 3 + 3 + 2 + 3);
     });
 
     it("adds trust, TLS and additional settings only when set", () => {
@@ -125,6 +162,19 @@ describe("gateway settings (ConfigMap data)", () => {
             },
         );
         assert.deepEqual(observabilitySettings({ logs: { local: { type: "json" } } }), { "telemetry.logs.local": "json" });
+        // Optional parts left out stay out of the map.
+        assert.deepEqual(
+            observabilitySettings({
+                metrics: { statsd: { endpoint: "10.0.41.179:8125" } },
+                openTelemetry: { collectorUri: "http://otel:4317" },
+            }),
+            {
+                "telemetry.metrics.local": "statsd",
+                "telemetry.metrics.local.statsd.endpoint": "10.0.41.179:8125",
+                "observability.opentelemetry.enabled": "true",
+                "observability.opentelemetry.collector.uri": "http://otel:4317",
+            },
+        );
         assert.deepEqual(observabilitySettings(undefined), {});
     });
 
@@ -149,6 +199,62 @@ describe("gateway settings (ConfigMap data)", () => {
         assert.equal(settingOwner("net.server.http.forwarded.proto.enabled"), undefined);
     });
 
+    it("names the option that owns each typed setting, and what each component setting is for", () => {
+        const owners: Record<string, string> = {
+            "config.service.endpoint": "apim.configurationEndpoint",
+            "config.service.auth": "auth.type",
+            "config.service.auth.azureAd.tenantId": "auth.azureAdApp.tenantId",
+            "config.service.auth.azureAd.clientId": "auth.azureAdApp.clientId",
+            "config.service.auth.azureAd.clientSecret": "auth.azureAdApp.clientSecret",
+            "config.service.auth.azureAd.authority": "auth.azureAdApp.authority",
+            "config.service.auth.tokenAudience": "auth.tokenAudience",
+            "config.service.endpoint.disableCertificateValidation": "configurationTrust.disableCertificateValidation",
+            "certificates.local.ca.enabled": "configurationTrust.caCertificates / certificateAuthorities",
+            "gateway.name": "apim.gatewayName",
+            "telemetry.logs.std": "observability.logs.std.format",
+            "telemetry.logs.std.level": "observability.logs.std.level",
+            "telemetry.logs.std.color": "observability.logs.std.color",
+            "telemetry.logs.local": "observability.logs.local.type",
+            "telemetry.logs.local.localsyslog.endpoint": "observability.logs.local.endpoint",
+            "telemetry.logs.local.localsyslog.facility": "observability.logs.local.facility",
+            "telemetry.logs.local.rfc5424.endpoint": "observability.logs.local.endpoint",
+            "telemetry.logs.local.rfc5424.facility": "observability.logs.local.facility",
+            "telemetry.logs.local.journal.endpoint": "observability.logs.local.endpoint",
+            "telemetry.logs.local.json.endpoint": "observability.logs.local.endpoint",
+            "telemetry.metrics.cloud": "observability.metrics.azureMonitor",
+            "telemetry.metrics.local": "observability.metrics.statsd",
+            "telemetry.metrics.local.statsd.endpoint": "observability.metrics.statsd.endpoint",
+            "telemetry.metrics.local.statsd.sampling": "observability.metrics.statsd.sampling",
+            "telemetry.metrics.local.statsd.tag-format": "observability.metrics.statsd.tagFormat",
+            "observability.opentelemetry.enabled": "observability.openTelemetry",
+            "observability.opentelemetry.collector.uri": "observability.openTelemetry.collectorUri",
+            "observability.opentelemetry.system-metrics.enabled": "observability.openTelemetry.systemMetrics",
+            "observability.opentelemetry.histogram.buckets": "observability.openTelemetry.histogramBuckets",
+            "net.server.tls.ciphers.allowed-suites": "tls.serverCipherSuites",
+            "net.client.tls.ciphers.allowed-suites": "tls.clientCipherSuites",
+            HTTP_PROXY: "proxy.http",
+            HTTPS_PROXY: "proxy.https",
+            NO_PROXY: "proxy.bypass",
+        };
+        for (const [key, path] of Object.entries(owners)) {
+            assert.deepEqual(settingOwner(key), { kind: "option", path }, key);
+        }
+        assert.deepEqual(
+            [
+                "neighborhood.host",
+                "runtime.deployment.artifact.source",
+                "runtime.deployment.mechanism",
+                "runtime.deployment.orchestrator.type",
+            ].map(settingOwner),
+            [
+                { kind: "component", what: "the instance-discovery Service" },
+                { kind: "component", what: "deployment metadata" },
+                { kind: "component", what: "deployment metadata" },
+                { kind: "component", what: "deployment metadata" },
+            ],
+        );
+    });
+
     it("uses each sovereign cloud's configuration API audience, and the gateway's default in public", () => {
         assert.equal(tokenAudienceFor("public"), undefined);
         assert.equal(tokenAudienceFor("china"), "https://azure-api.cn/configuration");
@@ -163,6 +269,20 @@ describe("Azure ids and name-based GUIDs", () => {
         assert.equal(uuidV5("www.example.com", "6ba7b810-9dad-11d1-80b4-00c04fd430c8"), "2ed6657d-e927-568b-95e1-2665a8aea6a2");
         // Cross-checked with Python's uuid.uuid5(UUID("6f1c8a52-3d0e-4b7a-9c1e-8a4d2b6e5f10"), "role-assignment|/a|b|c").
         assert.equal(roleAssignmentName("/a", "b", "c"), "fb82c67b-4f4d-56b5-8174-b47f6238ac87");
+        // Cross-checked with uuid.uuid5(…, "role-definition|/subscriptions/s/resourcegroups/r|<role name>"): the scope is
+        // compared case-insensitively, the role name is not.
+        const role = "API Management Gateway Configuration Reader Role";
+        assert.equal(roleDefinitionGuid("/subscriptions/s/resourceGroups/r", role), "a4195b9e-c45e-51af-940e-0b5058050eea");
+        assert.equal(roleDefinitionGuid("/subscriptions/s/resourceGroups/r", role.toLowerCase()), "2f305cde-57ae-5aa9-880e-a5611d3fa360");
+    });
+
+    it("refuses a namespace that is not a UUID", () => {
+        for (const ns of ["not-a-uuid", "6f1c8a52-3d0e-4b7a-9c1e-8a4d2b6e5f", "6f1c8a52-3d0e-4b7a-9c1e-8a4d2b6e5f1000"]) {
+            assert.throws(
+                () => uuidV5("x", ns),
+                (e: Error) => e.message === `uuidV5: namespace ${ns} is not a UUID`,
+            );
+        }
     });
 
     it("gives a role assignment the same name for the same (scope, principal, role) and a new one when any changes", () => {
@@ -192,6 +312,15 @@ describe("Azure ids and name-based GUIDs", () => {
         assert.equal(serviceIdOf(GW), "/subscriptions/sub-1/resourceGroups/rg-apim/providers/Microsoft.ApiManagement/service/contoso");
         assert.equal(resourceGroupIdOf(GW), "/subscriptions/sub-1/resourceGroups/rg-apim");
         assert.throws(() => parseGatewayId("/subscriptions/s/resourceGroups/r"), /not an API Management gateway resource id/);
+        for (const id of [`x${GW}`, `${GW}/apis/a`]) {
+            assert.throws(
+                () => parseGatewayId(id),
+                (e: Error) => e.message === `not an API Management gateway resource id: ${id}`,
+            );
+        }
+        // A resource group named "gateways" is not taken for the gateway segment.
+        const odd = "/subscriptions/sub-1/resourceGroups/gateways/providers/Microsoft.ApiManagement/service/contoso/gateways/edge";
+        assert.equal(serviceIdOf(odd), "/subscriptions/sub-1/resourceGroups/gateways/providers/Microsoft.ApiManagement/service/contoso");
     });
 
     it("completes a role GUID in the subscription and keeps a full role id", () => {
@@ -201,6 +330,9 @@ describe("Azure ids and name-based GUIDs", () => {
             roleDefinitionFullId(`/providers/Microsoft.Authorization/roleDefinitions/${guid}`, "sub-1"),
             `/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
         );
+        // Only a bare GUID is completed.
+        assert.equal(roleDefinitionFullId(`${guid}/x`, "sub-1"), `${guid}/x`);
+        assert.equal(roleDefinitionFullId(`x${guid}`, "sub-1"), `x${guid}`);
     });
 
     it("names the ServiceAccount subject and tenant-unique custom roles", () => {

@@ -82,6 +82,25 @@ describe("GatewayToken provider", () => {
         assert.deepEqual(checkTokenInputs({ keyType: "primary", expiry: inputs.expiry, armEndpoint: inputs.armEndpoint }), [
             { property: "gatewayResourceId", reason: "required: the ARM id of the gateway" },
         ]);
+        // Both key types, and an endpoint with a path (a reverse proxy's prefix), pass.
+        assert.deepEqual(checkTokenInputs({ ...inputs, keyType: "secondary", armEndpoint: "https://arm.contoso.example/azure/" }), []);
+    });
+
+    it("checks the whole expiry and endpoint, not a part of them", () => {
+        for (const expiry of ["x2026-12-19T00:00:00Z", "2026-12-19T00:00:00Zx", "2026-12-19T00:00:00.000Z"]) {
+            assert.deepEqual(checkTokenInputs({ ...inputs, expiry }), [
+                { property: "expiry", reason: `got ${JSON.stringify(expiry)}; expected yyyy-MM-ddTHH:mm:ssZ` },
+            ]);
+        }
+        for (const armEndpoint of [
+            "xhttps://management.azure.com",
+            "https://management.azure.com extra",
+            "https://user@management.azure.com",
+        ]) {
+            assert.deepEqual(checkTokenInputs({ ...inputs, armEndpoint }), [
+                { property: "armEndpoint", reason: `got ${JSON.stringify(armEndpoint)}; expected an https:// URL` },
+            ]);
+        }
     });
 
     it("lets values that are unknown during a preview pass the check", () => {
@@ -105,6 +124,8 @@ describe("GatewayToken provider", () => {
     it("reads and writes the engine's secret encoding", () => {
         const wrapped = { a: secretValue("s"), b: [secretValue({ c: secretValue("d") })], e: 1 };
         assert.deepEqual(unwrapSecrets(wrapped), { a: "s", b: [{ c: "d" }], e: 1 });
+        assert.deepEqual(unwrapSecrets({ a: null, b: [null, "x", 2, true] }), { a: null, b: [null, "x", 2, true] });
+        assert.equal(unwrapSecrets(null), null);
         assert.deepEqual(secretValue("x"), { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "x" });
     });
 
