@@ -55,6 +55,8 @@ const PINS: Record<string, { sha: string; tag: string }> = {
     "azure/use-kubelogin": { sha: "0ce7c36141aa27d4934872cf00b0120804c98a29", tag: "v1.3" },
     "azure/aks-set-context": { sha: "60623acbdcbbdcf799ad50a1adf8703874339f8b", tag: "v5.0.0" },
     "pulumi/actions": { sha: "8e5e406f4007fca908480587cb9893c07090f58d", tag: "v7.0.0" },
+    "actions/setup-go": { sha: "b7ad1dad31e06c5925ef5d2fc7ad053ef454303e", tag: "v7.0.0" },
+    "actions/cache": { sha: "27d5ce7f107fe9357f9df03efb73ab90386fccae", tag: "v5.0.5" },
 };
 const pin = (action: string) => `${action}@${PINS[action].sha}`;
 const CHECKOUT = pin("actions/checkout");
@@ -162,7 +164,7 @@ describe("GitHub Actions workflows", () => {
     describe("permissions, timeouts, secrets", () => {
         it("gives the workflow token contents: read, and each job exactly what it needs and a timeout", () => {
             const expected: Record<string, { timeout: number; permissions?: Record<string, string> }> = {
-                "preview.yml ci": { timeout: 30 },
+                "preview.yml ci": { timeout: 90 },
                 "preview.yml preview-dev": {
                     timeout: 20,
                     permissions: { contents: "read", "id-token": "write", "pull-requests": "write" },
@@ -240,7 +242,13 @@ describe("GitHub Actions workflows", () => {
             });
             assert.deepEqual(Object.keys(wf().jobs), ["ci", "preview-dev", "preview-prod"]);
             const ci = wf().jobs.ci;
-            assert.deepEqual(stepsOf(ci), [CHECKOUT, SETUP_NODE, "run: bash .ci/run"]);
+            assert.deepEqual(stepsOf(ci), [CHECKOUT, SETUP_NODE, pin("actions/setup-go"), pin("actions/cache"), "run: bash .ci/run"]);
+            // The e2e suite's toolchain, Go modules and venv are cached, keyed by what decides them.
+            const cache = (ci.steps ?? []).find((st) => st.uses === pin("actions/cache"))!;
+            assert.deepEqual(cache.with, {
+                path: "~/.cache/apim-gateway\n~/go/pkg/mod\n",
+                key: "e2e-toolchain-${{ runner.os }}-${{ hashFiles('e2e/toolchain/**', 'package-lock.json') }}",
+            });
             assert.equal(ci.permissions, undefined, "the CI job keeps the workflow's read-only token");
             assert.equal(ci.environment, undefined);
             assert.doesNotMatch(JSON.stringify(ci), /secrets\.|vars\./);
