@@ -236,7 +236,7 @@ describe("stack program: dev", () => {
         prod = await runProgram(stackConfig("prod"), X.CLOCK, "prod");
     });
 
-    it("is small and cheap: 1 replica, small requests, rolling tag, RWO backup, no limits", () => {
+    it("is small and cheap: 1 replica, small requests, rolling tag, no limits; it still rolls without losing its pod", () => {
         const spec = one(dev.resources, DEPLOYMENT).inputs.spec as {
             replicas: number;
             template: { spec: { containers: { image: string; resources: unknown }[] } };
@@ -245,9 +245,12 @@ describe("stack program: dev", () => {
         assert.equal(spec.template.spec.containers[0].image, "mcr.microsoft.com/azure-api-management/gateway:v2");
         assert.deepEqual(spec.template.spec.containers[0].resources, { requests: { cpu: "250m", memory: "512Mi" } });
         assert.deepEqual(one(dev.resources, "kubernetes:core/v1:PersistentVolumeClaim").inputs.spec, {
-            accessModes: ["ReadWriteOnce"],
+            accessModes: ["ReadWriteMany"],
+            storageClassName: "azurefile-csi",
             resources: { requests: { storage: "50Mi" } },
         });
+        const strategy = (one(dev.resources, DEPLOYMENT).inputs.spec as { strategy: unknown }).strategy;
+        assert.deepEqual(strategy, { rollingUpdate: { maxSurge: 1, maxUnavailable: 0 }, type: "RollingUpdate" });
     });
 
     it("differs from prod only where the stack files differ", () => {
@@ -263,8 +266,6 @@ describe("stack program: dev", () => {
         const changed = diffPaths(prodAsDev, byUrnish(dev.resources)).filter((p) => !p.includes("__provider"));
         assert.deepEqual(changed, [
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.replicas`,
-            `${DEPLOYMENT}::apim-gw-dev-deployment.spec.strategy.rollingUpdate.maxSurge`,
-            `${DEPLOYMENT}::apim-gw-dev-deployment.spec.strategy.rollingUpdate.maxUnavailable`,
             // The token Secret's and the ConfigMap's data differ (dev token, dev discovery Service), so their generated names do.
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name`,
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].envFrom[0].configMapRef.name`,
@@ -274,22 +275,14 @@ describe("stack program: dev", () => {
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].resources.requests.memory`,
             // One replica in dev: no high availability (no spread, no disruption budget).
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.topologySpreadConstraints`,
-            // The backup claim's name carries its access mode and storage class, which differ.
-            `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.volumes[0].persistentVolumeClaim.claimName`,
             // Pod Security Admission is enforced explicitly in prod only.
             `kubernetes:core/v1:Namespace::apim-gw-dev-namespace.metadata.labels.pod-security.kubernetes.io/audit`,
             `kubernetes:core/v1:Namespace::apim-gw-dev-namespace.metadata.labels.pod-security.kubernetes.io/enforce`,
             `kubernetes:core/v1:Namespace::apim-gw-dev-namespace.metadata.labels.pod-security.kubernetes.io/warn`,
-            `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-dev-config-backup.metadata.name`,
-            `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-dev-config-backup.spec.accessModes[0]`,
-            `kubernetes:core/v1:PersistentVolumeClaim::apim-gw-dev-config-backup.spec.storageClassName`,
             `${SECRET}::apim-gw-dev-token-secret.stringData.value.value`,
             "kubernetes:policy/v1:PodDisruptionBudget::apim-gw-dev-pdb",
             "pulumi:pulumi:StackReference::apim-gw-dev-previous.name",
         ]);
-        // One replica on a ReadWriteOnce disk: dev replaces the pod instead of surging a second one.
-        const strategy = (one(dev.resources, DEPLOYMENT).inputs.spec as { strategy: unknown }).strategy;
-        assert.deepEqual(strategy, { rollingUpdate: { maxSurge: 0, maxUnavailable: 1 }, type: "RollingUpdate" });
     });
 });
 

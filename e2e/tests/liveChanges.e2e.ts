@@ -28,7 +28,18 @@ describe("changes to a live stack, on the real engine", function () {
         const env = e2e();
         const kube = env.cluster!.kube;
         const [gw, ns, stack] = ["apim-gw-claims", "apim-gateway-claims", "claims"];
-        const dir = repoStack(env, "dev", named(gw, ns), {}, stack);
+        // Start on a ReadWriteOnce disk of the default class (one replica, replaced rather than surged).
+        const dir = repoStack(
+            env,
+            "dev",
+            (g) => {
+                named(gw, ns)(g);
+                g.configBackup = { enabled: true, accessMode: "ReadWriteOnce", size: "50Mi" };
+                g.rollingUpdate = { maxUnavailable: 1, maxSurge: 0 };
+            },
+            {},
+            stack,
+        );
         const run = (op: "up" | "destroy") => inline(env, { op, stack, project: PROJECT, workDir: dir });
         const first = await run("up");
         wall("claims: first deployment (ReadWriteOnce, standard)", first.ms);
@@ -45,6 +56,7 @@ describe("changes to a live stack, on the real engine", function () {
             (g) => {
                 named(gw, ns)(g);
                 g.configBackup = { enabled: true, accessMode: "ReadWriteMany", storageClassName: "azurefile-csi", size: "50Mi" };
+                g.rollingUpdate = { maxUnavailable: 1, maxSurge: 0 };
             },
             {},
             stack,

@@ -42,9 +42,9 @@ const EXPECT: Record<"dev" | "prod", Expect> = {
         namespace: "apim-gateway-dev",
         replicas: 1,
         zones: 1,
-        maxUnavailable: 1,
-        storageClass: "standard",
-        accessMode: "ReadWriteOnce",
+        maxUnavailable: 0,
+        storageClass: "azurefile-csi",
+        accessMode: "ReadWriteMany",
     },
     prod: {
         gateway: "apim-gw-prod",
