@@ -138,7 +138,7 @@ describe("npm run doctor: the preflight on the real engine", function () {
             `${pad("ok", "azure permissions")}${who} may create gateway apim-gw-dev and call generateToken on it (${where})`,
             `${pad("ok", "kube context")}e2e at ${kube.access.server} (Kubernetes ${version.gitVersion}, from KUBECONFIG=${env.vars.KUBECONFIG})`,
             `${pad("ok", "kube permissions")}create, get, update, patch, delete on namespaces, secrets, configmaps, persistentvolumeclaims, deployments.apps, services in namespace apim-gateway-dev`,
-            `${pad("ok", "storage class")}standard (the default class) for ReadWriteOnce (access mode not checked: provisioner e2e.apim-gateway.test/hostpath)`,
+            `${pad("ok", "storage class")}azurefile-csi for ReadWriteMany (access mode not checked: provisioner e2e.apim-gateway.test/hostpath)`,
             `${pad("ok", "dns")}localhost resolves (${localhost})`,
         ]);
         assert.match(ready.lines[ready.lines.length - 1], /^11 ok, 0 warn, 0 FAIL \(\d+\.\d s\)$/);
@@ -434,7 +434,7 @@ describe("npm run doctor: the preflight on the real engine", function () {
                 line(granted, "storage class"),
                 `${pad("warn", "storage class")}could not list storage classes: storageclasses.storage.k8s.io is forbidden: ` +
                     `User "system:serviceaccount:${NS}:doctor" cannot list resource "storageclasses" in API group "storage.k8s.io" at the cluster scope; ` +
-                    "fix: ask a cluster admin whether a default storage class exists (kubectl get storageclass)",
+                    "fix: ask a cluster admin whether storage class azurefile-csi exists (kubectl get storageclass)",
             );
             assert.equal(
                 granted.lines.filter((l) => !l.startsWith("ok ")).length,
