@@ -3,5 +3,7 @@ export * from "./args";
 export { SelfHostedGateway, SELF_HOSTED_GATEWAY_TYPE } from "./selfHostedGateway";
 export { GatewayToken, GatewayTokenArgs } from "./token/resource";
 export { tokenWindow, armExpiry, rotationProblems, TokenWindow, RotationSettings } from "./rotation";
-export { validateArgs, formatProblems, ValidationResult } from "./validation";
+// From the modules whose declarations name no zod type: the public types load without the schema library.
+export { validateArgs, ValidationResult } from "./validation/validate";
+export { formatProblems } from "./validation/format";
 export { GENERATE_TOKEN_ACTION, GATEWAY_READ_ACTION } from "./token/arm";

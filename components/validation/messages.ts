@@ -129,6 +129,4 @@ export function describeIssues(schema: z.ZodType, issues: readonly z.core.$ZodIs
     return lines;
 }
 
-export function formatProblems(title: string, problems: string[]): string {
-    return `${title} (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`;
-}
+export { formatProblems } from "./format";

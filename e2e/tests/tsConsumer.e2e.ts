@@ -87,6 +87,31 @@ function consumerProject(kind: string, dependency: string): string {
             2,
         ),
     );
+    // The tsconfig of Pulumi's TypeScript template: CommonJS, node resolution, no esModuleInterop, no skipLibCheck.
+    fs.writeFileSync(
+        path.join(dir, "tsconfig.pulumi-template.json"),
+        JSON.stringify(
+            {
+                compilerOptions: {
+                    strict: true,
+                    outDir: "bin",
+                    target: "es2020",
+                    module: "commonjs",
+                    moduleResolution: "node",
+                    sourceMap: true,
+                    experimentalDecorators: true,
+                    pretty: true,
+                    noFallthroughCasesInSwitch: true,
+                    noImplicitReturns: true,
+                    forceConsistentCasingInFileNames: true,
+                    noEmit: true,
+                },
+                files: ["index.ts"],
+            },
+            null,
+            2,
+        ),
+    );
     fs.writeFileSync(
         path.join(dir, "Pulumi.yaml"),
         [
@@ -119,6 +144,11 @@ async function deployAndDestroy(kind: string, dir: string): Promise<void> {
     const t0 = Date.now();
     execFileSync(path.join(dir, "node_modules", ".bin", "tsc"), ["-p", dir], { cwd: dir, encoding: "utf8" });
     wall(`${kind} consumer: tsc --noEmit under strict settings`, Date.now() - t0);
+    // And under the tsconfig of Pulumi's TypeScript template (the package's public types pull in no zod types).
+    execFileSync(path.join(dir, "node_modules", ".bin", "tsc"), ["-p", path.join(dir, "tsconfig.pulumi-template.json")], {
+        cwd: dir,
+        encoding: "utf8",
+    });
 
     // The plugin starts from the consumer's node_modules and serves its schema (compiled JavaScript, no type-check).
     const plugin = await startPlugin({}, path.join(dir, "node_modules", "apim-gateway", "bin", "pulumi-resource-apim-gateway"), dir);
