@@ -23,8 +23,6 @@ export interface InlineRequest {
     /** Resource URNs to limit the operation to (--target), with their dependents. */
     target?: string[];
     targetDependents?: boolean;
-    /** Extra CLI flags. */
-    flags?: string[];
     /** refresh: drop the records of creates a crash interrupted (--clear-pending-creates). */
     clearPendingCreates?: boolean;
 }

@@ -72,7 +72,6 @@ export async function inline(env: E2eEnvironment, o: InlineOptions): Promise<Run
         expectNoChanges: o.expectNoChanges,
         target: o.target,
         targetDependents: o.targetDependents,
-        flags: o.flags,
         clearPendingCreates: o.clearPendingCreates,
     };
     fs.writeFileSync(path.join(dir, "request.json"), JSON.stringify(request));
