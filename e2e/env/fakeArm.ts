@@ -339,10 +339,18 @@ export async function startFakeArm(opts: FakeArmOptions): Promise<FakeArm> {
     };
 }
 
+/** The operations the fake ARM knows, as `operationOf` names them. */
+const OPERATION = /^(generateToken|listKeys|regenerateKey|(createOrUpdate|get|delete):[A-Za-z]+)$/;
+
 /** What is wrong with a control request, in words (empty when it is fine). */
 export function injectionProblems(i: Partial<Injection>): string[] {
     const problems: string[] = [];
-    if (typeof i.operation !== "string" || i.operation === "") problems.push('operation: required, e.g. "generateToken"');
+    if (typeof i.operation !== "string" || !OPERATION.test(i.operation)) {
+        problems.push(
+            "operation: required: generateToken, listKeys, regenerateKey, or <createOrUpdate|get|delete>:<resource type> " +
+                'such as "createOrUpdate:gateways" (the request log names each call\'s operation)',
+        );
+    }
     if (!Number.isInteger(i.times) || (i.times as number) < 0) problems.push("times: required, a whole number >= 0");
     if (i.status !== undefined && (!Number.isInteger(i.status) || i.status < 100 || i.status > 599))
         problems.push("status: an HTTP status 100-599");
