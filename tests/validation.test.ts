@@ -3,6 +3,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { SelfHostedGateway, SelfHostedGatewayArgs, validateArgs } from "../components";
+import { prefixOf } from "../components/validation";
 import { CLOCK, TEST_CA_PEM } from "./expected";
 import { buildComponent, FAKE_CLIENT_SECRET, registered } from "./harness";
 
@@ -106,6 +107,28 @@ describe("validation: options", () => {
                 'gateway.hostnames[0].hostname: got "https://api.contoso.com"; must be a host name such as api.contoso.com or *.contoso.com',
             ],
         );
+    });
+
+    it("takes a URL's scheme as a whole word, and credentials only in its authority", () => {
+        assert.deepEqual(problemsOf({ ...base, proxy: { http: "httpsx://proxy:3128", https: "xhttp://proxy:3128" } }), [
+            'gateway.proxy.http: got "httpsx://proxy:3128"; expected an http:// or https:// URL such as http://proxy.corp:3128',
+            'gateway.proxy.https: got "xhttp://proxy:3128"; expected an http:// or https:// URL such as http://proxy.corp:3128',
+        ]);
+        assert.deepEqual(problemsOf({ ...base, auth: { type: "token", tokenAudience: "xhttps://aud.example" } }), [
+            'gateway.auth.tokenAudience: got "xhttps://aud.example"; expected an https:// URL',
+        ]);
+        assert.deepEqual(
+            problemsOf({
+                ...base,
+                auth: {
+                    type: "azureAdApp",
+                    azureAdApp: { tenantId: GUID, clientId: GUID, clientSecret: "s", authority: "httpsx://login.example" },
+                },
+            }),
+            ['gateway.auth.azureAdApp.authority: got "httpsx://login.example"; expected an https:// URL'],
+        );
+        // A URL in the query string is not the proxy's user info.
+        assert.deepEqual(problemsOf({ ...base, proxy: { https: "http://proxy.corp:3128/?next=http://user@elsewhere" } }), []);
     });
 
     it("never shows a client secret or proxy password, even a malformed one", () => {
@@ -413,5 +436,198 @@ describe("validation: map keys and values that must not slip through", () => {
         assert.deepEqual(problemsOf({ ...base, apim: { ...base.apim, description: "d".repeat(5 * 1024 * 1024) } }), [
             `gateway.apim.description: got "${"d".repeat(60)}"… (5242880 characters); must be at most 1000 characters`,
         ]);
+    });
+});
+
+describe("validation: prefixes, names and the token rule", () => {
+    const at = new Date("2026-11-23T00:00:00Z");
+    const result = (raw: object, prefix?: string) => validateArgs({ ...base, ...raw }, prefix, at);
+
+    it("checks the gateway name as a Kubernetes name prefix only for the stack program, where it names the objects", () => {
+        const apim = { ...base.apim, gatewayName: "GW_1" };
+        assert.deepEqual(result({ apim }, "gateway"), {
+            ok: false,
+            problems: [
+                "gateway.apim.gatewayName: got \"GW_1\"; it prefixes Kubernetes object names, so it must be a DNS-1123 label of at most 44 characters (lower-case letters, digits, '-')",
+            ],
+        });
+        assert.equal(result({ apim }).ok, true);
+    });
+
+    it("names keys under args by default, and remembers the prefix the arguments were validated under", () => {
+        assert.deepEqual(result({ replicas: "three" }), { ok: false, problems: ['args.replicas: got "three"; expected a whole number'] });
+        const asStack = result({}, "gateway");
+        const asArgs = result({});
+        assert.deepEqual([asStack.ok && prefixOf(asStack.args), asArgs.ok && prefixOf(asArgs.args)], ["gateway", "args"]);
+        assert.equal(prefixOf(base as SelfHostedGatewayArgs), "args");
+    });
+
+    it("reports invalid rotation settings once, whatever the sign-in, and reads the token rules only for token sign-in", () => {
+        assert.deepEqual(result({ token: { lifetimeDays: 40 } }, "gateway"), {
+            ok: false,
+            problems: ["gateway.token.lifetimeDays: got 40 (number); must be at most 30"],
+        });
+        const dev = result({ environment: "dev", token: { lifetimeDays: 3, rotateEveryDays: 2 } }, "gateway");
+        assert.deepEqual(dev.ok && dev.warnings, [
+            "gateway.token.rotateEveryDays: got 2 with token.lifetimeDays 3; a token then outlives its rotation by 1 day(s), so one failed " +
+                "daily rotation run lets it expire. Keep lifetimeDays - rotateEveryDays at 2 days or more (e.g. lifetimeDays 30, rotateEveryDays 7)",
+        ]);
+        // Other sign-ins have no token: their rotation settings are still checked, and no token rule runs.
+        assert.deepEqual(
+            result({ auth: { type: "existingSecret", existingSecret: { name: "s" } }, token: { lifetimeDays: 40 } }, "gateway"),
+            {
+                ok: false,
+                problems: ["gateway.token.lifetimeDays: got 40 (number); must be at most 30"],
+            },
+        );
+    });
+
+    it("leaves keys that only zod would drop to the forbidden-key problem, without a second line for them", () => {
+        const raw = JSON.parse(
+            JSON.stringify({ ...base, nodeSelector: { "x y": "1" } }).replace(
+                '"nodeSelector":{',
+                '"prototype":1,"nodeSelector":{"__proto__":{"a":"b"},',
+            ),
+        ) as Record<string, unknown>;
+        assert.deepEqual(problemsOf(raw), [
+            'gateway["prototype"]: this key is not allowed (it names JavaScript object machinery and would be dropped or misread); remove it',
+            'gateway.nodeSelector["__proto__"]: this key is not allowed (it names JavaScript object machinery and would be dropped or misread); remove it',
+            'gateway.nodeSelector["x y"]: invalid key; must be a label key such as team or example.com/team',
+        ]);
+    });
+});
+
+describe("validation: the checkable part of a refused input", () => {
+    const at = new Date("2026-11-23T00:00:00Z");
+    const problems = (raw: unknown) => {
+        const r = validateArgs(raw, "gateway", at);
+        return r.ok ? [] : r.problems;
+    };
+    const PROD = 'gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack';
+
+    it("says nothing about the stand-ins that replace refused or missing required values", () => {
+        assert.deepEqual(problems({ namespace: { name: "gw" }, replicas: 3 }), [
+            "gateway.apim: got nothing; required (expected an object)",
+        ]);
+        assert.deepEqual(problems({ ...base, apim: "x" }), ['gateway.apim: got "x"; expected an object']);
+        assert.deepEqual(
+            problems({ ...base, apim: { resourceGroupName: 5, serviceName: "svc", gatewayName: "gw", location: { name: 7 } } }),
+            [
+                "gateway.apim.resourceGroupName: got 5 (number); expected a string",
+                "gateway.apim.location.name: got 7 (number); expected a string",
+            ],
+        );
+        assert.deepEqual(problems("nope"), ['gateway: got "nope"; expected an object']);
+    });
+
+    it("applies the rules to the rest even when a required value is missing or refused (stand-ins take its place)", () => {
+        const rule = ["gateway.replicas: got 1; production needs at least 2 (3 recommended)", PROD];
+        assert.deepEqual(problems({ namespace: { name: "gw" }, replicas: 1 }), [
+            "gateway.apim: got nothing; required (expected an object)",
+            ...rule,
+        ]);
+        assert.deepEqual(problems({ ...base, apim: "x", replicas: 1 }), ['gateway.apim: got "x"; expected an object', ...rule]);
+        assert.deepEqual(problems({ ...base, namespace: 5, replicas: 1 }), [
+            "gateway.namespace: got 5 (number); expected an object",
+            ...rule,
+        ]);
+        assert.deepEqual(
+            problems({
+                ...base,
+                apim: { resourceGroupName: 5, serviceName: "svc", gatewayName: "gw", location: { name: 7 } },
+                replicas: 1,
+            }),
+            [
+                "gateway.apim.resourceGroupName: got 5 (number); expected a string",
+                "gateway.apim.location.name: got 7 (number); expected a string",
+                ...rule,
+            ],
+        );
+    });
+
+    it("runs the token rule only on valid rotation settings, and only for token sign-in", () => {
+        assert.deepEqual(problems({ ...base, replicas: 3, token: { lifetimeDays: 7, rotateEveryDays: 7 } }), [
+            "gateway.token.rotateEveryDays: got 7; it must be less than gateway.token.lifetimeDays (7), or a token expires before the next one is issued",
+        ]);
+        assert.deepEqual(
+            problems({
+                ...base,
+                replicas: 3,
+                auth: { type: "existingSecret", existingSecret: { name: "s" } },
+                token: { lifetimeDays: 7, rotateEveryDays: 7 },
+            }),
+            [
+                "gateway.token.rotateEveryDays: got 7; it must be less than gateway.token.lifetimeDays (7), or a token expires before the next one is issued",
+                'gateway.token: only applies when gateway.auth.type is "token" (it is "existingSecret"): nothing is issued or rotated in this mode; remove it',
+            ],
+        );
+    });
+
+    it("still applies the production rules to the rest, in the same round", () => {
+        assert.deepEqual(problems({ ...base, replicas: "three", image: { tag: "latest" } }), [
+            'gateway.replicas: got "three"; expected a whole number',
+            'gateway.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)',
+            PROD,
+        ]);
+        const replicas = "gateway.replicas: got 1; production needs at least 2 (3 recommended)";
+        assert.deepEqual(
+            problems({
+                ...base,
+                replicas: 1,
+                tolerations: [
+                    { key: "a", operator: "Exists" },
+                    { key: "b", operator: "Bogus" },
+                ],
+            }),
+            ['gateway.tolerations[1].operator: got "Bogus"; expected one of "Exists", "Equal"', replicas, PROD],
+        );
+        assert.deepEqual(problems({ ...base, replicas: 1, highAvailability: { bogus: 1, maxUnavailable: 1 } }), [
+            "gateway.highAvailability.bogus: unknown key; allowed keys here: enabled, maxUnavailable, topologySpread, antiAffinity",
+            replicas,
+            PROD,
+        ]);
+        assert.deepEqual(problems({ ...base, highAvailability: { maxUnavailable: "x", antiAffinity: "preferred" }, replicas: 1 }), [
+            'gateway.highAvailability.maxUnavailable: got "x"; expected a whole number ≥ 0 or a percentage such as "25%"',
+            replicas,
+            PROD,
+        ]);
+        // In dev the rules are warnings: only the schema's problem remains.
+        assert.deepEqual(problems({ ...base, environment: "dev", replicas: "x", image: { tag: "latest" } }), [
+            'gateway.replicas: got "x"; expected a whole number',
+        ]);
+    });
+
+    it("does not repeat a rule about a key whose value was refused", () => {
+        assert.deepEqual(problems({ ...base, replicas: 1, autoscaling: { minReplicas: 0, maxReplicas: 2 } }), [
+            "gateway.autoscaling.minReplicas: got 0 (number); must be at least 1",
+        ]);
+        assert.deepEqual(problems({ ...base, token: { lifetimeDays: "x", rotateEveryDays: 40 } }), [
+            'gateway.token.lifetimeDays: got "x"; expected a whole number',
+            "gateway.token.rotateEveryDays: got 40 (number); must be at most 29",
+        ]);
+    });
+});
+
+describe("validation: label keys and values that are not plain data", () => {
+    /** A DNS subdomain of exactly n characters: labels of 63 'a' or 'b' joined by dots. */
+    const subdomain = (n: number) => {
+        let s = "a".repeat(63);
+        while (s.length < n) s += `.${"b".repeat(Math.min(63, n - s.length - 1))}`;
+        return s;
+    };
+
+    it("accepts a label-key prefix of up to 253 characters", () => {
+        assert.equal(subdomain(253).length, 253);
+        assert.deepEqual(problemsOf({ ...base, replicas: 3, commonLabels: { [`${subdomain(253)}/team`]: "x" } }), []);
+        const long = `${subdomain(254)}/team`;
+        assert.deepEqual(problemsOf({ ...base, replicas: 3, commonLabels: { [long]: "x" } }), [
+            `gateway.commonLabels[${JSON.stringify(long)}]: invalid key; must be a label key such as team or example.com/team`,
+        ]);
+    });
+
+    it("takes an object without a prototype as plain, and leaves a promise for later", () => {
+        const nodeSelector = Object.assign(Object.create(null) as Record<string, string>, { "kubernetes.io/os": "linux" });
+        assert.deepEqual(problemsOf({ ...base, replicas: 3, nodeSelector }), []);
+        assert.deepEqual(problemsOf({ ...base, replicas: 3, apim: { ...base.apim, serviceName: Promise.resolve("svc") } }), []);
     });
 });

@@ -227,6 +227,7 @@ async function attempt(
     if (res.status === 200) {
         let body: unknown;
         try {
+            // Stryker disable next-line StringLiteral: the fallback only has to fail JSON.parse, as any non-JSON text does
             body = JSON.parse(res.bodyAsText ?? "");
         } catch {
             return { error: new ArmError(`generateToken for ${describe(ref)} answered 200 with a body that is not JSON`, 200) };
