@@ -357,7 +357,10 @@ describe("ARM generateToken client over HTTPS", () => {
             const e = await failure(generateGatewayToken(request(`https://127.0.0.1:${port}`), { ...options(sleeps), maxAttempts: 2 }));
             assert.match(
                 e.message,
-                new RegExp(`^generateToken for ${WHERE.replace(/[()]/g, "\\$&")} failed: \\S.* \\(gave up after 2 attempts\\)$`),
+                new RegExp(
+                    `^generateToken for ${WHERE.replace(/[()]/g, "\\$&")} failed: could not reach 127\\.0\\.0\\.1:${port} \\([^)]+\\); ` +
+                        "check the network path to Azure \\(HTTPS_PROXY, NO_PROXY\\) and token\\.armEndpoint \\(gave up after 2 attempts\\)$",
+                ),
             );
             assert.deepEqual(sleeps, [1000]);
             assertNoCredential(e);
@@ -511,6 +514,8 @@ describe("ARM generateToken client over HTTPS", () => {
     });
 
     it("tells a timeout from another connection error, and survives a rejection that is not an Error", async () => {
+        const unreachable = (reason: string) =>
+            `failed: could not reach management.azure.com (${reason}); check the network path to Azure (HTTPS_PROXY, NO_PROXY) and token.armEndpoint`;
         const failing = (thrown: unknown, afterMs = 0): HttpClient => ({
             sendRequest: async () => {
                 await new Promise((r) => setTimeout(r, afterMs));
@@ -522,9 +527,9 @@ describe("ARM generateToken client over HTTPS", () => {
             [Object.assign(new Error("request timed out"), { name: "TimeoutError" }), 0, "timed out after 100 ms"],
             // A connection dropped only after the timeout has passed is reported as the timeout.
             [Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }), 150, "timed out after 100 ms"],
-            [Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }), 0, "failed: ECONNRESET"],
-            [new Error("socket hang up"), 0, "failed: socket hang up"],
-            [undefined, 0, "failed: undefined"],
+            [Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }), 0, unreachable("ECONNRESET")],
+            [new Error("socket hang up"), 0, unreachable("socket hang up")],
+            [undefined, 0, unreachable("undefined")],
         ];
         for (const [thrown, afterMs, why] of cases) {
             const sleeps: number[] = [];

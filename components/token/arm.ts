@@ -219,7 +219,11 @@ async function attempt(
         const err = e as { name?: string; code?: string; message?: string };
         // Stryker disable next-line EqualityOperator: an error at exactly the timeout's millisecond cannot be produced without a fake clock; either side is a timeout
         const timedOut = err?.name === "AbortError" || err?.name === "TimeoutError" || Date.now() - started >= timeoutMs;
-        const why = timedOut ? `timed out after ${timeoutMs} ms` : `failed: ${scrub(err?.code ?? err?.message ?? String(e), secrets)}`;
+        const reason = scrub(err?.code ?? err?.message ?? String(e), secrets);
+        const host = new URL(req.armEndpoint).host;
+        const why = timedOut
+            ? `timed out after ${timeoutMs} ms`
+            : `failed: could not reach ${host} (${reason}); check the network path to Azure (HTTPS_PROXY, NO_PROXY) and token.armEndpoint`;
         return { error: new ArmError(`generateToken for ${describe(ref)} ${why}`, undefined, true) };
     }
     const code = armErrorCode(res.bodyAsText ?? undefined);
