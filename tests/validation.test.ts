@@ -631,3 +631,34 @@ describe("validation: label keys and values that are not plain data", () => {
         assert.deepEqual(problemsOf({ ...base, replicas: 3, apim: { ...base.apim, serviceName: Promise.resolve("svc") } }), []);
     });
 });
+
+describe("validation: generic messages", () => {
+    const ok = { ...base, replicas: 3 };
+
+    it("names the expected type in plain words", () => {
+        assert.deepEqual(problemsOf({ ...ok, observability: { metrics: { statsd: { endpoint: "10.0.0.1:8125", sampling: "half" } } } }), [
+            'gateway.observability.metrics.statsd.sampling: got "half"; expected a number',
+        ]);
+        assert.deepEqual(problemsOf({ ...ok, configBackup: { enabled: "yes" } }), [
+            'gateway.configBackup.enabled: got "yes"; expected true or false',
+        ]);
+        assert.deepEqual(problemsOf({ ...ok, apim: { ...ok.apim, resourceGroupName: "" } }), [
+            'gateway.apim.resourceGroupName: got ""; must not be empty',
+            "gateway.apim.resourceGroupName: got \"\"; letters, digits, '-', '_', '.', '(' and ')' only",
+        ]);
+    });
+
+    it("shows a value of up to 60 characters whole, and a longer one by its start and length", () => {
+        const sixty = `?${"x".repeat(59)}`;
+        assert.deepEqual(problemsOf({ ...ok, apim: { ...ok.apim, serviceName: sixty } }), [
+            `gateway.apim.serviceName: got ${JSON.stringify(sixty)}; must be at most 50 characters`,
+            `gateway.apim.serviceName: got ${JSON.stringify(sixty)}; letters, digits and '-', starting with a letter`,
+        ]);
+        const long = `${"x".repeat(60)}?`;
+        const cut = `${JSON.stringify("x".repeat(60))}… (61 characters)`;
+        assert.deepEqual(problemsOf({ ...ok, apim: { ...ok.apim, serviceName: long } }), [
+            `gateway.apim.serviceName: got ${cut}; must be at most 50 characters`,
+            `gateway.apim.serviceName: got ${cut}; letters, digits and '-', starting with a letter`,
+        ]);
+    });
+});

@@ -217,7 +217,6 @@ async function attempt(
         res = await send(bearer);
     } catch (e) {
         const err = e as { name?: string; code?: string; message?: string };
-        // Stryker disable next-line EqualityOperator: an error at exactly the timeout's millisecond cannot be produced without a fake clock; either side is a timeout
         const timedOut = err?.name === "AbortError" || err?.name === "TimeoutError" || Date.now() - started >= timeoutMs;
         const reason = scrub(err?.code ?? err?.message ?? String(e), secrets);
         const host = new URL(req.armEndpoint).host;

@@ -14,7 +14,6 @@ export function renderDirProblems(raw: string | undefined, key = "renderYamlTo")
     } catch {
         // A plain string: a path.
     }
-    // Stryker disable next-line ConditionalExpression: typeof null is "object", so the last test refuses null as well
     if (parsed === null || typeof parsed === "boolean" || typeof parsed === "object") {
         return [`${key}: got ${raw}; ${hint}`];
     }
