@@ -12,15 +12,20 @@ import {
     uuidV5,
 } from "../components/azureIds";
 import {
+    COMPONENT_SETTINGS,
     CONFIG_MAP_MAX_BYTES,
     gatewaySettings,
     observabilitySettings,
     proxyEnv,
     settingOwner,
+    type SettingsInput,
     settingsBytes,
     tokenAudienceFor,
+    TYPED_SETTINGS,
 } from "../components/settings";
 import { configMapData } from "../components/specs";
+import { argsSchema } from "../components/validation";
+import { allowedKeys } from "../components/validation/messages";
 
 const PORTAL = {
     "config.service.endpoint": "contoso.configuration.azure-api.net",
@@ -199,46 +204,63 @@ describe("gateway settings (ConfigMap data)", () => {
         assert.equal(settingOwner("net.server.http.forwarded.proto.enabled"), undefined);
     });
 
-    it("names the option that owns each typed setting, and what each component setting is for", () => {
-        const owners: Record<string, string> = {
-            "config.service.endpoint": "apim.configurationEndpoint",
-            "config.service.auth": "auth.type",
-            "config.service.auth.azureAd.tenantId": "auth.azureAdApp.tenantId",
-            "config.service.auth.azureAd.clientId": "auth.azureAdApp.clientId",
-            "config.service.auth.azureAd.clientSecret": "auth.azureAdApp.clientSecret",
-            "config.service.auth.azureAd.authority": "auth.azureAdApp.authority",
-            "config.service.auth.tokenAudience": "auth.tokenAudience",
-            "config.service.endpoint.disableCertificateValidation": "configurationTrust.disableCertificateValidation",
-            "certificates.local.ca.enabled": "configurationTrust.caCertificates / certificateAuthorities",
-            "gateway.name": "apim.gatewayName",
-            "telemetry.logs.std": "observability.logs.std.format",
-            "telemetry.logs.std.level": "observability.logs.std.level",
-            "telemetry.logs.std.color": "observability.logs.std.color",
-            "telemetry.logs.local": "observability.logs.local.type",
-            "telemetry.logs.local.localsyslog.endpoint": "observability.logs.local.endpoint",
-            "telemetry.logs.local.localsyslog.facility": "observability.logs.local.facility",
-            "telemetry.logs.local.rfc5424.endpoint": "observability.logs.local.endpoint",
-            "telemetry.logs.local.rfc5424.facility": "observability.logs.local.facility",
-            "telemetry.logs.local.journal.endpoint": "observability.logs.local.endpoint",
-            "telemetry.logs.local.json.endpoint": "observability.logs.local.endpoint",
-            "telemetry.metrics.cloud": "observability.metrics.azureMonitor",
-            "telemetry.metrics.local": "observability.metrics.statsd",
-            "telemetry.metrics.local.statsd.endpoint": "observability.metrics.statsd.endpoint",
-            "telemetry.metrics.local.statsd.sampling": "observability.metrics.statsd.sampling",
-            "telemetry.metrics.local.statsd.tag-format": "observability.metrics.statsd.tagFormat",
-            "observability.opentelemetry.enabled": "observability.openTelemetry",
-            "observability.opentelemetry.collector.uri": "observability.openTelemetry.collectorUri",
-            "observability.opentelemetry.system-metrics.enabled": "observability.openTelemetry.systemMetrics",
-            "observability.opentelemetry.histogram.buckets": "observability.openTelemetry.histogramBuckets",
-            "net.server.tls.ciphers.allowed-suites": "tls.serverCipherSuites",
-            "net.client.tls.ciphers.allowed-suites": "tls.clientCipherSuites",
-            HTTP_PROXY: "proxy.http",
-            HTTPS_PROXY: "proxy.https",
-            NO_PROXY: "proxy.bypass",
+    it("owns exactly the keys the options write, each by an option that exists", () => {
+        // Every option set once (each local log sink in its own run, since only one can be set at a time).
+        const every: SettingsInput = {
+            endpoint: "contoso.configuration.azure-api.net",
+            discoveryServiceName: "edge-instance-discovery",
+            auth: {
+                type: "azureAdApp",
+                gatewayName: "edge",
+                tenantId: "t",
+                clientId: "c",
+                authority: "https://login.example",
+                tokenAudience: "https://azure-api.us/configuration",
+            },
+            localCa: true,
+            disableCertificateValidation: true,
+            observability: {
+                logs: { std: { format: "json", level: "warn", color: false } },
+                metrics: { azureMonitor: true, statsd: { endpoint: "127.0.0.1:8125", sampling: 0.5, tagFormat: "dogStatsD" } },
+                openTelemetry: { collectorUri: "http://otel:4317", systemMetrics: true, histogramBuckets: [1, 2] },
+            },
+            tls: { serverCipherSuites: ["a"], clientCipherSuites: ["b"] },
         };
-        for (const [key, path] of Object.entries(owners)) {
-            assert.deepEqual(settingOwner(key), { kind: "option", path }, key);
+        const sinks: NonNullable<NonNullable<SettingsInput["observability"]>["logs"]>["local"][] = [
+            { type: "localsyslog", endpoint: "/dev/log", facility: 7 },
+            { type: "rfc5424", endpoint: "127.0.0.1:514", facility: 7 },
+            { type: "journal", endpoint: "/run/systemd/journal/socket" },
+            { type: "json", endpoint: "127.0.0.1:8080" },
+        ];
+        const written = new Set<string>();
+        for (const local of sinks) {
+            const input = { ...every, observability: { ...every.observability, logs: { ...every.observability?.logs, local } } };
+            for (const key of Object.keys(gatewaySettings(input))) written.add(key);
         }
+        const env = proxyEnv({ http: "http://proxy:3128", https: "http://proxy:3128", bypass: ["10.0.0.0/8"] });
+        for (const { name } of env) written.add(name);
+        // The client secret is an environment variable from a Secret, set by the component, never a ConfigMap key.
+        written.add("config.service.auth.azureAd.clientSecret");
+        // auth.type owns config.service.auth: in the token modes it comes from the Secret, in the Entra modes from here.
+        const owned = [...written].filter((k) => settingOwner(k)?.kind === "option").sort();
+        assert.deepEqual(owned, Object.keys(TYPED_SETTINGS).sort());
+        assert.deepEqual([...written].filter((k) => settingOwner(k)?.kind === "component").sort(), Object.keys(COMPONENT_SETTINGS).sort());
+        // Each owner is a key path (or two, joined by " / ") that the arguments' schema knows.
+        for (const [key, owner] of Object.entries(TYPED_SETTINGS)) {
+            for (const path of owner.split(" / ")) {
+                const parts = path.split(".");
+                assert.ok(allowedKeys(argsSchema, parts.slice(0, -1)).includes(parts[parts.length - 1]), `${key}: ${path}`);
+            }
+        }
+        assert.deepEqual(settingOwner("HTTPS_PROXY"), { kind: "option", path: "proxy.https" });
+        assert.deepEqual(settingOwner("telemetry.logs.local.rfc5424.facility"), {
+            kind: "option",
+            path: "observability.logs.local.facility",
+        });
+        assert.deepEqual(settingOwner("certificates.local.ca.enabled"), {
+            kind: "option",
+            path: "configurationTrust.caCertificates / certificateAuthorities",
+        });
         assert.deepEqual(
             [
                 "neighborhood.host",
