@@ -7,7 +7,13 @@ export const MODULES = {
     azureIds: { mutate: ["components/azureIds.ts"], spec: ["tests/settings.test.ts", "tests/auth.test.ts"] },
     validation: {
         mutate: ["components/validation/**/*.ts"],
-        spec: ["tests/validation.test.ts", "tests/options.test.ts", "tests/renderYaml.test.ts"],
+        spec: [
+            "tests/validation.test.ts",
+            "tests/names.test.ts",
+            "tests/refusals.test.ts",
+            "tests/options.test.ts",
+            "tests/renderYaml.test.ts",
+        ],
     },
     arm: { mutate: ["components/token/arm.ts"], spec: ["tests/arm.test.ts"] },
     tokenProvider: { mutate: ["components/token/provider.ts:55-107"], spec: ["tests/tokenProvider.test.ts"] },
