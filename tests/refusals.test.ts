@@ -312,6 +312,35 @@ const CASES: [string, Record<string, unknown>, string[]][] = [
             `gateway.token.expiryAlerts.systemTopic.resourceGroupName: got "${"r".repeat(60)}"… (91 characters); must be at most 90 characters`,
         ],
     ],
+    [
+        "a list or a number of the wrong type",
+        { image: { pullSecrets: "regcred" }, replicas: "3" },
+        ['gateway.replicas: got "3"; expected a whole number', 'gateway.image.pullSecrets: got "regcred"; expected a list'],
+    ],
+    [
+        "a number where a list is needed, a string where a number is",
+        {
+            observability: {
+                openTelemetry: { collectorUri: "http://otel:4317", histogramBuckets: 5 },
+                metrics: { statsd: { endpoint: "statsd:8125", sampling: "half" } },
+            },
+        },
+        [
+            'gateway.observability.metrics.statsd.sampling: got "half"; expected a number',
+            "gateway.observability.openTelemetry.histogramBuckets: got 5 (number); expected a list",
+        ],
+    ],
+    [
+        "an empty list where an item is needed",
+        { image: { pullSecrets: [] } },
+        ["gateway.image.pullSecrets: got a list; must have at least 1 item"],
+    ],
+    ["a list where a string is needed", apim({ serviceName: ["svc"] }), ["gateway.apim.serviceName: got a list; expected a string"]],
+    [
+        "a map key that is not a label key",
+        { nodeSelector: { "bad key": "x" } },
+        ['gateway.nodeSelector["bad key"]: invalid key; must be a label key such as team or example.com/team'],
+    ],
 ];
 
 describe("refusals: one line per bad value, naming the key and the fix", () => {

@@ -13,6 +13,8 @@ export const TYPE_NAMES: Record<string, string> = {
     record: "an object",
 };
 
+const items = (n: number | bigint): string => (Number(n) === 1 ? "1 item" : `${n} items`);
+
 /** Plain-language messages for the generic checks (schema-level messages take precedence). */
 export const plainMessages: z.core.$ZodErrorMap = (iss) => {
     switch (iss.code) {
@@ -24,7 +26,7 @@ export const plainMessages: z.core.$ZodErrorMap = (iss) => {
             return iss.origin === "string"
                 ? `must be at most ${iss.maximum} characters`
                 : iss.origin === "array"
-                  ? `must have at most ${iss.maximum} items`
+                  ? `must have at most ${items(iss.maximum)}`
                   : `must be at most ${iss.maximum}`;
         case "too_small":
             return iss.origin === "string"
@@ -32,7 +34,7 @@ export const plainMessages: z.core.$ZodErrorMap = (iss) => {
                     ? "must not be empty"
                     : `must be at least ${iss.minimum} characters`
                 : iss.origin === "array"
-                  ? `must have at least ${iss.minimum} items`
+                  ? `must have at least ${items(iss.minimum)}`
                   : `must be at least ${iss.minimum}`;
         default:
             return undefined;
