@@ -1,6 +1,7 @@
 // Each refused value gets one line naming its key path, the value and the fix; a value at a limit is accepted.
 import { strict as assert } from "assert";
 import { validateArgs } from "../components";
+import { TEST_CA_PEM as PEM } from "./expected";
 
 const GUID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const base = {
@@ -343,8 +344,446 @@ const CASES: [string, Record<string, unknown>, string[]][] = [
     ],
 ];
 
+const TOPIC = { name: "t", location: "westeurope" };
+const HOOK = "https://hooks.example/x";
+const aad = (patch: Record<string, unknown>) => ({
+    auth: { type: "azureAdApp", azureAdApp: { tenantId: GUID, clientId: GUID, ...patch } },
+});
+const wi = (patch: Record<string, unknown>) => ({ auth: { type: "workloadIdentity", workloadIdentity: patch } });
+const local = (l: Record<string, unknown>) => ({ observability: { logs: { local: l } } });
+
+/** Rules across options: [what, the input's replaced keys, the exact problems]. */
+const CROSS_FIELD: [string, Record<string, unknown>, string[]][] = [
+    [
+        "expiry alerts without a receiver",
+        { token: { expiryAlerts: { systemTopic: TOPIC } } },
+        [
+            "gateway.token.expiryAlerts: names no receiver; set webhookUrl (an https:// endpoint) and/or actionGroupIds (Azure Monitor action groups)",
+        ],
+    ],
+    [
+        "expiry alerts: a severity without action groups",
+        { token: { expiryAlerts: { webhookUrl: HOOK, severity: "Sev2", systemTopic: TOPIC } } },
+        ["gateway.token.expiryAlerts.severity: only applies to actionGroupIds; remove it or add action groups"],
+    ],
+    [
+        "expiry alerts: a topic to create without a region",
+        { token: { expiryAlerts: { webhookUrl: HOOK, systemTopic: { name: "t" } } } },
+        [
+            "gateway.token.expiryAlerts.systemTopic.location: required when the component creates the topic; set the API Management instance's region (e.g. westeurope), or set gateway.token.expiryAlerts.systemTopic.create: false for an existing topic",
+        ],
+    ],
+    [
+        "expiry alerts: an existing topic needs no region",
+        { token: { expiryAlerts: { webhookUrl: HOOK, systemTopic: { name: "t", create: false } } } },
+        [],
+    ],
+    [
+        "rolling update: both 0",
+        { rollingUpdate: { maxUnavailable: 0, maxSurge: 0 } },
+        ['gateway.rollingUpdate: maxUnavailable and maxSurge are both 0; a rollout could never make progress. Set maxSurge to 1 or "25%"'],
+    ],
+    [
+        "rolling update: both 0%",
+        { rollingUpdate: { maxUnavailable: "0%", maxSurge: "0%" } },
+        ['gateway.rollingUpdate: maxUnavailable and maxSurge are both 0; a rollout could never make progress. Set maxSurge to 1 or "25%"'],
+    ],
+    [
+        "rolling update: maxSurge 0 with the default maxUnavailable (0)",
+        { rollingUpdate: { maxSurge: 0 } },
+        ['gateway.rollingUpdate: maxUnavailable and maxSurge are both 0; a rollout could never make progress. Set maxSurge to 1 or "25%"'],
+    ],
+    ["rolling update: maxUnavailable 0 with the default maxSurge", { rollingUpdate: { maxUnavailable: 0 } }, []],
+    ["rolling update: one of them above 0", { rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } }, []],
+    [
+        "namespace: a pod security level on a namespace it does not create",
+        { namespace: { name: "gw", create: false, podSecurityLevel: "baseline" } },
+        [
+            "gateway.namespace.podSecurityLevel: only applies to a namespace the component creates (create is false); label the existing namespace yourself",
+        ],
+    ],
+    [
+        "namespace: default",
+        { namespace: { name: "default" } },
+        [
+            'gateway.namespace.name: got "default"; use a dedicated namespace, or set gateway.namespace.create: false to deploy into "default" on purpose',
+        ],
+    ],
+    ["namespace: default on purpose", { environment: "dev", namespace: { name: "default", create: false } }, []],
+    [
+        "DNS policy None without name servers",
+        { dnsPolicy: "None" },
+        ['gateway.dnsConfig.nameservers: required when gateway.dnsPolicy is "None"; list 1 to 3 name server IPs'],
+    ],
+    [
+        "DNS policy None with an empty list of name servers",
+        { dnsPolicy: "None", dnsConfig: { nameservers: [] } },
+        ['gateway.dnsConfig.nameservers: required when gateway.dnsPolicy is "None"; list 1 to 3 name server IPs'],
+    ],
+    ["DNS policy None with a name server", { dnsPolicy: "None", dnsConfig: { nameservers: ["10.0.0.10"] } }, []],
+    [
+        "cluster domain with the cluster's DNS",
+        { clusterDomain: "corp.local", dnsPolicy: "ClusterFirst" },
+        [
+            'gateway.clusterDomain: only applies when gateway.dnsPolicy is "Default" or "None" (otherwise instance discovery uses the Service\'s short name, resolved through the pod\'s search domains); remove it',
+        ],
+    ],
+    ["cluster domain with DNS policy Default", { clusterDomain: "corp.local", dnsPolicy: "Default" }, []],
+    [
+        "service: traffic policy on a ClusterIP service",
+        { service: { type: "ClusterIP", externalTrafficPolicy: "Local" } },
+        [
+            "gateway.service.externalTrafficPolicy: only applies to LoadBalancer and NodePort services; remove it or set gateway.service.type",
+        ],
+    ],
+    ["service: traffic policy on a NodePort service", { service: { type: "NodePort", externalTrafficPolicy: "Local" } }, []],
+    [
+        "service: HTTP on the default HTTPS port",
+        { service: { httpPort: 443 } },
+        ["gateway.service.httpsPort: must differ from gateway.service.httpPort (both 443)"],
+    ],
+    [
+        "service: HTTP and HTTPS on one port",
+        { service: { httpPort: 8080, httpsPort: 8080 } },
+        ["gateway.service.httpsPort: must differ from gateway.service.httpPort (both 8080)"],
+    ],
+    ["service: HTTP on another port", { service: { httpPort: 8080 } }, []],
+    [
+        "service: node ports on a NodePort service",
+        { service: { type: "NodePort", allocateLoadBalancerNodePorts: false } },
+        ['gateway.service.allocateLoadBalancerNodePorts: only applies to a LoadBalancer service (type is "NodePort")'],
+    ],
+    ["service: node ports on the default LoadBalancer service", { service: { allocateLoadBalancerNodePorts: false } }, []],
+    [
+        "backup disabled with a claim",
+        { configBackup: { enabled: false, existingClaimName: "claim" } },
+        [
+            "gateway.configBackup.enabled: is false, so storageClassName/existingClaimName would be ignored; remove them or enable the backup",
+        ],
+    ],
+    [
+        "backup disabled with a storage class",
+        { configBackup: { enabled: false, storageClassName: "managed-csi" } },
+        [
+            "gateway.configBackup.enabled: is false, so storageClassName/existingClaimName would be ignored; remove them or enable the backup",
+        ],
+    ],
+    ["backup disabled alone", { environment: "dev", configBackup: { enabled: false } }, []],
+    [
+        "token audience in token mode",
+        { auth: { tokenAudience: "https://azure-api.us/configuration" } },
+        ["gateway.auth.tokenAudience: only applies to the Entra modes (azureAdApp, workloadIdentity); remove it"],
+    ],
+    [
+        "token audience in an Entra mode",
+        {
+            ...aad({ clientSecret: "x" }),
+            auth: { ...aad({ clientSecret: "x" }).auth, tokenAudience: "https://azure-api.us/configuration" },
+        },
+        [],
+    ],
+    [
+        "Entra app: both a client secret and an existing Secret",
+        aad({ clientSecret: "x", existingSecret: { name: "s" } }),
+        [
+            "gateway.auth.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret",
+        ],
+    ],
+    [
+        "Entra app: neither a client secret nor an existing Secret",
+        aad({}),
+        [
+            "gateway.auth.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret",
+        ],
+    ],
+    [
+        "workload identity: both a client id and provisioning",
+        wi({ clientId: GUID, provision: { oidcIssuerUrl: "https://oidc.example/", location: "westeurope" } }),
+        [
+            "gateway.auth.workloadIdentity: set exactly one of clientId (an existing identity) and provision (the component creates the identity)",
+        ],
+    ],
+    [
+        "workload identity: neither a client id nor provisioning",
+        wi({}),
+        [
+            "gateway.auth.workloadIdentity: set exactly one of clientId (an existing identity) and provision (the component creates the identity)",
+        ],
+    ],
+    [
+        "workload identity: an existing ServiceAccount without its name",
+        { ...wi({ clientId: GUID }), serviceAccount: { create: false } },
+        [
+            "gateway.serviceAccount.name: required when gateway.serviceAccount.create is false with workload identity: name the existing ServiceAccount (it must carry the azure.workload.identity/client-id annotation)",
+        ],
+    ],
+    [
+        "workload identity: an existing ServiceAccount by name",
+        { ...wi({ clientId: GUID }), serviceAccount: { create: false, name: "sa" } },
+        [],
+    ],
+    ["an existing ServiceAccount without workload identity", { serviceAccount: { create: false } }, []],
+    [
+        "labels and annotations the component sets",
+        {
+            commonLabels: {
+                "app.kubernetes.io/instance": "x",
+                "app.kubernetes.io/component": "x",
+                "app.kubernetes.io/managed-by": "x",
+                "azure.workload.identity/use": "x",
+            },
+            podAnnotations: { "apim-gateway/token-expiry": "x", "apim-gateway/token-key": "x" },
+        },
+        [
+            'gateway.commonLabels["app.kubernetes.io/instance"]: is set by the component (selectors and workload identity depend on it); use another key',
+            'gateway.commonLabels["app.kubernetes.io/component"]: is set by the component (selectors and workload identity depend on it); use another key',
+            'gateway.commonLabels["app.kubernetes.io/managed-by"]: is set by the component (selectors and workload identity depend on it); use another key',
+            'gateway.commonLabels["azure.workload.identity/use"]: is set by the component (selectors and workload identity depend on it); use another key',
+            'gateway.podAnnotations["apim-gateway/token-expiry"]: is set by the component (token rotation); use another key',
+            'gateway.podAnnotations["apim-gateway/token-key"]: is set by the component (token rotation); use another key',
+        ],
+    ],
+    [
+        "high availability off, with its options",
+        { highAvailability: { enabled: false, maxUnavailable: 1, topologySpread: {}, antiAffinity: "required" } },
+        [
+            "gateway.highAvailability.enabled: is false, so maxUnavailable/topologySpread/antiAffinity would be ignored; remove them or enable it",
+        ],
+    ],
+    [
+        "high availability off, with only a topology spread",
+        { highAvailability: { enabled: false, topologySpread: {} } },
+        [
+            "gateway.highAvailability.enabled: is false, so maxUnavailable/topologySpread/antiAffinity would be ignored; remove them or enable it",
+        ],
+    ],
+    [
+        "high availability off, with only an anti-affinity",
+        { highAvailability: { enabled: false, antiAffinity: "none" } },
+        [
+            "gateway.highAvailability.enabled: is false, so maxUnavailable/topologySpread/antiAffinity would be ignored; remove them or enable it",
+        ],
+    ],
+    [
+        "high availability: a budget of 0%",
+        { highAvailability: { maxUnavailable: "0%" } },
+        ['gateway.highAvailability.maxUnavailable: got "0%"; a disruption budget of 0 blocks every node drain and upgrade. Use 1 or "25%"'],
+    ],
+    [
+        "high availability: a budget of 0",
+        { highAvailability: { maxUnavailable: 0 } },
+        ['gateway.highAvailability.maxUnavailable: got 0; a disruption budget of 0 blocks every node drain and upgrade. Use 1 or "25%"'],
+    ],
+    [
+        "high availability: anti-affinity twice",
+        { highAvailability: { antiAffinity: "preferred" }, affinity: { podAntiAffinity: {} } },
+        ["gateway.affinity.podAntiAffinity: conflicts with gateway.highAvailability.antiAffinity; set only one"],
+    ],
+    [
+        "high availability: no anti-affinity of its own",
+        { highAvailability: { antiAffinity: "none" }, affinity: { podAntiAffinity: {} } },
+        [],
+    ],
+    [
+        "autoscaling: maxReplicas at minReplicas",
+        { autoscaling: { minReplicas: 3, maxReplicas: 3 }, resources: { requests: { cpu: "500m", memory: "1Gi" } } },
+        [],
+    ],
+    [
+        "autoscaling: maxReplicas under minReplicas",
+        { autoscaling: { minReplicas: 3, maxReplicas: 2 }, resources: { requests: { cpu: "500m", memory: "1Gi" } } },
+        ["gateway.autoscaling.maxReplicas: got 2; must be at least minReplicas (3)"],
+    ],
+    [
+        "autoscaling: resources without a CPU request",
+        { environment: "dev", autoscaling: { maxReplicas: 4 }, resources: { requests: { memory: "1Gi" } } },
+        ["gateway.resources.requests.cpu: required with autoscaling: CPU utilisation is measured against the CPU request"],
+    ],
+    [
+        "CA certificates with another user",
+        { configurationTrust: { caCertificates: [PEM] }, podSecurity: { runAsUser: 1000 } },
+        [
+            "gateway.podSecurity.runAsUser: got 1000; must be 1001 when CA certificates are used (configurationTrust.caCertificates or certificateAuthorities): the gateway loads local CA certificates only as uid 1001",
+        ],
+    ],
+    [
+        "certificate authorities with another user",
+        { certificateAuthorities: [{ certificateId: "root" }], podSecurity: { runAsUser: 1000 } },
+        [
+            "gateway.podSecurity.runAsUser: got 1000; must be 1001 when CA certificates are used (configurationTrust.caCertificates or certificateAuthorities): the gateway loads local CA certificates only as uid 1001",
+        ],
+    ],
+    ["CA certificates with the gateway's user", { configurationTrust: { caCertificates: [PEM] }, podSecurity: { runAsUser: 1001 } }, []],
+    ["another user without CA certificates", { podSecurity: { runAsUser: 1000 } }, []],
+    [
+        "network policy: peers while disabled",
+        { networkPolicy: { ingressFrom: [{ ipBlock: { cidr: "10.0.0.0/8" } }] } },
+        ["gateway.networkPolicy.enabled: is not true, so ingressFrom would be ignored; set enabled: true or remove it"],
+    ],
+    [
+        "network policy: peers of each shape",
+        {
+            networkPolicy: {
+                enabled: true,
+                ingressFrom: [
+                    { ipBlock: { cidr: "10.0.0.0/8" }, podSelector: { matchLabels: { a: "b" } } },
+                    {},
+                    { ipBlock: { cidr: "10.0.0.0/8" } },
+                    { namespaceSelector: { matchLabels: { a: "b" } } },
+                    { podSelector: { matchLabels: { a: "b" } } },
+                ],
+            },
+        },
+        [
+            "gateway.networkPolicy.ingressFrom[0]: set ipBlock alone, or namespaceSelector and/or podSelector",
+            "gateway.networkPolicy.ingressFrom[1]: set ipBlock alone, or namespaceSelector and/or podSelector",
+        ],
+    ],
+    [
+        "local logs: sinks without an endpoint",
+        local({ type: "rfc5424" }),
+        ['gateway.observability.logs.local.endpoint: required when type is "rfc5424"'],
+    ],
+    [
+        "local logs: journal without an endpoint",
+        local({ type: "journal" }),
+        ['gateway.observability.logs.local.endpoint: required when type is "journal"'],
+    ],
+    [
+        "local logs: an endpoint where none applies",
+        local({ type: "forward", endpoint: "x" }),
+        ['gateway.observability.logs.local.endpoint: does not apply when type is "forward"; remove it'],
+    ],
+    [
+        "local logs: an endpoint with auto",
+        local({ type: "auto", endpoint: "x" }),
+        ['gateway.observability.logs.local.endpoint: does not apply when type is "auto"; remove it'],
+    ],
+    [
+        "local logs: a facility with json",
+        local({ type: "json", endpoint: "127.0.0.1:8080", facility: 7 }),
+        ['gateway.observability.logs.local.facility: only applies to type "localsyslog" or "rfc5424"'],
+    ],
+    [
+        "local logs: syslog sockets that are not absolute file paths",
+        local({ type: "localsyslog", endpoint: "dev/log" }),
+        [
+            'gateway.observability.logs.local.endpoint: got "dev/log"; with type "localsyslog" it is the syslog socket\'s path in the pod, such as /dev/log (the node\'s /dev/log is mounted there)',
+        ],
+    ],
+    [
+        "local logs: a syslog socket path ending in /",
+        local({ type: "localsyslog", endpoint: "/dev/log/" }),
+        [
+            'gateway.observability.logs.local.endpoint: got "/dev/log/"; with type "localsyslog" it is the syslog socket\'s path in the pod, such as /dev/log (the node\'s /dev/log is mounted there)',
+        ],
+    ],
+    [
+        "local logs: syslog under the restricted profile",
+        { ...local({ type: "localsyslog", endpoint: "/dev/log" }), namespace: { name: "gw", podSecurityLevel: "restricted" } },
+        [
+            'gateway.observability.logs.local.type: "localsyslog" mounts the node\'s /dev/log socket (a hostPath volume), which the "restricted" Pod Security level (gateway.namespace.podSecurityLevel) forbids; send logs to a collector with "rfc5424" or "json" instead, or relax the level',
+        ],
+    ],
+    [
+        "local logs: syslog in a namespace it does not create",
+        { ...local({ type: "localsyslog", endpoint: "/dev/log" }), namespace: { name: "gw", create: false } },
+        [],
+    ],
+    [
+        "histogram buckets: a repeated bound",
+        { observability: { openTelemetry: { collectorUri: "http://otel:4317", histogramBuckets: [1, 1] } } },
+        ["gateway.observability.openTelemetry.histogramBuckets: got [1,1]; must be strictly increasing"],
+    ],
+    [
+        "histogram buckets: decreasing",
+        { observability: { openTelemetry: { collectorUri: "http://otel:4317", histogramBuckets: [2, 1] } } },
+        ["gateway.observability.openTelemetry.histogramBuckets: got [2,1]; must be strictly increasing"],
+    ],
+    [
+        "histogram buckets: increasing",
+        { observability: { openTelemetry: { collectorUri: "http://otel:4317", histogramBuckets: [1, 2] } } },
+        [],
+    ],
+    [
+        "ids and hosts given twice, in any case",
+        {
+            apis: [{ apiId: "Echo" }, { apiId: "echo" }],
+            hostnames: [
+                { id: "api", hostname: "API.contoso.com" },
+                { id: "API", hostname: "api.contoso.com" },
+            ],
+            certificateAuthorities: [{ certificateId: "root" }, { certificateId: "ROOT" }],
+        },
+        [
+            'gateway.apis[1].apiId: got "echo" twice; each must be unique',
+            'gateway.hostnames[1].id: got "API" twice; each must be unique',
+            'gateway.hostnames[1].hostname: got "api.contoso.com" twice; each must be unique',
+            'gateway.certificateAuthorities[1].certificateId: got "ROOT" twice; each must be unique',
+        ],
+    ],
+];
+
 describe("refusals: one line per bad value, naming the key and the fix", () => {
     for (const [what, patch, expected] of CASES) {
         it(what, () => assert.deepEqual(problemsOf(patch), expected));
     }
+});
+
+describe("refusals: rules across options, one line each naming the keys and the fix", () => {
+    for (const [what, patch, expected] of CROSS_FIELD) {
+        it(what, () => assert.deepEqual(problemsOf(patch), expected));
+    }
+});
+
+describe("refusals: a refused required value does not hide the rules across options", () => {
+    const rule =
+        'gateway.rollingUpdate: maxUnavailable and maxSurge are both 0; a rollout could never make progress. Set maxSurge to 1 or "25%"';
+    const stuck = { rollingUpdate: { maxUnavailable: 0, maxSurge: 0 } };
+    const cases: [string, Record<string, unknown>, string][] = [
+        ["apim", { apim: undefined }, "gateway.apim: got nothing; required (expected an object)"],
+        ["apim.resourceGroupName", apim({ resourceGroupName: "" }), 'gateway.apim.resourceGroupName: got ""; must not be empty'],
+        ["apim.serviceName", apim({ serviceName: "" }), 'gateway.apim.serviceName: got ""; must not be empty'],
+        ["apim.gatewayName", apim({ gatewayName: "" }), 'gateway.apim.gatewayName: got ""; must not be empty'],
+        ["apim.location", apim({ location: undefined }), "gateway.apim.location: got nothing; required (expected an object)"],
+        ["apim.location.name", apim({ location: { name: "" } }), 'gateway.apim.location.name: got ""; must not be empty'],
+        ["namespace", { namespace: undefined }, "gateway.namespace: got nothing; required (expected an object)"],
+        [
+            "namespace.name",
+            { namespace: { name: "" } },
+            "gateway.namespace.name: got \"\"; must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
+        ],
+    ];
+    for (const [key, patch, refusal] of cases) {
+        it(key, () => assert.deepEqual(problemsOf({ ...patch, ...stuck }), [refusal, rule]));
+    }
+});
+
+describe("refusals: keys JavaScript objects cannot hold, and an unknown environment", () => {
+    const machinery = (key: string) =>
+        `${key}: this key is not allowed (it names JavaScript object machinery and would be dropped or misread); remove it`;
+    /** An input as JSON.parse gives it (with __proto__ as an own key), with `extra` inside `at`. */
+    const parsed = (at: "nodeSelector" | "namespace", extra: string) =>
+        JSON.parse(
+            JSON.stringify({ ...base, replicas: 3 }).replace(at === "namespace" ? '"name":"gw"' : '"replicas":3', (m) => `${m},${extra}`),
+        );
+
+    it("one line for such a key in a map, none about its value", () => {
+        const raw = parsed("nodeSelector", '"nodeSelector":{"constructor":5}');
+        assert.deepEqual(problemsOf(raw), [machinery('gateway.nodeSelector["constructor"]')]);
+    });
+
+    it("one line for such a key in an object, none about it being unknown", () => {
+        const raw = parsed("namespace", '"__proto__":{"x":1}');
+        assert.deepEqual(problemsOf(raw), [machinery('gateway.namespace["__proto__"]')]);
+    });
+
+    it("an unknown environment counts as prod, and the last line says so", () => {
+        assert.deepEqual(problemsOf({ environment: "staging", replicas: 1 }), [
+            'gateway.environment: got "staging"; expected one of "dev", "prod"',
+            "gateway.replicas: got 1; production needs at least 2 (3 recommended)",
+            'gateway.environment: is not "dev" or "prod" (see above), so these rules are errors as in prod',
+        ]);
+        assert.deepEqual(problemsOf({ environment: "dev", replicas: 1 }), []);
+    });
 });

@@ -36,7 +36,7 @@ export const deferred = <T>() =>
 export const input = <T extends z.ZodType>(plain: T) => z.union([plain, deferred<z.output<T>>()]);
 
 // The raw value reaches the resources (not zod's output), so nothing here transforms a value: no trim().
-export const nonEmpty = z.string().regex(/\S/, "must not be empty");
+export const nonEmpty = z.string().regex(/\S/, { error: "must not be empty", abort: true });
 /** The longest gateway description ARM accepts. */
 export const MAX_DESCRIPTION_LENGTH = 1000;
 export const NO_CONTROL = "must not contain line breaks or other control characters";
