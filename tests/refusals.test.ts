@@ -342,6 +342,14 @@ const CASES: [string, Record<string, unknown>, string[]][] = [
         { nodeSelector: { "bad key": "x" } },
         ['gateway.nodeSelector["bad key"]: invalid key; must be a label key such as team or example.com/team'],
     ],
+    ["an existing Secret's short key", { auth: { type: "existingSecret", existingSecret: { name: "s", key: "token" } } }, []],
+    [
+        "an unknown key in a list item names the keys allowed there",
+        { hostnames: [{ id: "api", hostname: "api.contoso.com", bogus: 1 }] },
+        [
+            "gateway.hostnames[0].bogus: unknown key; allowed keys here: id, hostname, certificateId, negotiateClientCertificate, http2Enabled, tls10Enabled, tls11Enabled",
+        ],
+    ],
 ];
 
 const TOPIC = { name: "t", location: "westeurope" };
