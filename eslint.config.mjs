@@ -4,13 +4,17 @@ import { defineConfig } from "eslint/config";
 import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
-export default defineConfig({ ignores: ["node_modules/", "dist/", "bin/", "examples/*/node_modules/"] }, tseslint.configs.recommended, {
-    files: ["**/*.ts"],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
-    plugins: { "@pulumi": pulumi },
-    rules: {
-        "@pulumi/no-output-in-template-literal": "error",
-        "@pulumi/no-output-instance-in-template-literal": "error",
-        "@typescript-eslint/no-explicit-any": "error",
+export default defineConfig(
+    { ignores: ["node_modules/", "dist/", "bin/", "examples/*/node_modules/", ".stryker-tmp/", "reports/"] },
+    tseslint.configs.recommended,
+    {
+        files: ["**/*.ts"],
+        languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+        plugins: { "@pulumi": pulumi },
+        rules: {
+            "@pulumi/no-output-in-template-literal": "error",
+            "@pulumi/no-output-instance-in-template-literal": "error",
+            "@typescript-eslint/no-explicit-any": "error",
+        },
     },
-});
+);
