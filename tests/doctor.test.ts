@@ -57,32 +57,32 @@ const NOW = new Date("2026-03-01T00:00:00Z");
 
 describe("doctor: Pulumi CLI, backend and stack", () => {
     it("reads the pinned SDK version from package-lock.json", () => {
-        assert.equal(pinnedPulumiVersion({ packages: { "node_modules/@pulumi/pulumi": { version: "3.259.0" } } }), "3.259.0");
+        assert.equal(pinnedPulumiVersion({ packages: { "node_modules/@pulumi/pulumi": { version: "3.276.0" } } }), "3.276.0");
         assert.equal(pinnedPulumiVersion({ packages: {} }), undefined);
-        assert.equal(pinnedPulumiVersion(JSON.parse(fs.readFileSync(path.join(REPO, "package-lock.json"), "utf8"))), "3.259.0");
+        assert.equal(pinnedPulumiVersion(JSON.parse(fs.readFileSync(path.join(REPO, "package-lock.json"), "utf8"))), "3.276.0");
     });
 
     it("judges the CLI's version against the pin: another major fails, an older minor warns, a newer one is fine", () => {
-        assert.deepEqual(cliCheck(out("v3.259.0\n"), "3.259.0"), {
+        assert.deepEqual(cliCheck(out("v3.276.0\n"), "3.276.0"), {
             check: "pulumi CLI",
             status: "ok",
-            message: "v3.259.0 (the project pins @pulumi/pulumi 3.259.0)",
+            message: "v3.276.0 (the project pins @pulumi/pulumi 3.276.0)",
         });
-        assert.deepEqual(cliCheck(out("v3.261.2\n"), "3.259.0").status, "ok");
-        assert.deepEqual(cliCheck(out("v3.258.9\n"), "3.259.0"), {
+        assert.deepEqual(cliCheck(out("v3.278.2\n"), "3.276.0").status, "ok");
+        assert.deepEqual(cliCheck(out("v3.275.9\n"), "3.276.0"), {
             check: "pulumi CLI",
             status: "warn",
-            message: "v3.258.9 is older than the pinned @pulumi/pulumi 3.259.0",
-            fix: "upgrade: install it from https://www.pulumi.com/docs/install/ (e.g. curl -fsSL https://get.pulumi.com | sh -s -- --version 3.259.0)",
+            message: "v3.275.9 is older than the pinned @pulumi/pulumi 3.276.0",
+            fix: "upgrade: install it from https://www.pulumi.com/docs/install/ (e.g. curl -fsSL https://get.pulumi.com | sh -s -- --version 3.276.0)",
         });
-        assert.deepEqual(cliCheck(out("v4.0.0\n"), "3.259.0"), {
+        assert.deepEqual(cliCheck(out("v4.0.0\n"), "3.276.0"), {
             check: "pulumi CLI",
             status: "fail",
-            message: "v4.0.0, but the project pins @pulumi/pulumi 3.259.0 (major 3)",
-            fix: "install it from https://www.pulumi.com/docs/install/ (e.g. curl -fsSL https://get.pulumi.com | sh -s -- --version 3.259.0)",
+            message: "v4.0.0, but the project pins @pulumi/pulumi 3.276.0 (major 3)",
+            fix: "install it from https://www.pulumi.com/docs/install/ (e.g. curl -fsSL https://get.pulumi.com | sh -s -- --version 3.276.0)",
         });
-        assert.equal(cliCheck({ missing: true }, "3.259.0").message, "pulumi is not on PATH");
-        assert.equal(cliCheck(out("", 1, "error: boom\n"), "3.259.0").message, "pulumi version failed: boom");
+        assert.equal(cliCheck({ missing: true }, "3.276.0").message, "pulumi is not on PATH");
+        assert.equal(cliCheck(out("", 1, "error: boom\n"), "3.276.0").message, "pulumi version failed: boom");
     });
 
     it("names the backend from whoami, and the missing login otherwise", () => {

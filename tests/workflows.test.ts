@@ -130,8 +130,8 @@ describe("GitHub Actions workflows", () => {
             }
         });
 
-        it("runs the Pulumi CLI that package-lock.json pins (3.259.0) in every Pulumi step", () => {
-            assert.equal(LOCKED_PULUMI, "3.259.0");
+        it("runs the Pulumi CLI that package-lock.json pins (3.276.0) in every Pulumi step", () => {
+            assert.equal(LOCKED_PULUMI, "3.276.0");
             let count = 0;
             for (const { file, id, job } of allJobs()) {
                 for (const step of job.steps.filter((s) => s.uses === PULUMI)) {
@@ -283,7 +283,7 @@ describe("GitHub Actions workflows", () => {
                 const pulumi = stepUsing(job, "pulumi/actions");
                 assert.deepEqual(pulumi.env, pulumiEnv("AZURE_PREVIEW_CLIENT_ID"));
                 assert.deepEqual(pulumi.with, {
-                    "pulumi-version": "3.259.0",
+                    "pulumi-version": "3.276.0",
                     command: "preview",
                     "stack-name": stack,
                     diff: true,
@@ -319,7 +319,7 @@ describe("GitHub Actions workflows", () => {
                 assert.deepEqual(stepUsing(job, "azure/aks-set-context").with, aksWith(stack));
                 const pulumi = stepUsing(job, "pulumi/actions");
                 assert.deepEqual(pulumi.env, pulumiEnv("AZURE_DEPLOY_CLIENT_ID"));
-                assert.deepEqual(pulumi.with, { "pulumi-version": "3.259.0", command: "up", "stack-name": stack });
+                assert.deepEqual(pulumi.with, { "pulumi-version": "3.276.0", command: "up", "stack-name": stack });
             }
         });
     });
@@ -385,7 +385,7 @@ describe("GitHub Actions workflows", () => {
                 ref: "${{ steps.approved.outputs.sha }}",
                 "persist-credentials": false,
             });
-            assert.deepEqual(stepUsing(job, "pulumi/actions").with, { "pulumi-version": "3.259.0" }, "install only");
+            assert.deepEqual(stepUsing(job, "pulumi/actions").with, { "pulumi-version": "3.276.0" }, "install only");
             assert.deepEqual(stepUsing(job, "azure/login").with, loginWith("AZURE_ROTATION_CLIENT_ID"));
             assert.deepEqual(stepUsing(job, "azure/aks-set-context").with, {
                 "use-kubelogin": "true",

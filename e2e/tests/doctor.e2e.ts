@@ -1,4 +1,4 @@
-// `npm run doctor` against the real-engine environment: the Pulumi CLI 3.259.0 with a file backend of its own, the
+// `npm run doctor` against the real-engine environment: the Pulumi CLI 3.276.0 with a file backend of its own, the
 // local cluster (RBAC on, the three StorageClasses), the fake ARM's permissions API and the fake `az`. One ready
 // stack gives every check its good case; each scenario below breaks one thing (or several at once) and reads the
 // line doctor prints for it, its fix and the exit code.
@@ -129,7 +129,7 @@ describe("npm run doctor: the preflight on the real engine", function () {
         const localhost = [...new Set((await dnsPromises.lookup("localhost", { all: true })).map((a) => a.address))].join(", ");
         assert.deepEqual(ready.lines.slice(0, -1), [
             `doctor: project apim-gateway, stack dev, in ${good}`,
-            `${pad("ok", "pulumi CLI")}v3.259.0 (the project pins @pulumi/pulumi 3.259.0)`,
+            `${pad("ok", "pulumi CLI")}v3.276.0 (the project pins @pulumi/pulumi 3.276.0)`,
             `${pad("ok", "backend")}${os.userInfo().username} at file://${backend}`,
             `${pad("ok", "stack")}dev (given with --stack)`,
             `${pad("ok", "placeholders")}none left in Pulumi.dev.yaml`,
@@ -185,11 +185,11 @@ describe("npm run doctor: the preflight on the real engine", function () {
         fs.symlinkSync(path.join(env.toolchain, "kubectl"), path.join(bin, "kubectl"));
         const rest = (process.env.PATH ?? "").split(path.delimiter).filter((d) => d !== "" && !fs.existsSync(path.join(d, "pulumi")));
         const run = await doctor(good, ["--stack", "dev"], { PATH: [bin, STAND_IN_BIN, ...rest].join(path.delimiter) });
-        assert.equal(line(ready, "pulumi CLI"), `${pad("ok", "pulumi CLI")}v3.259.0 (the project pins @pulumi/pulumi 3.259.0)`);
+        assert.equal(line(ready, "pulumi CLI"), `${pad("ok", "pulumi CLI")}v3.276.0 (the project pins @pulumi/pulumi 3.276.0)`);
         assert.equal(
             line(run, "pulumi CLI"),
             `${pad("FAIL", "pulumi CLI")}pulumi is not on PATH; fix: install it from https://www.pulumi.com/docs/install/ ` +
-                "(e.g. curl -fsSL https://get.pulumi.com | sh -s -- --version 3.259.0), then open a new shell",
+                "(e.g. curl -fsSL https://get.pulumi.com | sh -s -- --version 3.276.0), then open a new shell",
         );
         assert.equal(line(run, "backend"), `${pad("skip", "backend")}not checked: needs the pulumi CLI`);
         assert.equal(line(run, "stack"), `${pad("skip", "stack")}not checked: needs the pulumi CLI to find stack dev in the backend`);

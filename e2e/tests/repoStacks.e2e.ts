@@ -1,4 +1,4 @@
-// This repository's own dev and prod stacks on the real engine: the Pulumi CLI 3.259.0 and its file backend,
+// This repository's own dev and prod stacks on the real engine: the Pulumi CLI 3.276.0 and its file backend,
 // the real Kubernetes provider against a real apiserver (kwok nodes), this package's provider plugin for the
 // token, and the Azure stand-ins (fake ARM, fake az, stand-in azure-native plugin). The scenarios of a stack run
 // in order and build on each other: first deployment, no spurious changes, rotation, rolling only when needed,

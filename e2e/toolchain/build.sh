@@ -102,10 +102,11 @@ step() {
   local tool="$1" start=$SECONDS; shift
   done_tools=$((done_tools + 1))
   log "[$done_tools/${#missing[@]}] $tool: building (cold build: about ${cold[$tool]:-?} s; $((SECONDS / 60)) min elapsed in all)"
+  # (Stopped with SIGPIPE, whose end bash does not announce as "Terminated".)
   ( while sleep 60; do log "    $tool: $((SECONDS - start)) s of about ${cold[$tool]:-?} s"; done ) &
   local ticker=$! rc=0
   "$@" || rc=$?
-  pkill -P "$ticker" 2>/dev/null || true; kill "$ticker" 2>/dev/null || true; wait "$ticker" 2>/dev/null || true
+  pkill -P "$ticker" 2>/dev/null || true; kill -PIPE "$ticker" 2>/dev/null || true; wait "$ticker" 2>/dev/null || true
   if [[ $rc -ne 0 ]]; then log "$tool: build failed (exit $rc)"; exit "$rc"; fi
   log "    $tool built in $((SECONDS - start)) s"
 }
