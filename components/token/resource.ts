@@ -3,7 +3,7 @@
 // as ARM returns it; the Kubernetes Secret holds `GatewayKey <value>`.
 import * as pulumi from "@pulumi/pulumi";
 import type { KeyType } from "../args";
-import { PACKAGE_VERSION } from "../version";
+import { PACKAGE_VERSION, PLUGIN_DOWNLOAD_URL } from "../version";
 import { GENERATE_TOKEN_API_VERSION } from "./arm";
 import { AZURE_NATIVE_IDENTITY_KEYS, AZURE_NATIVE_SECRET_KEYS, AzureNativeConfig, GATEWAY_TOKEN_TYPE, PACKAGE_NAME } from "./provider";
 
@@ -40,7 +40,9 @@ export function azureNativeIdentityConfig(): pulumi.Output<AzureNativeConfig> | 
  */
 export class TokenProvider extends pulumi.ProviderResource {
     constructor(name: string, opts?: pulumi.ResourceOptions) {
-        super(PACKAGE_NAME, name, {}, pulumi.mergeOptions(opts, { version: PACKAGE_VERSION }));
+        // With a release site (package.json `pulumi.server`), the engine installs a missing plugin from there.
+        const site = PLUGIN_DOWNLOAD_URL !== undefined ? { pluginDownloadURL: PLUGIN_DOWNLOAD_URL } : {};
+        super(PACKAGE_NAME, name, {}, pulumi.mergeOptions(opts, { version: PACKAGE_VERSION, ...site }));
     }
 }
 
@@ -65,7 +67,12 @@ export class GatewayToken extends pulumi.CustomResource {
                 ...(azureNative !== undefined ? { azureNative } : {}),
                 value: undefined,
             },
-            pulumi.mergeOptions(opts, { additionalSecretOutputs: ["value"], version: PACKAGE_VERSION, provider }),
+            pulumi.mergeOptions(opts, {
+                additionalSecretOutputs: ["value"],
+                version: PACKAGE_VERSION,
+                provider,
+                ...(PLUGIN_DOWNLOAD_URL !== undefined ? { pluginDownloadURL: PLUGIN_DOWNLOAD_URL } : {}),
+            }),
         );
     }
 }
