@@ -1,5 +1,5 @@
 // The Python side of the e2e suite: a virtual environment with the Pulumi Python SDK from PyPI (the version
-// package-lock.json pins for Node.js), cached outside the repository; a Python SDK for this package generated from
+// e2e/python/requirements.txt pins), cached outside the repository; a Python SDK for this package generated from
 // the schema its plugin serves; and the Python inline runner (e2e/python/inline.py).
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
@@ -9,19 +9,19 @@ import { E2eEnvironment, REPO } from "../env/environment";
 import type { InlineRequest, InlineResult } from "./inline";
 import { clockShift, pulumiCli, Run } from "./pulumi";
 
-export const PULUMI_VERSION = (
-    JSON.parse(fs.readFileSync(path.join(REPO, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> }
-).packages["node_modules/@pulumi/pulumi"].version;
+const REQUIREMENTS = path.join(REPO, "e2e", "python", "requirements.txt");
+/** The Python SDK version requirements.txt pins (PyPI's releases trail npm's; any 3.x works with the CLI built here). */
+export const PYTHON_SDK_VERSION = /^pulumi==(\S+)$/m.exec(fs.readFileSync(REQUIREMENTS, "utf8"))![1];
 
-/** A virtualenv with pulumi==PULUMI_VERSION, made once per version. */
+/** A virtualenv with the Pulumi Python SDK of e2e/python/requirements.txt, made once per version. */
 export function pythonVenv(): string {
     const root = process.env.APIM_E2E_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), ".cache"), "apim-gateway");
-    const venv = path.join(root, "python", `pulumi-${PULUMI_VERSION}`);
+    const venv = path.join(root, "python", `pulumi-${PYTHON_SDK_VERSION}`);
     const python = path.join(venv, "bin", "python");
     if (!fs.existsSync(path.join(venv, ".complete"))) {
         fs.rmSync(venv, { recursive: true, force: true });
         execFileSync("python3", ["-m", "venv", venv]);
-        execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `pulumi==${PULUMI_VERSION}`], {
+        execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", REQUIREMENTS], {
             stdio: "inherit",
         });
         fs.writeFileSync(path.join(venv, ".complete"), "");
