@@ -50,9 +50,10 @@ import {
 import { AzureEnvironment, CLOUDS, cloudFor } from "./token/credential";
 import { expiryAlerts } from "./token/alerts";
 import { GatewayToken } from "./token/resource";
+import { SELF_HOSTED_GATEWAY_TYPE } from "./typeTokens";
 import { checkResolved, formatProblems, nameProblems, prefixOf, validateArgs } from "./validation";
 
-export const SELF_HOSTED_GATEWAY_TYPE = "apim-gateway:index:SelfHostedGateway";
+export { SELF_HOSTED_GATEWAY_TYPE };
 
 export class SelfHostedGateway extends pulumi.ComponentResource {
     /** The gateway resource in the API Management instance. */

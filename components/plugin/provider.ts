@@ -7,8 +7,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
 import type { SelfHostedGatewayArgs } from "../args";
 import { SelfHostedGateway } from "../selfHostedGateway";
-import { GATEWAY_TOKEN_TYPE, gatewayTokenMethods } from "../token/provider";
-import { COMPONENT_TOKEN, packageSchema } from "./schema";
+import { gatewayTokenMethods } from "../token/provider";
+import { GATEWAY_TOKEN_TYPE, SELF_HOSTED_GATEWAY_TYPE } from "../typeTokens";
+import { packageSchema } from "./schema";
 
 /** The component's outputs as the schema names them (`properties`). */
 export function componentOutputs(gw: SelfHostedGateway): Record<string, pulumi.Output<unknown>> {
@@ -94,8 +95,8 @@ export class SelfHostedGatewayProvider implements provider.Provider {
         inputs: pulumi.Inputs,
         options: pulumi.ComponentResourceOptions,
     ): Promise<provider.ConstructResult> {
-        if (type !== COMPONENT_TOKEN) {
-            throw new Error(`unknown resource type ${JSON.stringify(type)}; this package provides ${COMPONENT_TOKEN}`);
+        if (type !== SELF_HOSTED_GATEWAY_TYPE) {
+            throw new Error(`unknown resource type ${JSON.stringify(type)}; this package provides ${SELF_HOSTED_GATEWAY_TYPE}`);
         }
         // The component validates its arguments itself and names every bad key.
         const gw = new SelfHostedGateway(name, inputs as SelfHostedGatewayArgs, options);

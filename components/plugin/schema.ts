@@ -5,6 +5,7 @@
 // component accepts is in the package; tests/plugin.test.ts walks both independently. Object types are named from
 // their key path without an `Args` suffix, because SDK generators add it (Python `ApimArgs`).
 
+import { PACKAGE_NAME, SELF_HOSTED_GATEWAY_TYPE } from "../typeTokens";
 import { argsSchema } from "../validation";
 import { EnumTypeSpec, ObjectTypeSpec, PropertySpec, SchemaBuilder, TypeSpec } from "./fromZod";
 
@@ -29,9 +30,6 @@ export interface PackageSpec {
     types: Record<string, TypeSpec>;
     resources: Record<string, ComponentSpec>;
 }
-
-export const PACKAGE_NAME = "apim-gateway";
-export const COMPONENT_TOKEN = `${PACKAGE_NAME}:index:SelfHostedGateway`;
 
 const ref = (type: string): PropertySpec => ({ $ref: `#/types/${PACKAGE_NAME}:index:${type}` });
 const str = (description?: string): PropertySpec => ({ type: "string", ...(description ? { description } : {}) });
@@ -85,7 +83,7 @@ export function packageSchema(version: string): PackageSpec {
         language: { nodejs: { respectSchemaVersion: true }, python: { respectSchemaVersion: true } },
         types: Object.fromEntries(Object.entries(args.types).map(([name, spec]) => [`${PACKAGE_NAME}:index:${name}`, spec])),
         resources: {
-            [COMPONENT_TOKEN]: {
+            [SELF_HOSTED_GATEWAY_TYPE]: {
                 isComponent: true,
                 description:
                     "The gateway resource in an existing API Management instance, its rotating access token, and the Kubernetes objects that run it.",
