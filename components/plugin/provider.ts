@@ -6,13 +6,20 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
 import type { SelfHostedGatewayArgs } from "../args";
+import type { Outputs } from "../gateway/types";
 import { SelfHostedGateway } from "../selfHostedGateway";
 import { gatewayTokenMethods } from "../token/provider";
 import { GATEWAY_TOKEN_TYPE, SELF_HOSTED_GATEWAY_TYPE } from "../typeTokens";
 import { packageSchema } from "./schema";
 
+/**
+ * The state `construct` returns: the component's outputs (gateway/types.ts) as the schema names them, the gateway
+ * as its ARM id. An output added to the component, and missing here or in the schema's `properties`, fails `tsc`.
+ */
+export type ConstructState = { gatewayId: pulumi.Output<string> } & Omit<Outputs, "gateway">;
+
 /** The component's outputs as the schema names them (`properties`). */
-export function componentOutputs(gw: SelfHostedGateway): Record<string, pulumi.Output<unknown>> {
+export function componentOutputs(gw: SelfHostedGateway): ConstructState {
     return {
         gatewayId: gw.gateway.id,
         namespaceName: gw.namespaceName,

@@ -7,6 +7,7 @@
 
 import { PACKAGE_NAME, SELF_HOSTED_GATEWAY_TYPE } from "../typeTokens";
 import { argsSchema } from "../validation";
+import type { ConstructState } from "./provider";
 import { EnumTypeSpec, ObjectTypeSpec, PropertySpec, SchemaBuilder, TypeSpec } from "./fromZod";
 
 export { EnumTypeSpec, ObjectTypeSpec, PropertySpec, TypeSpec };
@@ -41,7 +42,8 @@ function inputs(): { properties: Record<string, PropertySpec>; required: string[
     return { properties, required, types: builder.types };
 }
 
-const OUTPUTS: Record<string, PropertySpec> = {
+/** The component's outputs (`properties`): one per key of the state `construct` returns, which `tsc` checks. */
+const OUTPUTS: Record<keyof ConstructState, PropertySpec> = {
     gatewayId: str("ARM id of the gateway resource."),
     namespaceName: str(),
     configurationEndpoint: str(),
@@ -60,7 +62,7 @@ const OUTPUTS: Record<string, PropertySpec> = {
 };
 
 /** Outputs that are always set (the others depend on the auth mode or on Kubernetes). */
-const ALWAYS = [
+const ALWAYS: (keyof ConstructState)[] = [
     "gatewayId",
     "namespaceName",
     "configurationEndpoint",
