@@ -21,15 +21,27 @@ const GATEWAY_ID =
     /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)\/gateways\/([^/]+)$/i;
 
 /** The parts of a gateway's ARM id. */
-export function parseGatewayId(id: string): {
+export interface GatewayIdParts {
     subscriptionId: string;
     resourceGroupName: string;
     serviceName: string;
     gatewayName: string;
-} {
+}
+
+/**
+ * The parts of a gateway's ARM id, or undefined when `id` is not one: the project's one parser of gateway ids
+ * (the component's role names and scopes here, the token's ARM call in token/arm.ts).
+ */
+export function gatewayIdParts(id: string): GatewayIdParts | undefined {
     const m = GATEWAY_ID.exec(id);
-    if (!m) throw new Error(`not an API Management gateway resource id: ${id}`);
-    return { subscriptionId: m[1], resourceGroupName: m[2], serviceName: m[3], gatewayName: m[4] };
+    return m ? { subscriptionId: m[1], resourceGroupName: m[2], serviceName: m[3], gatewayName: m[4] } : undefined;
+}
+
+/** The parts of a gateway's ARM id; throws when it is not one. */
+export function parseGatewayId(id: string): GatewayIdParts {
+    const parts = gatewayIdParts(id);
+    if (!parts) throw new Error(`not an API Management gateway resource id: ${id}`);
+    return parts;
 }
 
 /** The APIM instance's id, from one of its gateways' ids. */

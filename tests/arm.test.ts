@@ -625,7 +625,7 @@ describe("ARM client helpers", () => {
             subscriptionId: "11111111-2222-3333-4444-555555555555",
             resourceGroupName: "rg-apim",
             serviceName: "contoso",
-            gatewayId: "edge",
+            gatewayName: "edge",
         });
         assert.throws(
             () => parseGatewayId("/subscriptions/x/resourceGroups/y"),

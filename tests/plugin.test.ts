@@ -1,4 +1,4 @@
-// The multi-language package (PulumiPlugin.yaml -> plugin.ts): the declared schema matches the arguments the
+// The multi-language package (PulumiPlugin.yaml -> components/plugin/main.ts): the declared schema matches the arguments the
 // component accepts, the entry point serves it over Pulumi's provider gRPC protocol, and `construct` builds the
 // same component TypeScript programs use. `pulumi package add` itself needs the Pulumi CLI and is not run here.
 import { strict as assert } from "assert";
@@ -10,7 +10,8 @@ import { z } from "zod";
 import * as rpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as proto from "@pulumi/pulumi/proto/provider_pb";
 import { SelfHostedGatewayProvider } from "../components/plugin/provider";
-import { COMPONENT_TOKEN, EnumTypeSpec, ObjectTypeSpec, packageSchema, PackageSpec, PropertySpec } from "../components/plugin/schema";
+import { EnumTypeSpec, ObjectTypeSpec, packageSchema, PackageSpec, PropertySpec } from "../components/plugin/schema";
+import { SELF_HOSTED_GATEWAY_TYPE as COMPONENT_TOKEN } from "../components/typeTokens";
 import { argsSchema } from "../components/validation";
 import { CLOCK } from "./expected";
 import { atClock, mockAutoName, promiseOf, registered, reset, ROOT, settle, useMocks } from "./harness";
@@ -148,7 +149,7 @@ describe("multi-language package (PulumiPlugin.yaml)", () => {
         assert.deepEqual([...new Set(refs.map((r) => r.slice("#/types/".length)).filter((r) => !(r in schema.types)))], []);
     });
 
-    it("the plugin host (cmd/run-plugin on this folder) starts plugin.ts and serves that schema over gRPC", async function () {
+    it("the plugin host (cmd/run-plugin on this folder) starts components/plugin/main.ts and serves that schema over gRPC", async function () {
         this.timeout(180000);
         const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
         const grpc = (await import(require.resolve("@grpc/grpc-js", { paths: [pulumiDir] }))) as GrpcModule;

@@ -8,10 +8,10 @@ import * as path from "path";
 import { AddressInfo } from "net";
 import * as pulumi from "@pulumi/pulumi";
 import { authorityFor, chooseIdentity, cloudFor, describeIdentity, tokenSubject } from "../components/token/credential";
+import { GATEWAY_TOKEN_TYPE } from "../components/typeTokens";
 import {
     checkTokenInputs,
     diffTokenInputs,
-    GATEWAY_TOKEN_TYPE,
     GatewayTokenInputs,
     gatewayTokenMethods,
     secretValue,

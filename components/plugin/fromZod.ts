@@ -2,7 +2,7 @@
 // validates them, so the multi-language package can never drift from what the component accepts.
 //
 // Mapping: strings, whole numbers, numbers and booleans map to their schema types; a union of one
-// type with an Output placeholder (`input(...)` in validation.ts) is that type and may be an Output,
+// type with an Output placeholder (`input(...)` in validation/schema.ts) is that type and may be an Output,
 // every other value is plain; other unions become `oneOf`; records become maps; arrays keep their
 // element type; every object and every enum becomes a named type, named from its key path
 // (`apim.location` -> `ApimLocation`, list elements singular: `dnsConfig.options` -> `DnsConfigOption`).

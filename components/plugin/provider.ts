@@ -6,12 +6,20 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as provider from "@pulumi/pulumi/provider";
 import type { SelfHostedGatewayArgs } from "../args";
+import type { Outputs } from "../gateway/types";
 import { SelfHostedGateway } from "../selfHostedGateway";
-import { GATEWAY_TOKEN_TYPE, gatewayTokenMethods } from "../token/provider";
-import { COMPONENT_TOKEN, packageSchema } from "./schema";
+import { gatewayTokenMethods } from "../token/provider";
+import { GATEWAY_TOKEN_TYPE, SELF_HOSTED_GATEWAY_TYPE } from "../typeTokens";
+import { packageSchema } from "./schema";
+
+/**
+ * The state `construct` returns: the component's outputs (gateway/types.ts) as the schema names them, the gateway
+ * as its ARM id. An output added to the component, and missing here or in the schema's `properties`, fails `tsc`.
+ */
+export type ConstructState = { gatewayId: pulumi.Output<string> } & Omit<Outputs, "gateway">;
 
 /** The component's outputs as the schema names them (`properties`). */
-export function componentOutputs(gw: SelfHostedGateway): Record<string, pulumi.Output<unknown>> {
+export function componentOutputs(gw: SelfHostedGateway): ConstructState {
     return {
         gatewayId: gw.gateway.id,
         namespaceName: gw.namespaceName,
@@ -94,8 +102,8 @@ export class SelfHostedGatewayProvider implements provider.Provider {
         inputs: pulumi.Inputs,
         options: pulumi.ComponentResourceOptions,
     ): Promise<provider.ConstructResult> {
-        if (type !== COMPONENT_TOKEN) {
-            throw new Error(`unknown resource type ${JSON.stringify(type)}; this package provides ${COMPONENT_TOKEN}`);
+        if (type !== SELF_HOSTED_GATEWAY_TYPE) {
+            throw new Error(`unknown resource type ${JSON.stringify(type)}; this package provides ${SELF_HOSTED_GATEWAY_TYPE}`);
         }
         // The component validates its arguments itself and names every bad key.
         const gw = new SelfHostedGateway(name, inputs as SelfHostedGatewayArgs, options);

@@ -5,7 +5,9 @@
 // component accepts is in the package; tests/plugin.test.ts walks both independently. Object types are named from
 // their key path without an `Args` suffix, because SDK generators add it (Python `ApimArgs`).
 
+import { PACKAGE_NAME, SELF_HOSTED_GATEWAY_TYPE } from "../typeTokens";
 import { argsSchema } from "../validation";
+import type { ConstructState } from "./provider";
 import { EnumTypeSpec, ObjectTypeSpec, PropertySpec, SchemaBuilder, TypeSpec } from "./fromZod";
 
 export { EnumTypeSpec, ObjectTypeSpec, PropertySpec, TypeSpec };
@@ -30,9 +32,6 @@ export interface PackageSpec {
     resources: Record<string, ComponentSpec>;
 }
 
-export const PACKAGE_NAME = "apim-gateway";
-export const COMPONENT_TOKEN = `${PACKAGE_NAME}:index:SelfHostedGateway`;
-
 const ref = (type: string): PropertySpec => ({ $ref: `#/types/${PACKAGE_NAME}:index:${type}` });
 const str = (description?: string): PropertySpec => ({ type: "string", ...(description ? { description } : {}) });
 
@@ -43,7 +42,8 @@ function inputs(): { properties: Record<string, PropertySpec>; required: string[
     return { properties, required, types: builder.types };
 }
 
-const OUTPUTS: Record<string, PropertySpec> = {
+/** The component's outputs (`properties`): one per key of the state `construct` returns, which `tsc` checks. */
+const OUTPUTS: Record<keyof ConstructState, PropertySpec> = {
     gatewayId: str("ARM id of the gateway resource."),
     namespaceName: str(),
     configurationEndpoint: str(),
@@ -62,7 +62,7 @@ const OUTPUTS: Record<string, PropertySpec> = {
 };
 
 /** Outputs that are always set (the others depend on the auth mode or on Kubernetes). */
-const ALWAYS = [
+const ALWAYS: (keyof ConstructState)[] = [
     "gatewayId",
     "namespaceName",
     "configurationEndpoint",
@@ -85,7 +85,7 @@ export function packageSchema(version: string): PackageSpec {
         language: { nodejs: { respectSchemaVersion: true }, python: { respectSchemaVersion: true } },
         types: Object.fromEntries(Object.entries(args.types).map(([name, spec]) => [`${PACKAGE_NAME}:index:${name}`, spec])),
         resources: {
-            [COMPONENT_TOKEN]: {
+            [SELF_HOSTED_GATEWAY_TYPE]: {
                 isComponent: true,
                 description:
                     "The gateway resource in an existing API Management instance, its rotating access token, and the Kubernetes objects that run it.",

@@ -18,6 +18,7 @@ import {
     type HttpClient,
     type TlsSettings,
 } from "@azure/core-rest-pipeline";
+import { GatewayIdParts, gatewayIdParts } from "../azureIds";
 
 export const GENERATE_TOKEN_API_VERSION = "2024-05-01";
 export const GENERATE_TOKEN_ACTION = "Microsoft.ApiManagement/service/gateways/generateToken/action";
@@ -28,27 +29,20 @@ export const DEFAULT_TIMEOUT_MS = 20_000;
 /** ARM refuses an expiry further ahead than this. */
 export const MAX_TOKEN_DAYS = 30;
 
-export interface GatewayRef {
-    subscriptionId: string;
-    resourceGroupName: string;
-    serviceName: string;
-    gatewayId: string;
-}
-
-const GATEWAY_ID =
-    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ApiManagement\/service\/([^/]+)\/gateways\/([^/]+)$/i;
-
-/** Splits an ARM gateway resource id; throws a clear error when it is not one. */
-export function parseGatewayId(resourceId: string): GatewayRef {
-    const m = GATEWAY_ID.exec(resourceId);
-    if (!m) {
+/**
+ * Splits an ARM gateway resource id with azureIds.ts's parser; throws a clear error when it is not one, which
+ * names the expected shape and, since the id comes from the provider's inputs, passes through `scrub`.
+ */
+export function parseGatewayId(resourceId: string): GatewayIdParts {
+    const ref = gatewayIdParts(resourceId);
+    if (!ref) {
         throw new Error(
             // Stryker disable next-line ArrayDeclaration: no secret is known here: a list holding a made-up one changes only text that contains it
             `not an API Management gateway resource id: ${JSON.stringify(scrub(resourceId, []))}; expected ` +
                 "/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ApiManagement/service/<svc>/gateways/<id>",
         );
     }
-    return { subscriptionId: m[1], resourceGroupName: m[2], serviceName: m[3], gatewayId: m[4] };
+    return ref;
 }
 
 export interface GenerateTokenRequest {
@@ -189,8 +183,8 @@ export function tokenProblem(value: unknown, gatewayId: string, expiry: string):
     return undefined;
 }
 
-function describe(ref: GatewayRef): string {
-    return `gateway '${ref.gatewayId}' of API Management service '${ref.serviceName}' in resource group '${ref.resourceGroupName}' (subscription ${ref.subscriptionId})`;
+function describe(ref: GatewayIdParts): string {
+    return `gateway '${ref.gatewayName}' of API Management service '${ref.serviceName}' in resource group '${ref.resourceGroupName}' (subscription ${ref.subscriptionId})`;
 }
 
 type Attempt = { value: string } | { error: ArmError; retryAfter?: number };
@@ -198,7 +192,7 @@ type Attempt = { value: string } | { error: ArmError; retryAfter?: number };
 async function attempt(
     send: (bearer: string) => Promise<{ status: number; bodyAsText?: string | null; headers: { get(n: string): string | undefined } }>,
     req: GenerateTokenRequest,
-    ref: GatewayRef,
+    ref: GatewayIdParts,
     opts: ArmCallOptions,
     timeoutMs: number,
 ): Promise<Attempt> {
@@ -236,7 +230,7 @@ async function attempt(
             return { error: new ArmError(`generateToken for ${describe(ref)} answered 200 with a body that is not JSON`, 200) };
         }
         const value = (body as { value?: unknown } | null)?.value;
-        const problem = tokenProblem(value, ref.gatewayId, req.expiry);
+        const problem = tokenProblem(value, ref.gatewayName, req.expiry);
         if (problem) return { error: new ArmError(`generateToken for ${describe(ref)} answered 200 ${problem}`, 200) };
         return { value: value as string };
     }

@@ -19,9 +19,6 @@ import {
     tokenSubject,
 } from "./credential";
 
-export const PACKAGE_NAME = "apim-gateway";
-export const GATEWAY_TOKEN_TYPE = `${PACKAGE_NAME}:index:GatewayToken`;
-
 /** azure-native stack config keys that choose the identity; the secret ones travel as Pulumi secrets. */
 export const AZURE_NATIVE_IDENTITY_KEYS = ["clientId", "tenantId", "useMsi", "useOidc", "oidcRequestUrl", "clientCertificatePath"] as const;
 export const AZURE_NATIVE_SECRET_KEYS = ["clientSecret", "clientCertificatePassword", "oidcToken", "oidcRequestToken"] as const;

@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { KeyType } from "../args";
 import { PACKAGE_VERSION, PLUGIN_DOWNLOAD_URL } from "../version";
 import { GENERATE_TOKEN_API_VERSION } from "./arm";
-import { AZURE_NATIVE_IDENTITY_KEYS, AZURE_NATIVE_SECRET_KEYS, AzureNativeConfig, GATEWAY_TOKEN_TYPE, PACKAGE_NAME } from "./provider";
+import { GATEWAY_TOKEN_TYPE, PACKAGE_NAME } from "../typeTokens";
+import { AZURE_NATIVE_IDENTITY_KEYS, AZURE_NATIVE_SECRET_KEYS, AzureNativeConfig } from "./provider";
 
 export interface GatewayTokenArgs {
     gatewayResourceId: pulumi.Input<string>;
