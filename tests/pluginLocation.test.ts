@@ -4,7 +4,10 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
 import { pluginLocationProblem, PluginSearch } from "../components/plugin/location";
+import { constructionError, ROOT } from "./harness";
 
 describe("finding the provider plugin", () => {
     let root: string;
@@ -84,5 +87,64 @@ describe("finding the provider plugin", () => {
         const fakeHome = path.join(root, "user");
         fs.mkdirSync(path.join(fakeHome, ".pulumi", "plugins", "resource-apim-gateway-v0.1.0"), { recursive: true });
         assert.equal(pluginLocationProblem({ ...search, env: { PATH: "/usr/bin", HOME: fakeHome } }), undefined);
+    });
+});
+
+describe("the component, when the engine would not find the plugin", () => {
+    let dir: string;
+    let cwd: string;
+    let saved: NodeJS.ProcessEnv;
+    beforeEach(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "plugin-location-project-"));
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: consumer\nruntime: nodejs\n");
+        cwd = process.cwd();
+        saved = { ...process.env };
+        process.chdir(dir);
+        process.env.PULUMI_HOME = path.join(dir, "pulumi-home");
+        process.env.PATH = "/usr/bin:/bin";
+    });
+    afterEach(() => {
+        process.chdir(cwd);
+        process.env = saved;
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    const args: SelfHostedGatewayArgs = {
+        apim: { resourceGroupName: "rg-apim", serviceName: "contoso-apim", gatewayName: "edge", location: { name: "aks-weu" } },
+        namespace: { name: "gw" },
+        token: { armEndpoint: "https://management.azure.com" },
+    };
+
+    it("stops in token mode before registering anything, with the one line naming the install command", async () => {
+        const { error, resources } = await constructionError(() => new SelfHostedGateway("edge", args));
+        assert.ok(error instanceof pulumi.ResourceError);
+        assert.equal(
+            error.message,
+            'SelfHostedGateway "edge": Pulumi cannot find this package\'s provider plugin (pulumi-resource-apim-gateway 0.1.0), ' +
+                "which issues the gateway's token; install it once on this machine: pulumi plugin install resource apim-gateway 0.1.0 " +
+                // The package (this repository) is outside the project's folder: an absolute path.
+                `--file ${ROOT}/bin/pulumi-resource-apim-gateway`,
+        );
+        assert.deepEqual(
+            resources.map((r) => r.type),
+            ["apim-gateway:index:SelfHostedGateway"],
+            "only the component itself, no child",
+        );
+    });
+
+    it("does not stop in the modes that need no token", async () => {
+        const { error, resources } = await constructionError(
+            () =>
+                new SelfHostedGateway("edge", {
+                    ...args,
+                    token: undefined,
+                    auth: { type: "existingSecret", existingSecret: { name: "gw-token" } },
+                }),
+        );
+        assert.equal(error, undefined);
+        assert.equal(
+            resources.some((r) => r.type === "kubernetes:apps/v1:Deployment"),
+            true,
+        );
     });
 });

@@ -5,7 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SelfHostedGatewayArgs } from "../args";
 import { tokenPlan } from "../rotation";
 import { objectLabels, objectNames, resolveSettings } from "../specs";
+import { pluginLocationProblem, servedByPlugin } from "../plugin/location";
 import { AzureEnvironment, CLOUDS, cloudFor } from "../token/credential";
+import { PACKAGE_DIR, PACKAGE_VERSION, PLUGIN_DOWNLOAD_URL } from "../version";
 import { checkResolved, formatProblems, nameProblems, prefixOf, validateArgs } from "../validation";
 import type { SelfHostedGateway } from "../selfHostedGateway";
 import type { Plan } from "./types";
@@ -24,6 +26,18 @@ export function createPlan(self: SelfHostedGateway, name: string, args: SelfHost
     const fail = (message: string): never => {
         throw new pulumi.ResourceError(`SelfHostedGateway "${name}": ${message}`, self, true);
     };
+    // The token comes from this package's provider plugin: say how to install it before the engine fails on it,
+    // after the gateway was created. (Inside the plugin, serving another language, the engine has found it already.)
+    if (s.authType === "token" && !servedByPlugin()) {
+        const problem = pluginLocationProblem({
+            version: PACKAGE_VERSION,
+            downloadUrl: PLUGIN_DOWNLOAD_URL,
+            projectDir: pulumi.getRootDirectory() || process.cwd(),
+            packageDir: PACKAGE_DIR,
+            env: process.env,
+        });
+        if (problem !== undefined) fail(problem);
+    }
     // The azure-native cloud, read only when a default depends on it: an unknown cloud fails here, before any
     // child exists, naming the keys that would make it unnecessary.
     const prefix = prefixOf(args);

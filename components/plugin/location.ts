@@ -11,6 +11,13 @@ import * as path from "path";
 
 export const PLUGIN_EXECUTABLE = "pulumi-resource-apim-gateway";
 
+let inPlugin = false;
+/** Called by the plugin's entry point: components it constructs for other languages skip the check. */
+export function markServedByPlugin(): void {
+    inPlugin = true;
+}
+export const servedByPlugin = (): boolean => inPlugin;
+
 export interface PluginSearch {
     /** The plugin version the resources ask for. */
     version: string;

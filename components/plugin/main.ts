@@ -3,6 +3,8 @@
 // compiled JavaScript, so it starts without type-checking anything.
 import * as provider from "@pulumi/pulumi/provider";
 import { PACKAGE_VERSION } from "../version";
+import { markServedByPlugin } from "./location";
 import { SelfHostedGatewayProvider } from "./provider";
 
+markServedByPlugin();
 void provider.main(new SelfHostedGatewayProvider(PACKAGE_VERSION), process.argv.slice(2));
