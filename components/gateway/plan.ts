@@ -1,6 +1,7 @@
 // Plan: the arguments, the component name and (in prod) the deployment guide's rules are checked before anything
 // is registered; dev relaxes the rules to one warning line each. Then the cloud is resolved where a default
 // depends on it, and the token window planned. Returns everything the later stages derive.
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import type { SelfHostedGatewayArgs } from "../args";
 import { tokenPlan } from "../rotation";
@@ -32,7 +33,7 @@ export function createPlan(self: SelfHostedGateway, name: string, args: SelfHost
         const problem = pluginLocationProblem({
             version: PACKAGE_VERSION,
             downloadUrl: PLUGIN_DOWNLOAD_URL,
-            projectDir: pulumi.getRootDirectory() || process.cwd(),
+            projectDir: projectDirectory(),
             packageDir: PACKAGE_DIR,
             env: process.env,
         });
@@ -96,4 +97,14 @@ export function createPlan(self: SelfHostedGateway, name: string, args: SelfHost
                 return problem ? fail(problem) : value;
             }),
     };
+}
+
+/**
+ * The project's folder: the engine's root directory, else the working directory (where the Node.js runner starts the
+ * program). Inline Automation API programs get no root directory: @pulumi/pulumi 3.276's getRootDirectory() then
+ * answers the literal "rootDirectory", so only an absolute path counts.
+ */
+function projectDirectory(): string {
+    const root = pulumi.getRootDirectory();
+    return path.isAbsolute(root) ? root : process.cwd();
 }
