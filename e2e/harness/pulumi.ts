@@ -36,7 +36,12 @@ export interface CliResult {
     stderr: string;
 }
 
-/** Runs the `pulumi` CLI (synchronously) in `cwd` inside the environment. */
+/**
+ * Runs the `pulumi` CLI (synchronously) in `cwd` inside the environment. It blocks this process, and with it the
+ * stand-ins that run in it (the fake ARM, the volume provisioner, the load balancer): only for commands that need
+ * none of them (stack init, export, output, plugin install, get-schema). For up, preview and destroy use
+ * pulumiCliAsync.
+ */
 export function pulumiCli(env: E2eEnvironment, args: string[], cwd: string, extra: Record<string, string> = {}): CliResult {
     const r = spawnSync("pulumi", [...args, "--non-interactive"], {
         cwd,
@@ -45,6 +50,18 @@ export function pulumiCli(env: E2eEnvironment, args: string[], cwd: string, extr
         maxBuffer: 64 * 1024 * 1024,
     });
     return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the `pulumi` CLI in `cwd` inside the environment, while this process goes on serving the stand-ins. */
+export function pulumiCliAsync(env: E2eEnvironment, args: string[], cwd: string, extra: Record<string, string> = {}): Promise<CliResult> {
+    return new Promise((resolve) => {
+        const child = spawn("pulumi", [...args, "--non-interactive"], { cwd, env: { ...process.env, ...env.vars, ...extra } });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
+        child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+        child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+    });
 }
 
 export interface InlineOptions extends Omit<InlineRequest, "resultFile" | "program"> {

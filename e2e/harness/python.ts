@@ -19,12 +19,25 @@ export function pythonVenv(): string {
     const venv = path.join(root, "python", `pulumi-${PYTHON_SDK_VERSION}`);
     const python = path.join(venv, "bin", "python");
     if (!fs.existsSync(path.join(venv, ".complete"))) {
-        fs.rmSync(venv, { recursive: true, force: true });
-        execFileSync("python3", ["-m", "venv", venv]);
-        execFileSync(python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", REQUIREMENTS], {
-            stdio: "inherit",
-        });
-        fs.writeFileSync(path.join(venv, ".complete"), "");
+        // Made next to its final place and renamed into it, so that two runs at once never see half a venv (the
+        // venv is used only through bin/python, which the rename keeps working).
+        const building = `${venv}.building-${process.pid}`;
+        fs.rmSync(building, { recursive: true, force: true });
+        execFileSync("python3", ["-m", "venv", building]);
+        execFileSync(
+            path.join(building, "bin", "python"),
+            ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", REQUIREMENTS],
+            {
+                stdio: "inherit",
+            },
+        );
+        fs.writeFileSync(path.join(building, ".complete"), "");
+        if (fs.existsSync(path.join(venv, ".complete"))) {
+            fs.rmSync(building, { recursive: true, force: true }); // another run finished first: use its venv
+        } else {
+            fs.rmSync(venv, { recursive: true, force: true }); // what an interrupted run left
+            fs.renameSync(building, venv);
+        }
     }
     return python;
 }

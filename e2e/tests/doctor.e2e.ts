@@ -203,7 +203,9 @@ describe("npm run doctor: the preflight on the real engine", function () {
         const home = fs.mkdtempSync(path.join(e2e().dir, "doctor-pulumi-home-"));
         const run = await doctor(good, ["--stack", "dev"], { PULUMI_HOME: home }, ["PULUMI_BACKEND_URL", "PULUMI_ACCESS_TOKEN"]);
         assert.equal(line(ready, "backend"), `${pad("ok", "backend")}${os.userInfo().username} at file://${backend}`);
-        const why = "PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions";
+        // What the Pulumi CLI 3.276 itself says without a login, quoted by the doctor: `pulumi whoami`, then `pulumi stack ls`.
+        const why = "this command requires logging in; try running `pulumi login` first";
+        const whyStacks = "PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions";
         assert.equal(
             line(run, "backend"),
             `${pad("FAIL", "backend")}not logged in (no PULUMI_BACKEND_URL and no stored login): ${why}; fix: pulumi login (Pulumi Cloud), ` +
@@ -211,7 +213,7 @@ describe("npm run doctor: the preflight on the real engine", function () {
         );
         assert.equal(
             line(run, "stack"),
-            `${pad("FAIL", "stack")}pulumi stack ls failed: ${why}; fix: fix the backend login (see backend), then run doctor again`,
+            `${pad("FAIL", "stack")}pulumi stack ls failed: ${whyStacks}; fix: fix the backend login (see backend), then run doctor again`,
         );
         assert.equal(run.code, 1);
     });

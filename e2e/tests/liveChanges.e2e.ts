@@ -1,5 +1,5 @@
 // Changes to a live stack that used to hang or open a gap, on the real engine and cluster: the backup claim's
-// access mode and storage class, the disruption budget's spec, a file backend in its legacy layout, and
+// access mode and storage class, the disruption budget's spec, and
 // GitOps rendering accepted by the apiserver.
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
@@ -183,38 +183,6 @@ describe("changes to a live stack, on the real engine", function () {
         assert.equal(preview.result.ok, true, preview.result.error);
         assert.deepEqual(changes(preview.result.steps), ["update azure-native:apimanagement:Gateway"]);
         const destroy = await inline(env, { op: "destroy", stack, project: PROJECT, workDir: dir, clockSeconds: programClock });
-        assert.equal(destroy.result.ok, true, destroy.result.error);
-        env.arm.setClockOffset(0);
-    });
-
-    it("a file backend in its legacy layout: up, the token notice from the stack's own outputs, destroy", async () => {
-        const env = e2e();
-        const [gw, ns, stack] = ["apim-gw-legacy", "apim-gateway-legacy", "legacy"];
-        const dir = repoStack(env, "dev", named(gw, ns), {}, stack);
-        const backend = fs.mkdtempSync(path.join(env.dir, "legacy-backend-"));
-        // Pulumi refuses the legacy layout unless told to accept it (users of such backends set the same variable).
-        const vars = {
-            PULUMI_BACKEND_URL: `file://${backend}`,
-            PULUMI_DIY_BACKEND_LEGACY_LAYOUT: "true",
-            PULUMI_DIY_BACKEND_IGNORE_DEPRECATION_ERROR: "1",
-        };
-        const run = (op: "up" | "preview" | "destroy", clockSeconds?: number) =>
-            inline(env, { op, stack, project: PROJECT, workDir: dir, vars, clockSeconds });
-        const first = await run("up");
-        wall("legacy layout: up", first.ms);
-        assert.equal(first.result.ok, true, first.result.error);
-        assert.equal(fs.existsSync(path.join(backend, ".pulumi", "stacks", `${stack}.json`)), true, "the backend uses the legacy layout");
-        const rotatesAfter = Date.parse(String(first.result.outputs!.tokenRotatesAfter.value));
-        const clock = Math.floor((rotatesAfter - Date.now()) / 1000) + 3600;
-        env.arm.setClockOffset(clock);
-        const preview = await run("preview", clock);
-        assert.equal(preview.result.ok, true, preview.result.error);
-        const notice = preview.result.diagnostics.map((d) => d.message.trim()).find((m) => m.startsWith("Token rotation due"));
-        assert.match(
-            notice ?? "",
-            /^Token rotation due: the next `pulumi up` issues a new token \(primary key\) that expires \S+; the current token expires \S+ \(\d+ days left\)\.$/,
-        );
-        const destroy = await run("destroy", clock);
         assert.equal(destroy.result.ok, true, destroy.result.error);
         env.arm.setClockOffset(0);
     });
