@@ -3,6 +3,7 @@
 // in dev); the CrossGuard policy pack in policy/ runs the same checks on registered resources, so
 // they also hold for projects that import the component or hand-write the YAML.
 
+import { redactUrls } from "./redact";
 import { rotationSlackProblem } from "./rotation";
 
 export type RuleId =
@@ -168,7 +169,7 @@ function gatewayContainer(d: DeploymentShape): ContainerShape | undefined {
     return containers.find((c) => typeof c.image === "string" && c.image.includes(GATEWAY_IMAGE)) ?? containers[0];
 }
 
-const shown = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v));
+const shown = (v: unknown) => (v === undefined ? "nothing" : redactUrls(JSON.stringify(v)));
 
 /** A HorizontalPodAutoscaler's target and floor. */
 export interface AutoscalerShape {
@@ -266,7 +267,7 @@ export function tokenFindings(expiry: unknown, now: Date): Finding[] {
 }
 
 /** Keys whose values are secrets: findings name them but never show their value. */
-const SECRET_KEYS = ["clientSecret"];
+const SECRET_KEYS = ["clientSecret", "webhookUrl"];
 
 /** The placeholder the shipped stack files carry. */
 export const PLACEHOLDER = "REPLACE-ME";
@@ -284,7 +285,7 @@ export function placeholderFindings(value: unknown, path = ""): Finding[] {
                 out.push({
                     rule: "no-placeholders",
                     key: at,
-                    message: `${at}: got ${secret ? "a value (hidden: it is a secret)" : JSON.stringify(v)}; replace the ${PLACEHOLDER} placeholder with your own value`,
+                    message: `${at}: got ${secret ? "a value (hidden: it is a secret)" : redactUrls(JSON.stringify(v))}; replace the ${PLACEHOLDER} placeholder with your own value`,
                 });
             }
         } else if (Array.isArray(v)) {

@@ -3,6 +3,7 @@
 import { strict as assert } from "assert";
 import type { StackValidationArgs } from "@pulumi/policy";
 import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
+import { redactUrls } from "../components/redact";
 import {
     autoscalerFloor,
     deploymentFindings,
@@ -762,6 +763,36 @@ describe("CrossGuard policy pack", () => {
                 now,
             ),
             [],
+        );
+    });
+});
+
+describe("URLs in messages: no credentials, no query", () => {
+    it("cuts each URL of a text to its scheme, host and path", () => {
+        assert.equal(
+            redactUrls('got "https://user:pw@hooks.example/x/y?code=k&sig=s#frag" and udp://c:514, then http://h?a=1'),
+            'got "https://***@hooks.example/x/y?…" and udp://c:514, then http://h?…',
+        );
+        assert.equal(redactUrls("https://a@b@c.example/p#f"), "https://***@c.example/p?…");
+        assert.equal(redactUrls("no url here: a=b?c"), "no url here: a=b?c");
+        assert.equal(redactUrls("mailto:x@y?subject=s"), "mailto:x@y?subject=s", "a URL without // has no authority to hide");
+    });
+
+    it("shows a placeholder left in a URL without its query or credentials, and none of a webhook URL", () => {
+        assert.deepEqual(
+            placeholderFindings(
+                {
+                    collectorUri: "http://REPLACE-ME:4317/v1?key=SECRETKEY123456",
+                    authority: "https://me:SECRETPW123456@REPLACE-ME.example",
+                    webhookUrl: "https://REPLACE-ME.example/hook/SECRETPATH123456",
+                },
+                "gateway",
+            ).map((f) => f.message),
+            [
+                'gateway.collectorUri: got "http://REPLACE-ME:4317/v1?…"; replace the REPLACE-ME placeholder with your own value',
+                'gateway.authority: got "https://***@REPLACE-ME.example"; replace the REPLACE-ME placeholder with your own value',
+                "gateway.webhookUrl: got a value (hidden: it is a secret); replace the REPLACE-ME placeholder with your own value",
+            ],
         );
     });
 });

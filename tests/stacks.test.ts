@@ -434,3 +434,70 @@ describe("stack program: Entra app (azureAdApp) with the client secret in its ow
         );
     });
 });
+
+describe("stack program: the expiry alerts' webhook URL in its own secret key", () => {
+    const HOOK = "https://hooks.example/apim/token-expiry?code=SECRETCODE123456";
+    const SUBSCRIPTION = "azure-native:eventgrid:SystemTopicEventSubscription";
+    const gateway = (expiryAlerts: Record<string, unknown> = {}) => {
+        const g = JSON.parse(JSON.stringify((stackConfig("prod") as Record<string, unknown>)["apim-gateway:gateway"]));
+        g.token.expiryAlerts = { systemTopic: { name: "contoso-apim-events", location: "westeurope" }, ...expiryAlerts };
+        return g;
+    };
+    const failure = (config: Record<string, unknown>) => programError(config, X.CLOCK, "prod");
+    const set = "pulumi config set --secret apim-gateway:expiryAlertWebhookUrl <https-url> --stack prod";
+
+    it("routes the events to the URL of the secret key, which only the subscription holds, as a secret", async () => {
+        const run = await runProgram({ "apim-gateway:gateway": gateway(), "apim-gateway:expiryAlertWebhookUrl": HOOK }, X.CLOCK, "prod", {
+            preview: true,
+        });
+        assert.deepEqual(holdersOf(run.resources, "SECRETCODE123456"), [`${SUBSCRIPTION}::apim-gw-prod-token-expiry-webhook`]);
+        const destination = one(run.resources, SUBSCRIPTION).inputs.destination;
+        assert.deepEqual(destination, {
+            [X.SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270",
+            value: { endpointType: "WebHook", endpointUrl: HOOK, minimumTlsVersionAllowed: "1.2" },
+        });
+        assert.equal(JSON.stringify(run.outputs).includes("hooks.example"), false);
+        assert.equal(run.logs.join("\n").includes("hooks.example"), false);
+    });
+
+    it("refuses the URL in the plain `gateway` object with one line that shows none of it", async () => {
+        for (const webhookUrl of [HOOK, "http://hooks.example/x?code=SECRETCODE123456", 42]) {
+            assert.equal(
+                await failure({ "apim-gateway:gateway": gateway({ webhookUrl }) }),
+                "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (1 problem):\n" +
+                    "  - gateway.token.expiryAlerts.webhookUrl: must not be in the plain 'gateway' object (stack config keeps it in clear text, " +
+                    `and a webhook URL carries its key); remove it and run: ${set}\n` +
+                    "Fix it in Pulumi.prod.yaml (see docs/configuration.md).",
+                String(webhookUrl),
+            );
+        }
+    });
+
+    it("refuses a secret key that is not an https URL, or empty, or set without expiryAlerts, without showing it", async () => {
+        for (const value of [
+            "http://hooks.example/x?code=SECRETCODE123456",
+            "https://user:SECRETCODE123456@hooks.example/x",
+            "hooks.example",
+        ]) {
+            assert.equal(
+                await failure({ "apim-gateway:gateway": gateway(), "apim-gateway:expiryAlertWebhookUrl": value }),
+                "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (1 problem):\n" +
+                    "  - expiryAlertWebhookUrl: must be an https:// URL without user:password@ (its value is not shown: it is a secret); " +
+                    `set it again with: ${set}\n` +
+                    "Fix it in Pulumi.prod.yaml (see docs/configuration.md).",
+            );
+        }
+        assert.match(
+            await failure({ "apim-gateway:gateway": gateway(), "apim-gateway:expiryAlertWebhookUrl": " " }),
+            new RegExp(`\\(1 problem\\):\\n  - expiryAlertWebhookUrl: is empty; set the webhook URL with: ${set.replace(/[<>]/g, ".")}\\n`),
+        );
+        const noAlerts = (stackConfig("prod") as Record<string, unknown>)["apim-gateway:gateway"];
+        assert.equal(
+            await failure({ "apim-gateway:gateway": noAlerts, "apim-gateway:expiryAlertWebhookUrl": HOOK }),
+            "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (1 problem):\n" +
+                "  - expiryAlertWebhookUrl: is set but gateway.token.expiryAlerts is not; add gateway.token.expiryAlerts with its systemTopic " +
+                "(docs/token-rotation.md), or remove it (pulumi config rm apim-gateway:expiryAlertWebhookUrl --stack prod)\n" +
+                "Fix it in Pulumi.prod.yaml (see docs/configuration.md).",
+        );
+    });
+});

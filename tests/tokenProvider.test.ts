@@ -92,15 +92,18 @@ describe("GatewayToken provider", () => {
                 { property: "expiry", reason: `got ${JSON.stringify(expiry)}; expected yyyy-MM-ddTHH:mm:ssZ` },
             ]);
         }
-        for (const armEndpoint of [
-            "xhttps://management.azure.com",
-            "https://management.azure.com extra",
-            "https://user@management.azure.com",
-        ]) {
+        for (const armEndpoint of ["xhttps://management.azure.com", "https://management.azure.com extra"]) {
             assert.deepEqual(checkTokenInputs({ ...inputs, armEndpoint }), [
                 { property: "armEndpoint", reason: `got ${JSON.stringify(armEndpoint)}; expected an https:// URL` },
             ]);
         }
+        // A URL's credentials and query are never repeated.
+        assert.deepEqual(checkTokenInputs({ ...inputs, armEndpoint: "https://user:SECRETPW@management.azure.com" }), [
+            { property: "armEndpoint", reason: 'got "https://***@management.azure.com"; expected an https:// URL' },
+        ]);
+        assert.deepEqual(checkTokenInputs({ ...inputs, armEndpoint: "http://management.azure.com/?sig=SECRETSIG" }), [
+            { property: "armEndpoint", reason: 'got "http://management.azure.com/?…"; expected an https:// URL' },
+        ]);
     });
 
     it("lets values that are unknown during a preview pass the check", () => {

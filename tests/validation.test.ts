@@ -422,6 +422,28 @@ describe("validation: map keys and values that must not slip through", () => {
         assert.equal(problems.join("\n").includes(FAKE_CLIENT_SECRET), false);
     });
 
+    it("never repeats a URL's query or fragment, nor any part of a webhook URL, in a message", () => {
+        const problems = problemsOf({
+            ...base,
+            token: {
+                armEndpoint: "http://arm.example/azure?sig=SECRETSIG123456#frag",
+                expiryAlerts: {
+                    webhookUrl: "http://hooks.example/services/SECRETPATH123456?code=SECRETCODE123456",
+                    systemTopic: { name: "t", create: false },
+                },
+            },
+            proxy: { http: "http://me:SECRETPW123456@proxy:3128/?token=SECRETQUERY123456" },
+            observability: { logs: { local: { type: "localsyslog", endpoint: "udp://collector:514/?key=SECRETKEY123456" } } },
+        });
+        assert.deepEqual(problems, [
+            'gateway.token.armEndpoint: got "http://arm.example/azure?…"; expected an https:// URL such as https://management.usgovcloudapi.net',
+            "gateway.token.expiryAlerts.webhookUrl: got a value (hidden: it is a secret); expected an https:// URL without user:password@ (a Pulumi secret)",
+            'gateway.proxy.http: got "http://***@proxy:3128/?…"; must not contain credentials (user:password@); plain stack config is not secret',
+            'gateway.observability.logs.local.endpoint: got "udp://collector:514/?…"; with type "localsyslog" it is the syslog socket\'s path in the pod, such as /dev/log (the node\'s /dev/log is mounted there)',
+        ]);
+        assert.doesNotMatch(problems.join("\n"), /SECRET/);
+    });
+
     it("refuses a settings map larger than a ConfigMap holds, naming additionalSettings", () => {
         // 1 MiB of value alone; the message counts every key and value of the map the component would build.
         assert.deepEqual(problemsOf({ ...base, additionalSettings: { "big.value": "x".repeat(1024 * 1024) } }), [

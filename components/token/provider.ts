@@ -8,6 +8,7 @@
 // secrets); ARM_* variables and the Azure CLI login are read in the plugin's own process.
 import type * as provider from "@pulumi/pulumi/provider";
 import type { KeyType } from "../args";
+import { redactUrls } from "../redact";
 import { ArmCallOptions, ArmError, GENERATE_TOKEN_API_VERSION, generateGatewayToken, parseGatewayId, scrub } from "./arm";
 import {
     armTokenGetter,
@@ -96,7 +97,7 @@ export function checkTokenInputs(inputs: Partial<GatewayTokenInputs>): provider.
         failures.push({
             property: "armEndpoint",
             // Stryker disable next-line ArrayDeclaration: no secret is known here: a list holding a made-up one changes only text that contains it
-            reason: `got ${JSON.stringify(scrub(String(news.armEndpoint), []))}; expected an https:// URL`,
+            reason: `got ${JSON.stringify(redactUrls(scrub(String(news.armEndpoint), [])))}; expected an https:// URL`,
         });
     }
     return failures;

@@ -3,6 +3,7 @@
 import { MAX_TOKEN_LIFETIME_DAYS, MIN_AUTOSCALING_REPLICAS, SelfHostedGatewayArgs } from "../args";
 import { rotationProblems } from "../rotation";
 import { CONFIG_MAP_MAX_BYTES, gatewaySettings, settingOwner, settingsBytes } from "../settings";
+import { redactUrls } from "../redact";
 import { NO_CONTROL_CHARACTERS } from "./schema";
 
 /** Cross-field rules the schema alone cannot say. */
@@ -242,7 +243,7 @@ export function optionProblems(args: SelfHostedGatewayArgs, prefix: string): str
         }
         if (local.type === "localsyslog" && local.endpoint !== undefined && !/^\/[-\w./]*[^/]$/.test(local.endpoint)) {
             problems.push(
-                `${lp}.endpoint: got ${JSON.stringify(local.endpoint)}; with type "localsyslog" it is the syslog socket's path in the pod, ` +
+                `${lp}.endpoint: got ${redactUrls(JSON.stringify(local.endpoint))}; with type "localsyslog" it is the syslog socket's path in the pod, ` +
                     "such as /dev/log (the node's /dev/log is mounted there)",
             );
         }
