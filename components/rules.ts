@@ -5,6 +5,7 @@
 
 import { redactUrls } from "./redact";
 import { rotationSlackProblem } from "./rotation";
+import { GATEWAY_SETTINGS, settingKeyForm } from "./settings";
 
 export type RuleId =
     | "dedicated-namespace"
@@ -19,7 +20,8 @@ export type RuleId =
     | "no-placeholders"
     | "certificate-validation"
     | "modern-tls"
-    | "pod-security-level";
+    | "pod-security-level"
+    | "gateway-settings";
 
 export interface RuleInfo {
     title: string;
@@ -91,6 +93,13 @@ export const RULES: Record<RuleId, RuleInfo> = {
         title: "Pod security not privileged",
         key: "namespace.podSecurityLevel",
         why: "the privileged level enforces nothing; the gateway's pods meet restricted",
+    },
+    "gateway-settings": {
+        title: "Only the gateway's own settings",
+        key: "additionalSettings",
+        why:
+            "the pods read every setting as an environment variable, so a key that is not one of the gateway's settings (as Microsoft's " +
+            "settings reference spells them) reaches the container's runtime (SSL_CERT_FILE, all_proxy, DOTNET_STARTUP_HOOKS)",
     },
 };
 
@@ -302,19 +311,47 @@ export function placeholderFindings(value: unknown, path = ""): Finding[] {
 /** The setting that turns off validation of the configuration endpoint's certificate. */
 export const DISABLE_CERTIFICATE_VALIDATION = "config.service.endpoint.disableCertificateValidation";
 
-/** The gateway's settings (its ConfigMap data) must keep certificate validation on. Keys compare case-insensitively, as the gateway reads them. */
+/** The backend protocols older than TLS 1.2, as the settings reference names them. */
+export const OLD_BACKEND_PROTOCOLS = ["Tls11", "Tls10", "Ssl30"].map(
+    (p) => `Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.${p}`,
+);
+
+/**
+ * The gateway's settings (its ConfigMap data): certificate validation stays on (keys compare as the gateway reads them:
+ * case-insensitively, `__` for `.`), every key is one of the gateway's own settings as Microsoft's reference spells it,
+ * and no protocol older than TLS 1.2 is allowed to backends.
+ */
 export function settingsFindings(data: Record<string, unknown> | undefined): Finding[] {
-    const entry = Object.entries(data ?? {}).find(([k]) => k.toLowerCase() === DISABLE_CERTIFICATE_VALIDATION.toLowerCase());
-    if (entry === undefined || String(entry[1]).toLowerCase() !== "true") return [];
-    return [
-        {
-            rule: "certificate-validation",
-            key: RULES["certificate-validation"].key,
-            message:
-                "configurationTrust.disableCertificateValidation: is true; production validates the configuration endpoint's certificate " +
-                "(trust a private CA with configurationTrust.caCertificates instead)",
-        },
-    ];
+    const out: Finding[] = [];
+    const isTrue = (v: unknown) => String(v).toLowerCase() === "true";
+    for (const [k, v] of Object.entries(data ?? {})) {
+        const at = `additionalSettings[${JSON.stringify(k)}]`;
+        if (settingKeyForm(k) === DISABLE_CERTIFICATE_VALIDATION.toLowerCase() && isTrue(v)) {
+            out.push({
+                rule: "certificate-validation",
+                key: RULES["certificate-validation"].key,
+                message:
+                    "configurationTrust.disableCertificateValidation: is true; production validates the configuration endpoint's certificate " +
+                    "(trust a private CA with configurationTrust.caCertificates instead)",
+            });
+        }
+        if (!GATEWAY_SETTINGS.includes(k)) {
+            out.push({
+                rule: "gateway-settings",
+                key: at,
+                message:
+                    `${at}: is not a setting of the self-hosted gateway as Microsoft's settings reference spells it; the pods read ` +
+                    "every setting as an environment variable: remove it",
+            });
+        } else if (OLD_BACKEND_PROTOCOLS.includes(k) && isTrue(v)) {
+            out.push({
+                rule: "modern-tls",
+                key: at,
+                message: `${at}: is true; production allows TLS 1.2 or later to backends only (remove it)`,
+            });
+        }
+    }
+    return out;
 }
 
 /** A gateway hostname configuration as registered (GatewayHostnameConfiguration) or as an argument. */

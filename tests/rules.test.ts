@@ -345,7 +345,7 @@ describe("placeholders and security rules (prod errors, dev warnings)", () => {
     it("the pure checks behind them", () => {
         assert.deepEqual(
             settingsFindings({ "Config.Service.Endpoint.DisableCertificateValidation": "True" }).map((f) => f.rule),
-            ["certificate-validation"],
+            ["certificate-validation", "gateway-settings"],
         );
         assert.deepEqual(settingsFindings({ "config.service.endpoint.disableCertificateValidation": "false" }), []);
         assert.deepEqual(hostnameFindings({ hostname: "a", tls10Enabled: false, tls11Enabled: false }, "hostnames[0]"), []);
@@ -400,6 +400,7 @@ describe("production rules (pure): the edges", () => {
             "certificate-validation": "configurationTrust.disableCertificateValidation",
             "modern-tls": "hostnames[].tls10Enabled / tls11Enabled",
             "pod-security-level": "namespace.podSecurityLevel",
+            "gateway-settings": "additionalSettings",
         });
         assert.deepEqual(deploymentFindings(good()), []);
     });
@@ -590,6 +591,7 @@ describe("CrossGuard policy pack", () => {
                 "apim-gateway-certificate-validation",
                 "apim-gateway-modern-tls",
                 "apim-gateway-pod-security-level",
+                "apim-gateway-gateway-settings",
             ],
         );
     });
@@ -614,6 +616,9 @@ describe("CrossGuard policy pack", () => {
                     "Management and feed the gateway configuration.",
                 "TLS 1.2 or later: TLS 1.0 and 1.1 are deprecated and broken; clients must use TLS 1.2 or later.",
                 "Pod security not privileged: the privileged level enforces nothing; the gateway's pods meet restricted.",
+                "Only the gateway's own settings: the pods read every setting as an environment variable, so a key that is not one of " +
+                    "the gateway's settings (as Microsoft's settings reference spells them) reaches the container's runtime (SSL_CERT_FILE, " +
+                    "all_proxy, DOTNET_STARTUP_HOOKS).",
             ],
         );
     });
@@ -794,5 +799,40 @@ describe("URLs in messages: no credentials, no query", () => {
                 "gateway.webhookUrl: got a value (hidden: it is a secret); replace the REPLACE-ME placeholder with your own value",
             ],
         );
+    });
+});
+
+describe("the policy pack on gateway settings", () => {
+    const configMap = (data: Record<string, string>): Registered => ({
+        type: "kubernetes:core/v1:ConfigMap",
+        name: "gw-env",
+        inputs: { metadata: { name: "gw-env" }, data: { "config.service.endpoint": "contoso.configuration.azure-api.net", ...data } },
+    });
+
+    it("reports every key that is not one of the gateway's settings, and backend protocols older than TLS 1.2", async () => {
+        const found = await violations([
+            configMap({
+                config__service__endpoint__disableCertificateValidation: "true",
+                SSL_CERT_FILE: "/tmp/evil.pem",
+                all_proxy: "http://evil:3128",
+                DOTNET_STARTUP_HOOKS: "/tmp/hook.dll",
+                "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Ssl30": "true",
+                "config.service.integration.timeout": "00:03:00",
+            }),
+        ]);
+        const notASetting = (k: string) =>
+            `apim-gateway-gateway-settings: additionalSettings["${k}"]: is not a setting of the self-hosted gateway as Microsoft's settings ` +
+            "reference spells it; the pods read every setting as an environment variable: remove it";
+        assert.deepEqual(found, [
+            "apim-gateway-certificate-validation: configurationTrust.disableCertificateValidation: is true; production validates the configuration " +
+                "endpoint's certificate (trust a private CA with configurationTrust.caCertificates instead)",
+            'apim-gateway-modern-tls: additionalSettings["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Ssl30"]: is true; ' +
+                "production allows TLS 1.2 or later to backends only (remove it)",
+            notASetting("config__service__endpoint__disableCertificateValidation"),
+            notASetting("SSL_CERT_FILE"),
+            notASetting("all_proxy"),
+            notASetting("DOTNET_STARTUP_HOOKS"),
+        ]);
+        assert.deepEqual(await violations([configMap({ "config.service.integration.timeout": "00:03:00" })]), []);
     });
 });

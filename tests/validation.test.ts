@@ -5,6 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { SelfHostedGateway, SelfHostedGatewayArgs, validateArgs } from "../components";
 import { prefixOf } from "../components/validation";
 import { CLOCK, TEST_CA_PEM } from "./expected";
+
+const CLOCK_DATE = new Date(CLOCK);
 import { buildComponent, FAKE_CLIENT_SECRET, registered } from "./harness";
 
 const GUID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -387,8 +389,8 @@ describe("validation: map keys and values that must not slip through", () => {
                 observability: { logs: { local: { type: "json", endpoint: "127.0.0.1:8888\nx" } } },
                 additionalSettings: {
                     "net.server.http.forwarded.proto.enabled": "true\nneighborhood.host: evil",
-                    "x.tab": "a\tb",
-                    "x.ok": 1,
+                    "config.service.integration.timeout": "a\tb",
+                    "security.certificate-revocation.validation.enabled": 1,
                 },
             }),
             [
@@ -396,7 +398,7 @@ describe("validation: map keys and values that must not slip through", () => {
                 'gateway.dnsConfig.options[0].value: got "2\\r"; must not contain line breaks or other control characters',
                 'gateway.observability.logs.local.endpoint: got "127.0.0.1:8888\\nx"; must not contain line breaks or other control characters',
                 'gateway.additionalSettings["net.server.http.forwarded.proto.enabled"]: contains a line break or another control character; a setting is a single line',
-                'gateway.additionalSettings["x.tab"]: contains a line break or another control character; a setting is a single line',
+                'gateway.additionalSettings["config.service.integration.timeout"]: contains a line break or another control character; a setting is a single line',
             ],
         );
     });
@@ -444,13 +446,84 @@ describe("validation: map keys and values that must not slip through", () => {
         assert.doesNotMatch(problems.join("\n"), /SECRET/);
     });
 
+    it("takes only the gateway's own settings, as Microsoft's reference spells them, and names the typed option where one exists", () => {
+        const prod = { ...base, environment: "prod" };
+        const NOT_A_SETTING =
+            "is not a setting of the self-hosted gateway; additionalSettings takes only the settings of Microsoft's settings reference, " +
+            "spelled as it spells them (docs/configuration.md), never other environment variables of the container";
+        const problems = validateArgs(
+            {
+                ...prod,
+                additionalSettings: {
+                    // The review's config: a `__` spelling of a typed option's key, and runtime variables.
+                    config__service__endpoint__disableCertificateValidation: "true",
+                    SSL_CERT_FILE: "/tmp/evil.pem",
+                    all_proxy: "http://evil:3128",
+                    DOTNET_STARTUP_HOOKS: "/tmp/hook.dll",
+                    // Other spellings and keys.
+                    "Config.Service.Integration.Timeout": "00:03:00",
+                    https_proxy: "http://p:1",
+                    Telemetry__Logs__Std: "json",
+                    "k8s.ingress.enabled": true,
+                    "neighborhood.heartbeat.port": 4391,
+                    ASPNETCORE_URLS: "http://+:80",
+                    "no.such.setting": 1,
+                    // Accepted as the reference spells them.
+                    "config.service.integration.timeout": "00:03:00",
+                    "net.server.http.forwarded.proto.enabled": true,
+                    "security.certificate-revocation.validation.enabled": true,
+                    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls13": true,
+                },
+            },
+            "gateway",
+            CLOCK_DATE,
+        );
+        assert.deepEqual(problems.ok ? [] : problems.problems, [
+            'gateway.additionalSettings["config__service__endpoint__disableCertificateValidation"]: shadows the typed option gateway.configurationTrust.disableCertificateValidation; set that instead',
+            `gateway.additionalSettings["SSL_CERT_FILE"]: ${NOT_A_SETTING}`,
+            `gateway.additionalSettings["all_proxy"]: ${NOT_A_SETTING}`,
+            `gateway.additionalSettings["DOTNET_STARTUP_HOOKS"]: ${NOT_A_SETTING}`,
+            'gateway.additionalSettings["Config.Service.Integration.Timeout"]: write it as Microsoft\'s settings reference spells it: "config.service.integration.timeout"',
+            'gateway.additionalSettings["https_proxy"]: shadows the typed option gateway.proxy.https; set that instead',
+            'gateway.additionalSettings["Telemetry__Logs__Std"]: shadows the typed option gateway.observability.logs.std.format; set that instead',
+            'gateway.additionalSettings["k8s.ingress.enabled"]: is not offered: the Ingress integration (preview) reads the Kubernetes API from the pods, and the pods get no ServiceAccount token',
+            'gateway.additionalSettings["neighborhood.heartbeat.port"]: is set by the component (the heartbeat port 4291 of the pods and the instance-discovery Service); it cannot be overridden',
+            `gateway.additionalSettings["ASPNETCORE_URLS"]: ${NOT_A_SETTING}`,
+            `gateway.additionalSettings["no.such.setting"]: ${NOT_A_SETTING}`,
+            // The production rules, in the same round: the `__` spelling still turns validation off.
+            "gateway.configurationTrust.disableCertificateValidation: is true; production validates the configuration endpoint's certificate (trust a private CA with configurationTrust.caCertificates instead)",
+            'gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack',
+        ]);
+        // In dev as well: these are not production rules.
+        const dev = validateArgs({ ...base, environment: "dev", additionalSettings: { SSL_CERT_FILE: "/x" } }, "gateway");
+        assert.deepEqual(dev.ok ? [] : dev.problems, [`gateway.additionalSettings["SSL_CERT_FILE"]: ${NOT_A_SETTING}`]);
+        // Backend protocols older than TLS 1.2 are a production rule.
+        const old = validateArgs(
+            {
+                ...prod,
+                additionalSettings: {
+                    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls10": true,
+                    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls11": "False",
+                },
+            },
+            "gateway",
+        );
+        assert.deepEqual(old.ok ? [] : old.problems, [
+            'gateway.additionalSettings["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls10"]: is true; production allows TLS 1.2 or later to backends only (remove it)',
+            'gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack',
+        ]);
+    });
+
     it("refuses a settings map larger than a ConfigMap holds, naming additionalSettings", () => {
         // 1 MiB of value alone; the message counts every key and value of the map the component would build.
-        assert.deepEqual(problemsOf({ ...base, additionalSettings: { "big.value": "x".repeat(1024 * 1024) } }), [
-            "gateway.additionalSettings: the gateway's settings come to 1049060 bytes, more than the 1048576 bytes (1 MiB) a ConfigMap holds; " +
+        assert.deepEqual(problemsOf({ ...base, additionalSettings: { "logs.applicationinsights.endpoint": "x".repeat(1024 * 1024) } }), [
+            "gateway.additionalSettings: the gateway's settings come to 1049084 bytes, more than the 1048576 bytes (1 MiB) a ConfigMap holds; " +
                 "shorten or remove the largest values",
         ]);
-        assert.deepEqual(problemsOf({ ...base, additionalSettings: { "big.value": "x".repeat(1024 * 1024 - 1000) } }), []);
+        assert.deepEqual(
+            problemsOf({ ...base, additionalSettings: { "logs.applicationinsights.endpoint": "x".repeat(1024 * 1024 - 1000) } }),
+            [],
+        );
     });
 
     it("takes a gateway description of at most 1000 characters, as ARM does, and names a long value by its start and length", () => {
