@@ -17,6 +17,7 @@ export interface ServedPlugin {
     getSchema(): Promise<string>;
     check(urn: string, news: Record<string, unknown>): Promise<{ inputs: unknown; failures: { property: string; reason: string }[] }>;
     create(urn: string, props: Record<string, unknown>): Promise<{ id: string; properties: Record<string, unknown> }>;
+    read(urn: string, id: string, props: Record<string, unknown>): Promise<{ id: string; properties: Record<string, unknown> }>;
     stderr(): string;
     stop(): void;
 }
@@ -77,6 +78,14 @@ export async function startPlugin(
             req.setUrn(urn);
             req.setProperties(structProto.Struct.fromJavaScript(props as Record<string, structProto.JavaScriptValue>));
             const r = await call<providerProto.CreateRequest, providerProto.CreateResponse>(client.create, req);
+            return { id: r.getId(), properties: (r.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> };
+        },
+        async read(urn, id, props) {
+            const req = new providerProto.ReadRequest();
+            req.setUrn(urn);
+            req.setId(id);
+            req.setProperties(structProto.Struct.fromJavaScript(props as Record<string, structProto.JavaScriptValue>));
+            const r = await call<providerProto.ReadRequest, providerProto.ReadResponse>(client.read, req);
             return { id: r.getId(), properties: (r.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> };
         },
         stderr: () => err,

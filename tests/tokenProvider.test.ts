@@ -221,6 +221,57 @@ describe("GatewayToken served by the plugin process, as the engine runs it", () 
         }
     });
 
+    it("returns the identity config's secret keys and the token as secrets from check and read, whatever the caller passed", async () => {
+        const plugin = await startPlugin(pluginEnv());
+        try {
+            const azureNative = {
+                clientId: "cid",
+                tenantId: "tid",
+                useOidc: "true",
+                clientSecret: "PLAIN-CLIENT-SECRET",
+                clientCertificatePassword: "PLAIN-PFX-PASSWORD",
+                oidcToken: "PLAIN-OIDC-TOKEN",
+                oidcRequestToken: secretValue("WRAPPED-REQUEST-TOKEN"),
+            };
+            const checked = await plugin.check(URN, { ...inputs, azureNative, value: "PLAIN-GATEWAY-TOKEN" });
+            assert.deepEqual(checked.failures, []);
+            assert.deepEqual(checked.inputs, {
+                ...inputs,
+                azureNative: {
+                    clientId: "cid",
+                    tenantId: "tid",
+                    useOidc: "true",
+                    clientSecret: secretValue("PLAIN-CLIENT-SECRET"),
+                    clientCertificatePassword: secretValue("PLAIN-PFX-PASSWORD"),
+                    oidcToken: secretValue("PLAIN-OIDC-TOKEN"),
+                    oidcRequestToken: secretValue("WRAPPED-REQUEST-TOKEN"),
+                },
+                value: secretValue("PLAIN-GATEWAY-TOKEN"),
+            });
+            // A whole identity config already marked secret stays as it is.
+            const whole = await plugin.check(URN, { ...inputs, azureNative: secretValue({ clientSecret: "S" }) });
+            assert.deepEqual(whole.inputs, { ...inputs, azureNative: secretValue({ clientSecret: "S" }) });
+            const id = `${GW}/tokens/primary/2026-12-19T00:00:00Z`;
+            const read = await plugin.read(URN, id, {
+                ...inputs,
+                value: "PLAIN-GATEWAY-TOKEN",
+                azureNative: { clientSecret: "PLAIN-CLIENT-SECRET" },
+            });
+            assert.deepEqual(read, {
+                id,
+                properties: {
+                    ...inputs,
+                    value: secretValue("PLAIN-GATEWAY-TOKEN"),
+                    azureNative: { clientSecret: secretValue("PLAIN-CLIENT-SECRET") },
+                },
+            });
+            const again = await plugin.read(URN, id, { ...inputs, value: secretValue("T") });
+            assert.deepEqual(again.properties, { ...inputs, value: secretValue("T") }, "never wrapped twice");
+        } finally {
+            plugin.stop();
+        }
+    });
+
     it("returns a good token as a secret, and checks inputs with the reasons the engine shows", async () => {
         reply = { status: 200, body: JSON.stringify({ value: "gw&202612190000&c2lnbmF0dXJlc2lnbmF0dXJl" }) };
         const plugin = await startPlugin(pluginEnv());
