@@ -7,7 +7,21 @@ import * as os from "os";
 import * as path from "path";
 import { AddressInfo } from "net";
 import * as pulumi from "@pulumi/pulumi";
-import { authorityFor, chooseIdentity, cloudFor, describeIdentity, tokenSubject } from "../components/token/credential";
+import type { TokenCredential } from "@azure/identity";
+import {
+    ACCESS_TOKEN_TIMEOUT_MS,
+    armTokenGetter,
+    authorityFor,
+    chooseIdentity,
+    cloudFor,
+    describeIdentity,
+    IdentityChoice,
+    isGitHubActionsOidcUrl,
+    OIDC_REQUEST_TIMEOUT_MS,
+    oidcAssertion,
+    requestOidcToken,
+    tokenSubject,
+} from "../components/token/credential";
 import { GATEWAY_TOKEN_TYPE } from "../components/typeTokens";
 import {
     checkTokenInputs,
@@ -320,8 +334,108 @@ describe("identity the token provider uses (same order as azure-native)", () => 
                 oidcToken: undefined,
                 requestUrl: "https://token.actions/x",
                 requestToken: "rt",
+                requestSource: "ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN",
             },
         );
+    });
+
+    const ACTIONS_URL =
+        "https://pipelines.actions.githubusercontent.com/abc/_apis/distributedtask/hubs/Actions/plans/p/jobs/j/idtoken?api-version=2.0";
+    const oidcEnv = { ARM_USE_OIDC: "true", ARM_CLIENT_ID: "id", ARM_TENANT_ID: "t" };
+    const oidc = (config: Record<string, string>, env: NodeJS.ProcessEnv) =>
+        chooseIdentity((k) => config[k], { ...oidcEnv, ...env }) as Extract<IdentityChoice, { kind: "oidc" }>;
+
+    it("takes the OIDC request URL and its token from one place, never a URL from one and the token from another", async () => {
+        // An ARM_OIDC_REQUEST_URL set by someone else does not get GitHub Actions' request token.
+        const mixed = oidc(
+            {},
+            {
+                ARM_OIDC_REQUEST_URL: "https://evil.example/steal",
+                ACTIONS_ID_TOKEN_REQUEST_URL: ACTIONS_URL,
+                ACTIONS_ID_TOKEN_REQUEST_TOKEN: "RT",
+            },
+        );
+        assert.deepEqual(
+            [mixed.requestUrl, mixed.requestToken, mixed.requestSource],
+            ["https://evil.example/steal", undefined, "ARM_OIDC_REQUEST_URL and ARM_OIDC_REQUEST_TOKEN"],
+        );
+        const calls: string[] = [];
+        const recording = (async (u: URL) => {
+            calls.push(String(u));
+            return new Response(JSON.stringify({ value: "assertion" }));
+        }) as unknown as typeof fetch;
+        await assert.rejects(oidcAssertion(mixed, { fetch: recording }), {
+            message:
+                "OIDC: ARM_OIDC_REQUEST_URL and ARM_OIDC_REQUEST_TOKEN must both be set, from the same place; one of them is missing " +
+                "(a request URL is never sent the token of another source)",
+        });
+        const config = oidc(
+            { oidcRequestToken: "CFG-RT" },
+            { ACTIONS_ID_TOKEN_REQUEST_URL: ACTIONS_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN: "RT" },
+        );
+        assert.deepEqual(
+            [config.requestUrl, config.requestToken, config.requestSource],
+            [undefined, "CFG-RT", "azure-native stack config (oidcRequestUrl, oidcRequestToken)"],
+        );
+        await assert.rejects(
+            oidcAssertion(config, { fetch: recording }),
+            /azure-native stack config \(oidcRequestUrl, oidcRequestToken\) must both be set/,
+        );
+        // GitHub Actions' own pair is used when nothing else is set.
+        const own = oidc({}, { ACTIONS_ID_TOKEN_REQUEST_URL: ACTIONS_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN: "RT" });
+        assert.equal(await oidcAssertion(own, { fetch: recording }), "assertion");
+        assert.deepEqual(calls, [`${ACTIONS_URL}&audience=api%3A%2F%2FAzureADTokenExchange`]);
+    });
+
+    it("sends the OIDC request token only to GitHub Actions' own host, over https, on its default port", async () => {
+        let sent = 0;
+        const counting = (async () => {
+            sent++;
+            return new Response("{}");
+        }) as unknown as typeof fetch;
+        for (const [url, shown] of [
+            ["https://evil.example/x", "https://evil.example"],
+            ["http://pipelines.actions.githubusercontent.com/x", "http://pipelines.actions.githubusercontent.com"],
+            ["https://actions.githubusercontent.com.evil.example/x", "https://actions.githubusercontent.com.evil.example"],
+            ["https://pipelines.actions.githubusercontent.com:8443/x", "https://pipelines.actions.githubusercontent.com:8443"],
+            ["https://u:p@pipelines.actions.githubusercontent.com/x", "https://pipelines.actions.githubusercontent.com"],
+            ["https://127.0.0.1/x", "https://127.0.0.1"],
+        ]) {
+            await assert.rejects(requestOidcToken(url, "RT", { fetch: counting }), {
+                message: `the OIDC request URL must be GitHub Actions' own (https://…actions.githubusercontent.com), got ${shown}; its bearer token is sent nowhere else`,
+            });
+        }
+        assert.equal(sent, 0, "nothing was sent");
+        assert.equal(isGitHubActionsOidcUrl(new URL("https://run-actions-1-azure-eastus.actions.githubusercontent.com/x")), true);
+        assert.equal(isGitHubActionsOidcUrl(new URL("https://pipelines.actions.githubusercontent.com:443/x")), true);
+    });
+
+    it("gives up on an OIDC request after its timeout, and on a sign-in that does not answer", async () => {
+        const hanging = ((_u: URL, init: RequestInit) =>
+            new Promise((_, reject) =>
+                init.signal?.addEventListener("abort", () => reject(init.signal?.reason)),
+            )) as unknown as typeof fetch;
+        const started = Date.now();
+        await assert.rejects(requestOidcToken(ACTIONS_URL, "RT", { fetch: hanging, timeoutMs: 50 }), {
+            message: "OIDC token request to pipelines.actions.githubusercontent.com timed out after 50 ms",
+        });
+        assert.ok(Date.now() - started < 2000);
+        assert.equal(OIDC_REQUEST_TIMEOUT_MS, 20_000);
+        // The access token: the credential is asked to abort, and the wait ends even if it does not.
+        let aborted = false;
+        const silent: TokenCredential = {
+            getToken: (_scope, options) => {
+                options?.abortSignal?.addEventListener("abort", () => (aborted = true));
+                return new Promise(() => undefined);
+            },
+        };
+        await assert.rejects(armTokenGetter(silent, "https://management.azure.com", undefined, 50)(), {
+            message: "no Azure access token for https://management.azure.com/.default within 50 ms: the sign-in did not answer",
+        });
+        assert.equal(aborted, true);
+        assert.equal(ACCESS_TOKEN_TIMEOUT_MS, 30_000);
+        const quick: TokenCredential = { getToken: async () => ({ token: "T", expiresOnTimestamp: 0 }) };
+        assert.equal(await armTokenGetter(quick, "https://management.azure.com", undefined, 50)(), "T");
     });
 
     it("uses a client certificate like azure-native (ARM_CLIENT_CERTIFICATE_PATH), and names it without its password", () => {
