@@ -90,9 +90,9 @@ export const RULES: Record<RuleId, RuleInfo> = {
         why: "TLS 1.0 and 1.1 are deprecated and broken; clients must use TLS 1.2 or later",
     },
     "pod-security-level": {
-        title: "Pod security not privileged",
+        title: "Pod Security level set, not privileged",
         key: "namespace.podSecurityLevel",
-        why: "the privileged level enforces nothing; the gateway's pods meet restricted",
+        why: "a namespace without a Pod Security level, or with privileged, enforces nothing; the gateway's pods meet restricted",
     },
     "gateway-settings": {
         title: "Only the gateway's own settings",
@@ -375,17 +375,22 @@ export function hostnameFindings(h: HostnameShape, at: string): Finding[] {
 /** Pod Security Admission labels on a namespace. */
 export const POD_SECURITY_MODES = ["enforce", "warn", "audit"] as const;
 
-/** A namespace's Pod Security Admission level must not be privileged (it enforces nothing). */
+/**
+ * The gateway's namespace must enforce a Pod Security Admission level, and not privileged (it enforces nothing): a
+ * namespace without the enforce label admits any pod, a privileged one included.
+ */
 export function namespaceFindings(ns: { metadata?: { labels?: Record<string, unknown> } }): Finding[] {
     const labels = ns.metadata?.labels ?? {};
     const privileged = POD_SECURITY_MODES.some((m) => labels[`pod-security.kubernetes.io/${m}`] === "privileged");
-    if (!privileged) return [];
+    const enforced = labels["pod-security.kubernetes.io/enforce"];
+    if (!privileged && enforced !== undefined) return [];
     return [
         {
             rule: "pod-security-level",
             key: RULES["pod-security-level"].key,
-            message:
-                'namespace.podSecurityLevel: got "privileged"; production uses "restricted" (the gateway\'s pods meet it) or "baseline"',
+            message: privileged
+                ? 'namespace.podSecurityLevel: got "privileged"; production uses "restricted" (the gateway\'s pods meet it) or "baseline"'
+                : 'namespace.podSecurityLevel: not set, so the namespace admits any pod; production sets "restricted" (the gateway\'s pods meet it) or "baseline"',
         },
     ];
 }

@@ -2,7 +2,7 @@
 // stack program, and the CrossGuard policies run on resources built by the real component.
 import { strict as assert } from "assert";
 import type { StackValidationArgs } from "@pulumi/policy";
-import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
+import { SelfHostedGateway, SelfHostedGatewayArgs, validateArgs } from "../components";
 import { redactUrls } from "../components/redact";
 import {
     autoscalerFloor,
@@ -40,7 +40,7 @@ import {
 function minimal(extra: Partial<SelfHostedGatewayArgs> = {}): SelfHostedGatewayArgs {
     return {
         apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } },
-        namespace: { name: "gw" },
+        namespace: { name: "gw", podSecurityLevel: "restricted" },
         ...extra,
     };
 }
@@ -271,7 +271,10 @@ describe("one round of errors, one naming", () => {
             () =>
                 new SelfHostedGateway(
                     "gw",
-                    minimal({ resources: { requests: { cpu: "2", memory: "2 Gi" } }, namespace: { name: "Default" } }),
+                    minimal({
+                        resources: { requests: { cpu: "2", memory: "2 Gi" } },
+                        namespace: { name: "Default", podSecurityLevel: "restricted" },
+                    }),
                 ),
         );
         assert.equal(
@@ -615,7 +618,8 @@ describe("CrossGuard policy pack", () => {
                 "Configuration endpoint certificate validated: without validation anyone on the network path can impersonate API " +
                     "Management and feed the gateway configuration.",
                 "TLS 1.2 or later: TLS 1.0 and 1.1 are deprecated and broken; clients must use TLS 1.2 or later.",
-                "Pod security not privileged: the privileged level enforces nothing; the gateway's pods meet restricted.",
+                "Pod Security level set, not privileged: a namespace without a Pod Security level, or with privileged, enforces nothing; " +
+                    "the gateway's pods meet restricted.",
                 "Only the gateway's own settings: the pods read every setting as an environment variable, so a key that is not one of " +
                     "the gateway's settings (as Microsoft's settings reference spells them) reaches the container's runtime (SSL_CERT_FILE, " +
                     "all_proxy, DOTNET_STARTUP_HOOKS).",
@@ -834,5 +838,38 @@ describe("the policy pack on gateway settings", () => {
             notASetting("DOTNET_STARTUP_HOOKS"),
         ]);
         assert.deepEqual(await violations([configMap({ "config.service.integration.timeout": "00:03:00" })]), []);
+    });
+});
+
+describe("Pod Security level of the gateway's namespace", () => {
+    const NOT_SET =
+        'namespace.podSecurityLevel: not set, so the namespace admits any pod; production sets "restricted" (the gateway\'s pods meet it) or "baseline"';
+    const apim = { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } };
+    const problems = (raw: unknown) => {
+        const r = validateArgs(raw, "gateway");
+        return r.ok ? r.warnings : r.problems;
+    };
+
+    it("prod refuses a namespace it creates without a level; dev warns; an existing namespace is the user's to label", () => {
+        assert.deepEqual(problems({ apim, namespace: { name: "gw" } }), [
+            `gateway.${NOT_SET}`,
+            'gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack',
+        ]);
+        assert.deepEqual(problems({ apim, environment: "dev", namespace: { name: "gw" }, replicas: 2 }), [`gateway.${NOT_SET}`]);
+        assert.deepEqual(problems({ apim, namespace: { name: "gw", podSecurityLevel: "baseline" } }), []);
+        assert.deepEqual(problems({ apim, namespace: { name: "gw", create: false } }), []);
+    });
+
+    it("the policy pack reports the gateway's namespace without an enforced level", async () => {
+        const namespace = (labels: Record<string, string>): Registered => ({
+            type: "kubernetes:core/v1:Namespace",
+            name: "gw-namespace",
+            inputs: { metadata: { name: "gw", labels: { "app.kubernetes.io/name": "azure-api-management-gateway", ...labels } } },
+        });
+        assert.deepEqual(await violations([namespace({})]), [`apim-gateway-pod-security-level: ${NOT_SET}`]);
+        assert.deepEqual(await violations([namespace({ "pod-security.kubernetes.io/warn": "restricted" })]), [
+            `apim-gateway-pod-security-level: ${NOT_SET}`,
+        ]);
+        assert.deepEqual(await violations([namespace({ "pod-security.kubernetes.io/enforce": "restricted" })]), []);
     });
 });

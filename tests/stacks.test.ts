@@ -275,10 +275,6 @@ describe("stack program: dev", () => {
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].resources.requests.memory`,
             // One replica in dev: no high availability (no spread, no disruption budget).
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.topologySpreadConstraints`,
-            // Pod Security Admission is enforced explicitly in prod only.
-            `kubernetes:core/v1:Namespace::apim-gw-dev-namespace.metadata.labels.pod-security.kubernetes.io/audit`,
-            `kubernetes:core/v1:Namespace::apim-gw-dev-namespace.metadata.labels.pod-security.kubernetes.io/enforce`,
-            `kubernetes:core/v1:Namespace::apim-gw-dev-namespace.metadata.labels.pod-security.kubernetes.io/warn`,
             `${SECRET}::apim-gw-dev-token-secret.stringData.value.value`,
             "kubernetes:policy/v1:PodDisruptionBudget::apim-gw-dev-pdb",
             "pulumi:pulumi:StackReference::apim-gw-dev-previous.name",

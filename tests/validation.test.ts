@@ -12,7 +12,7 @@ import { buildComponent, FAKE_CLIENT_SECRET, registered } from "./harness";
 const GUID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const base = {
     apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } },
-    namespace: { name: "gw" },
+    namespace: { name: "gw", podSecurityLevel: "restricted" },
 };
 const problemsOf = (raw: unknown): string[] => {
     const r = validateArgs(raw, "gateway");
@@ -44,6 +44,8 @@ describe("validation: options", () => {
                 commonLabels: { team: "platform" },
                 proxy: { https: "https://proxy.corp:3128", bypass: ["localhost"] },
                 configurationTrust: { caCertificates: [TEST_CA_PEM] },
+                // localsyslog mounts a hostPath, which a created namespace's Pod Security level forbids: an existing one.
+                namespace: { name: "gw", create: false },
                 observability: { logs: { local: { type: "localsyslog", endpoint: "/dev/log", facility: 7 } } },
                 additionalSettings: { "net.server.http.forwarded.proto.enabled": true },
                 apis: [{ apiId: "echo" }],
@@ -435,6 +437,7 @@ describe("validation: map keys and values that must not slip through", () => {
                 },
             },
             proxy: { http: "http://me:SECRETPW123456@proxy:3128/?token=SECRETQUERY123456" },
+            namespace: { name: "gw", create: false },
             observability: { logs: { local: { type: "localsyslog", endpoint: "udp://collector:514/?key=SECRETKEY123456" } } },
         });
         assert.deepEqual(problems, [
@@ -601,7 +604,7 @@ describe("validation: the checkable part of a refused input", () => {
     const PROD = 'gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack';
 
     it("says nothing about the stand-ins that replace refused or missing required values", () => {
-        assert.deepEqual(problems({ namespace: { name: "gw" }, replicas: 3 }), [
+        assert.deepEqual(problems({ namespace: { name: "gw", podSecurityLevel: "restricted" }, replicas: 3 }), [
             "gateway.apim: got nothing; required (expected an object)",
         ]);
         assert.deepEqual(problems({ ...base, apim: "x" }), ['gateway.apim: got "x"; expected an object']);
@@ -617,7 +620,7 @@ describe("validation: the checkable part of a refused input", () => {
 
     it("applies the rules to the rest even when a required value is missing or refused (stand-ins take its place)", () => {
         const rule = ["gateway.replicas: got 1; production needs at least 2 (3 recommended)", PROD];
-        assert.deepEqual(problems({ namespace: { name: "gw" }, replicas: 1 }), [
+        assert.deepEqual(problems({ namespace: { name: "gw", podSecurityLevel: "restricted" }, replicas: 1 }), [
             "gateway.apim: got nothing; required (expected an object)",
             ...rule,
         ]);
