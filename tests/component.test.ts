@@ -321,7 +321,7 @@ describe("SelfHostedGateway component", () => {
         const bad = {
             ...minimal(),
             replicas: 0,
-            namespace: { name: "default", podSecurityLevel: "restricted" },
+            namespace: { name: "default", podSecurityLevel: "restricted" as const },
             rollingUpdate: { maxUnavailable: 0, maxSurge: 0 },
         };
         const { error, resources } = await constructionError(() => new SelfHostedGateway("Edge", bad));
