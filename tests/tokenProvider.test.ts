@@ -34,6 +34,9 @@ import {
     unwrapSecrets,
 } from "../components/token/provider";
 import { makeCa, makeLeaf } from "../e2e/env/certs";
+import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
+import * as structProto from "google-protobuf/google/protobuf/struct_pb";
+import { structToJavaScript } from "../components/plugin/decode";
 import { ROOT } from "./harness";
 import { GrpcFailure, startPlugin } from "./servedPlugin";
 
@@ -286,6 +289,37 @@ describe("GatewayToken served by the plugin process, as the engine runs it", () 
         }
     });
 
+    it("refuses a __proto__ field of a request by name, where the SDK's own decoding would drop it", async () => {
+        // The request as a Python or Go program's SDK sends it: a field named __proto__ (in azureNative here), written
+        // on the wire, since a JavaScript Struct cannot even hold one (the key stands in as XXproto__ until then).
+        const request = new providerProto.CheckRequest();
+        request.setUrn(URN);
+        request.setOlds(structProto.Struct.fromJavaScript({}));
+        request.setNews(
+            structProto.Struct.fromJavaScript({
+                ...inputs,
+                azureNative: { XXproto__: { "kubernetes.io/os": "linux" } },
+            } as unknown as Record<string, structProto.JavaScriptValue>),
+        );
+        const wire = Buffer.from(request.serializeBinary());
+        const at = wire.indexOf("XXproto__");
+        assert.ok(at > 0);
+        wire.write("__proto__", at);
+        const plugin = await startPlugin(pluginEnv());
+        try {
+            const failure = (await plugin.checkWire(wire).then(
+                () => assert.fail("expected check to fail"),
+                (e: GrpcFailure) => e,
+            )) as GrpcFailure;
+            assert.equal(
+                failure.details,
+                'args.azureNative["__proto__"]: this key is not allowed (it names JavaScript object machinery and would be dropped or misread); remove it',
+            );
+        } finally {
+            plugin.stop();
+        }
+    });
+
     it("returns a good token as a secret, and checks inputs with the reasons the engine shows", async () => {
         reply = { status: 200, body: JSON.stringify({ value: "gw&202612190000&c2lnbmF0dXJlc2lnbmF0dXJl" }) };
         const plugin = await startPlugin(pluginEnv());
@@ -488,5 +522,37 @@ describe("identity the token provider uses (same order as azure-native)", () => 
         assert.equal(authorityFor("https://management.usgovcloudapi.net"), "https://login.microsoftonline.us");
         assert.equal(authorityFor("https://management.chinacloudapi.cn/"), "https://login.chinacloudapi.cn");
         assert.equal(authorityFor("https://arm.example.internal"), "https://login.microsoftonline.com");
+    });
+});
+
+describe("the plugin's request decoding", () => {
+    const value = (v: structProto.JavaScriptValue) => structProto.Value.fromJavaScript(v);
+    it("decodes a Struct as google-protobuf does, and refuses a __proto__ field with its path", () => {
+        const rich = structProto.Struct.fromJavaScript({
+            s: "x",
+            n: 1.5,
+            b: false,
+            z: null,
+            o: { deep: { list: [1, "two", { three: true }, null, []] } },
+            constructor: "kept as data",
+        });
+        assert.deepEqual(structToJavaScript(rich), rich.toJavaScript());
+        const list = new structProto.ListValue();
+        const inner = new structProto.Struct();
+        inner.getFieldsMap().set("__proto__", value({ polluted: true }));
+        const item = new structProto.Value();
+        item.setStructValue(inner);
+        list.setValuesList([value("ok"), item]);
+        const top = new structProto.Struct();
+        const listValue = new structProto.Value();
+        listValue.setListValue(list);
+        top.getFieldsMap().set("tolerations", listValue);
+        assert.throws(() => structToJavaScript(top), {
+            message:
+                'args.tolerations[1]["__proto__"]: this key is not allowed (it names JavaScript object machinery and would be dropped or misread); remove it',
+        });
+        // google-protobuf's own decoding loses it: the object gets another prototype and no such key.
+        const lost = top.toJavaScript() as { tolerations: Record<string, unknown>[] };
+        assert.deepEqual(Object.keys(lost.tolerations[1]), []);
     });
 });

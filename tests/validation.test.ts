@@ -361,6 +361,32 @@ describe("validation: map keys and values that must not slip through", () => {
         ]);
     });
 
+    it("checks an annotation map that arrives as an Output once it is known: no JavaScript machinery key, only annotation keys", async () => {
+        const annotated = (annotations: unknown) =>
+            buildComponent(
+                () => ({
+                    name: new SelfHostedGateway("edge", {
+                        ...base,
+                        service: { annotations: pulumi.output(annotations as Record<string, string>) },
+                    } as SelfHostedGatewayArgs).serviceName,
+                }),
+                CLOCK,
+            ).then(
+                () => "accepted",
+                (e: Error) => e.message,
+            );
+        // (A `__proto__` key of an Output's object is gone before the component sees it: the SDK copies Output values.)
+        assert.equal(
+            await annotated(JSON.parse('{"constructor":"x","example.com/ok":"1"}')),
+            'error serializing property "metadata": SelfHostedGateway "edge": args.service.annotations["constructor"]: this key is not allowed (it names JavaScript object machinery and would be dropped or misread); remove it',
+        );
+        assert.equal(
+            await annotated({ "bad key!": "x" }),
+            'error serializing property "metadata": SelfHostedGateway "edge": args.service.annotations["bad key!"]: invalid key; must be an annotation key such as example.com/owner (a prefix of at most 253 characters, then / and a name of at most 63)',
+        );
+        assert.equal(await annotated({ "service.beta.kubernetes.io/azure-load-balancer-internal": "true" }), "accepted");
+    });
+
     it("the component stops on a __proto__ key under nodeSelector before anything reaches a pod spec", async () => {
         const args = JSON.parse(JSON.stringify(base).replace('"namespace":{', '"nodeSelector":{"__proto__":{"a":"b"}},"namespace":{'));
         let error: Error | undefined;
