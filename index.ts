@@ -6,7 +6,14 @@ import { formatProblems, SelfHostedGateway, validateArgs } from "./components";
 import { describeFindings, profileFindings } from "./components/profile";
 import { rotationNotice, tokenPlan } from "./components/rotation";
 import { resolveSettings } from "./components/specs";
-import { CLIENT_SECRET_CONFIG_KEY, ClientSecretConfig, selfReferenceName, withClientSecret } from "./components/stackConfig";
+import {
+    CLIENT_SECRET_CONFIG_KEY,
+    ClientSecretConfig,
+    selfReferenceName,
+    WEBHOOK_URL_CONFIG_KEY,
+    withClientSecret,
+    withWebhookUrl,
+} from "./components/stackConfig";
 import { nameProblems, renderDirProblems } from "./components/validation";
 
 const config = new pulumi.Config();
@@ -46,9 +53,18 @@ try {
     clientSecret = "blank";
 }
 const secretPlacement = withClientSecret(raw, clientSecret, config.name, stack);
-const result = validateArgs(secretPlacement.raw, "gateway");
-if (secretPlacement.problems.length > 0 || !result.ok) {
-    fail([...secretPlacement.problems, ...(result.ok ? [] : result.problems)]);
+// The expiry alerts' webhook URL, likewise: read once to be checked (never shown), a Pulumi secret from here on.
+const webhookValue = pulumi.runtime.getConfig(`${config.name}:${WEBHOOK_URL_CONFIG_KEY}`);
+const webhookPlacement = withWebhookUrl(
+    secretPlacement.raw,
+    webhookValue === undefined ? undefined : { value: webhookValue, secret: pulumi.secret(webhookValue) },
+    config.name,
+    stack,
+);
+const result = validateArgs(webhookPlacement.raw, "gateway");
+const placementProblems = [...secretPlacement.problems, ...webhookPlacement.problems];
+if (placementProblems.length > 0 || !result.ok) {
+    fail([...placementProblems, ...(result.ok ? [] : result.problems)]);
 }
 const args = result.args;
 // The gateway name also names the Kubernetes objects, so it must be a DNS-1123 label there.

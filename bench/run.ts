@@ -16,7 +16,7 @@ const RUNS = 5;
 function args(i: number): SelfHostedGatewayArgs {
     return {
         apim: { resourceGroupName: "rg-apim", serviceName: "contoso-apim", gatewayName: `gw-${i}`, location: { name: `site-${i}` } },
-        namespace: { name: `gw-${i}` },
+        namespace: { name: `gw-${i}`, podSecurityLevel: "restricted" },
         replicas: 3,
         configBackup: { storageClassName: "azurefile-csi" },
     };

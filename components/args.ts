@@ -86,8 +86,8 @@ export interface NamespaceArgs {
     create?: boolean;
     /**
      * Pod Security Admission level enforced on the created namespace (label
-     * `pod-security.kubernetes.io/enforce`). Default: none. The gateway's pods meet `restricted`;
-     * a service-mesh sidecar injector may not.
+     * `pod-security.kubernetes.io/enforce`). Default: none, which prod refuses for a created namespace (it would
+     * admit any pod). The gateway's pods meet `restricted`; a service-mesh sidecar injector may not.
      */
     podSecurityLevel?: "restricted" | "baseline" | "privileged";
 }

@@ -42,6 +42,7 @@ export function profileFindings(
         tls: args.tls,
         additionalSettings: args.additionalSettings,
     });
+    const additional = args.additionalSettings ?? {};
     return [
         ...placeholderFindings(args),
         // An Output namespace is checked by the policy pack once known; here only a plain name is.
@@ -52,10 +53,14 @@ export function profileFindings(
         ...serviceFindings({ spec: liveTrafficServiceSpec(name, s) as unknown as ServiceShape["spec"] }),
         ...(tokenExpiry !== undefined ? [...tokenFindings(tokenExpiry, now), ...rotationSlackFindings(s)] : []),
         ...(s.createNamespace ? namespaceFindings({ metadata: { labels: namespaceLabels(args.namespace.podSecurityLevel) } }) : []),
-        ...settingsFindings(settings),
+        // The typed options' own keys are checked by the cross-field rules; this rule judges the keys given as such.
+        ...settingsFindings(settings).filter((f) => f.rule !== "gateway-settings" || Object.hasOwn(additional, settingOf(f.key))),
         ...(args.hostnames ?? []).flatMap((h, i) => hostnameFindings(h, `hostnames[${i}]`)),
     ];
 }
+
+/** The setting a settings finding is about: `additionalSettings["k"]` → `k`. */
+const settingOf = (key: string): string => JSON.parse(key.slice("additionalSettings[".length, -1)) as string;
 
 /** `prefix.key: message` lines, for errors and warnings. */
 export function describeFindings(findings: Finding[], prefix: string): string[] {

@@ -3,7 +3,9 @@
 // in dev); the CrossGuard policy pack in policy/ runs the same checks on registered resources, so
 // they also hold for projects that import the component or hand-write the YAML.
 
+import { redactUrls } from "./redact";
 import { rotationSlackProblem } from "./rotation";
+import { GATEWAY_SETTINGS, settingKeyForm } from "./settings";
 
 export type RuleId =
     | "dedicated-namespace"
@@ -18,7 +20,8 @@ export type RuleId =
     | "no-placeholders"
     | "certificate-validation"
     | "modern-tls"
-    | "pod-security-level";
+    | "pod-security-level"
+    | "gateway-settings";
 
 export interface RuleInfo {
     title: string;
@@ -87,9 +90,16 @@ export const RULES: Record<RuleId, RuleInfo> = {
         why: "TLS 1.0 and 1.1 are deprecated and broken; clients must use TLS 1.2 or later",
     },
     "pod-security-level": {
-        title: "Pod security not privileged",
+        title: "Pod Security level set, not privileged",
         key: "namespace.podSecurityLevel",
-        why: "the privileged level enforces nothing; the gateway's pods meet restricted",
+        why: "a namespace without a Pod Security level, or with privileged, enforces nothing; the gateway's pods meet restricted",
+    },
+    "gateway-settings": {
+        title: "Only the gateway's own settings",
+        key: "additionalSettings",
+        why:
+            "the pods read every setting as an environment variable, so a key that is not one of the gateway's settings (as Microsoft's " +
+            "settings reference spells them) reaches the container's runtime (SSL_CERT_FILE, all_proxy, DOTNET_STARTUP_HOOKS)",
     },
 };
 
@@ -168,7 +178,7 @@ function gatewayContainer(d: DeploymentShape): ContainerShape | undefined {
     return containers.find((c) => typeof c.image === "string" && c.image.includes(GATEWAY_IMAGE)) ?? containers[0];
 }
 
-const shown = (v: unknown) => (v === undefined ? "nothing" : JSON.stringify(v));
+const shown = (v: unknown) => (v === undefined ? "nothing" : redactUrls(JSON.stringify(v)));
 
 /** A HorizontalPodAutoscaler's target and floor. */
 export interface AutoscalerShape {
@@ -266,7 +276,7 @@ export function tokenFindings(expiry: unknown, now: Date): Finding[] {
 }
 
 /** Keys whose values are secrets: findings name them but never show their value. */
-const SECRET_KEYS = ["clientSecret"];
+const SECRET_KEYS = ["clientSecret", "webhookUrl"];
 
 /** The placeholder the shipped stack files carry. */
 export const PLACEHOLDER = "REPLACE-ME";
@@ -284,7 +294,7 @@ export function placeholderFindings(value: unknown, path = ""): Finding[] {
                 out.push({
                     rule: "no-placeholders",
                     key: at,
-                    message: `${at}: got ${secret ? "a value (hidden: it is a secret)" : JSON.stringify(v)}; replace the ${PLACEHOLDER} placeholder with your own value`,
+                    message: `${at}: got ${secret ? "a value (hidden: it is a secret)" : redactUrls(JSON.stringify(v))}; replace the ${PLACEHOLDER} placeholder with your own value`,
                 });
             }
         } else if (Array.isArray(v)) {
@@ -301,19 +311,47 @@ export function placeholderFindings(value: unknown, path = ""): Finding[] {
 /** The setting that turns off validation of the configuration endpoint's certificate. */
 export const DISABLE_CERTIFICATE_VALIDATION = "config.service.endpoint.disableCertificateValidation";
 
-/** The gateway's settings (its ConfigMap data) must keep certificate validation on. Keys compare case-insensitively, as the gateway reads them. */
+/** The backend protocols older than TLS 1.2, as the settings reference names them. */
+export const OLD_BACKEND_PROTOCOLS = ["Tls11", "Tls10", "Ssl30"].map(
+    (p) => `Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.${p}`,
+);
+
+/**
+ * The gateway's settings (its ConfigMap data): certificate validation stays on (keys compare as the gateway reads them:
+ * case-insensitively, `__` for `.`), every key is one of the gateway's own settings as Microsoft's reference spells it,
+ * and no protocol older than TLS 1.2 is allowed to backends.
+ */
 export function settingsFindings(data: Record<string, unknown> | undefined): Finding[] {
-    const entry = Object.entries(data ?? {}).find(([k]) => k.toLowerCase() === DISABLE_CERTIFICATE_VALIDATION.toLowerCase());
-    if (entry === undefined || String(entry[1]).toLowerCase() !== "true") return [];
-    return [
-        {
-            rule: "certificate-validation",
-            key: RULES["certificate-validation"].key,
-            message:
-                "configurationTrust.disableCertificateValidation: is true; production validates the configuration endpoint's certificate " +
-                "(trust a private CA with configurationTrust.caCertificates instead)",
-        },
-    ];
+    const out: Finding[] = [];
+    const isTrue = (v: unknown) => String(v).toLowerCase() === "true";
+    for (const [k, v] of Object.entries(data ?? {})) {
+        const at = `additionalSettings[${JSON.stringify(k)}]`;
+        if (settingKeyForm(k) === DISABLE_CERTIFICATE_VALIDATION.toLowerCase() && isTrue(v)) {
+            out.push({
+                rule: "certificate-validation",
+                key: RULES["certificate-validation"].key,
+                message:
+                    "configurationTrust.disableCertificateValidation: is true; production validates the configuration endpoint's certificate " +
+                    "(trust a private CA with configurationTrust.caCertificates instead)",
+            });
+        }
+        if (!GATEWAY_SETTINGS.includes(k)) {
+            out.push({
+                rule: "gateway-settings",
+                key: at,
+                message:
+                    `${at}: is not a setting of the self-hosted gateway as Microsoft's settings reference spells it; the pods read ` +
+                    "every setting as an environment variable: remove it",
+            });
+        } else if (OLD_BACKEND_PROTOCOLS.includes(k) && isTrue(v)) {
+            out.push({
+                rule: "modern-tls",
+                key: at,
+                message: `${at}: is true; production allows TLS 1.2 or later to backends only (remove it)`,
+            });
+        }
+    }
+    return out;
 }
 
 /** A gateway hostname configuration as registered (GatewayHostnameConfiguration) or as an argument. */
@@ -337,17 +375,22 @@ export function hostnameFindings(h: HostnameShape, at: string): Finding[] {
 /** Pod Security Admission labels on a namespace. */
 export const POD_SECURITY_MODES = ["enforce", "warn", "audit"] as const;
 
-/** A namespace's Pod Security Admission level must not be privileged (it enforces nothing). */
+/**
+ * The gateway's namespace must enforce a Pod Security Admission level, and not privileged (it enforces nothing): a
+ * namespace without the enforce label admits any pod, a privileged one included.
+ */
 export function namespaceFindings(ns: { metadata?: { labels?: Record<string, unknown> } }): Finding[] {
     const labels = ns.metadata?.labels ?? {};
     const privileged = POD_SECURITY_MODES.some((m) => labels[`pod-security.kubernetes.io/${m}`] === "privileged");
-    if (!privileged) return [];
+    const enforced = labels["pod-security.kubernetes.io/enforce"];
+    if (!privileged && enforced !== undefined) return [];
     return [
         {
             rule: "pod-security-level",
             key: RULES["pod-security-level"].key,
-            message:
-                'namespace.podSecurityLevel: got "privileged"; production uses "restricted" (the gateway\'s pods meet it) or "baseline"',
+            message: privileged
+                ? 'namespace.podSecurityLevel: got "privileged"; production uses "restricted" (the gateway\'s pods meet it) or "baseline"'
+                : 'namespace.podSecurityLevel: not set, so the namespace admits any pod; production sets "restricted" (the gateway\'s pods meet it) or "baseline"',
         },
     ];
 }

@@ -51,19 +51,113 @@ export function settingsBytes(d: Record<string, string>): number {
 /** Settings the component itself sets (never user-overridable), with what they are for. */
 export const COMPONENT_SETTINGS: Readonly<Record<string, string>> = {
     "neighborhood.host": "the instance-discovery Service",
+    // The container ports and the instance-discovery Service use the defaults; another port would break the sync.
+    "neighborhood.heartbeat.port": "the heartbeat port 4291 of the pods and the instance-discovery Service",
+    "policy.rate-limit.sync.port": "the rate-limit port 4290 of the pods and the instance-discovery Service",
     "runtime.deployment.artifact.source": "deployment metadata",
     "runtime.deployment.mechanism": "deployment metadata",
     "runtime.deployment.orchestrator.type": "deployment metadata",
 };
 
+/**
+ * Every setting of the self-hosted gateway, spelled as Microsoft's settings reference spells it: "Reference:
+ * Self-hosted gateway container configuration settings" (learn.microsoft.com/azure/api-management/
+ * self-hosted-gateway-settings-reference, its revision of 2026-08-24, gateway v2), plus the three deployment-metadata
+ * keys of the portal's YAML. The pods receive the settings ConfigMap as environment variables (envFrom), so any other
+ * key would set any variable of the container's runtime (SSL_CERT_FILE, all_proxy, DOTNET_STARTUP_HOOKS, ...).
+ */
+export const GATEWAY_SETTINGS: readonly string[] = [
+    // Configuration API integration
+    "gateway.name",
+    "config.service.endpoint",
+    "config.service.auth",
+    "config.service.auth.azureAd.tenantId",
+    "config.service.auth.azureAd.clientId",
+    "config.service.auth.azureAd.clientSecret",
+    "config.service.auth.azureAd.certificatePath",
+    "config.service.auth.azureAd.authority",
+    "config.service.auth.tokenAudience",
+    "config.service.endpoint.disableCertificateValidation",
+    "config.service.integration.timeout",
+    // Cross-instance discovery and synchronization
+    "neighborhood.host",
+    "neighborhood.heartbeat.port",
+    "policy.rate-limit.sync.port",
+    // HTTP
+    "net.server.http.forwarded.proto.enabled",
+    // Kubernetes integration (Ingress, preview)
+    "k8s.ingress.enabled",
+    "k8s.ingress.namespace",
+    "k8s.ingress.dns.suffix",
+    "k8s.ingress.config.path",
+    // Metrics
+    "telemetry.metrics.local",
+    "telemetry.metrics.local.statsd.endpoint",
+    "telemetry.metrics.local.statsd.sampling",
+    "telemetry.metrics.local.statsd.tag-format",
+    "telemetry.metrics.cloud",
+    "observability.opentelemetry.enabled",
+    "observability.opentelemetry.collector.uri",
+    "observability.opentelemetry.system-metrics.enabled",
+    "observability.opentelemetry.histogram.buckets",
+    // Logs
+    "telemetry.logs.std",
+    "telemetry.logs.std.level",
+    "telemetry.logs.std.color",
+    "telemetry.logs.local",
+    "telemetry.logs.local.localsyslog.endpoint",
+    "telemetry.logs.local.localsyslog.facility",
+    "telemetry.logs.local.rfc5424.endpoint",
+    "telemetry.logs.local.rfc5424.facility",
+    "telemetry.logs.local.journal.endpoint",
+    "telemetry.logs.local.json.endpoint",
+    // Security: certificates and ciphers
+    "certificates.local.ca.enabled",
+    "net.server.tls.ciphers.allowed-suites",
+    "net.client.tls.ciphers.allowed-suites",
+    "security.certificate-revocation.validation.enabled",
+    // Security: TLS to the backend
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls13",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls12",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls11",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls10",
+    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Ssl30",
+    // Sovereign clouds
+    "logs.applicationinsights.endpoint",
+    // The portal's YAML (deployment metadata)
+    "runtime.deployment.artifact.source",
+    "runtime.deployment.mechanism",
+    "runtime.deployment.orchestrator.type",
+];
+
+/** Settings of the reference that the component does not offer, with why. */
+export const SETTINGS_NOT_OFFERED: readonly { prefix: string; why: string }[] = [
+    {
+        prefix: "k8s.ingress.",
+        why: "the Ingress integration (preview) reads the Kubernetes API from the pods, and the pods get no ServiceAccount token",
+    },
+];
+
+/**
+ * How a key is compared with the reference's names: the gateway reads its settings through .NET configuration, whose
+ * keys are case-insensitive, and whose environment variable names may write a separator as `__`.
+ */
+export const settingKeyForm = (key: string): string => key.replace(/__/g, ".").toLowerCase();
+
+/** The reference's spelling of a key that names one of its settings in another spelling (case, `__`), if any. */
+export function referenceSpelling(key: string): string | undefined {
+    const k = settingKeyForm(key);
+    return GATEWAY_SETTINGS.find((s) => s.toLowerCase() === k);
+}
+
 export type SettingOwner = { kind: "option"; path: string } | { kind: "component"; what: string } | { kind: "auth" };
 
 /**
- * Who owns a setting key, if anyone: a typed option, the component, or the auth modes. The gateway
- * reads its settings through .NET configuration, whose keys are case-insensitive, so the comparison is too.
+ * Who owns a setting key, if anyone: a typed option, the component, or the auth modes. Keys compare as the gateway
+ * reads them (settingKeyForm: case-insensitive, `__` for `.`).
  */
 export function settingOwner(key: string): SettingOwner | undefined {
-    const k = key.toLowerCase();
+    const k = settingKeyForm(key);
     const typed = Object.keys(TYPED_SETTINGS).find((t) => t.toLowerCase() === k);
     if (typed !== undefined) return { kind: "option", path: TYPED_SETTINGS[typed] };
     const own = Object.keys(COMPONENT_SETTINGS).find((t) => t.toLowerCase() === k);

@@ -444,9 +444,12 @@ export function deploymentSpec(name: string, s: Settings, p: PodInputs): In.apps
             },
             spec: {
                 terminationGracePeriodSeconds: s.terminationGracePeriodSeconds,
-                // The gateway never calls the Kubernetes API: no ServiceAccount token in its pods. Workload identity
-                // is the exception: its webhook projects the token the gateway exchanges for an Entra token.
-                ...(s.authType === "workloadIdentity" ? {} : { automountServiceAccountToken: false }),
+                // The gateway never calls the Kubernetes API: no ServiceAccount token in its pods, in every mode (an
+                // existing ServiceAccount would mount one otherwise). Workload identity needs none of it: its webhook
+                // adds a projected volume of its own, `azure-identity-token`, with the token the gateway exchanges for
+                // an Entra token, whatever automountServiceAccountToken says (Azure/azure-workload-identity,
+                // pkg/webhook: addProjectedServiceAccountTokenVolume; its docs: "Mutating Admission Webhook").
+                automountServiceAccountToken: false,
                 dnsPolicy: s.dnsPolicy,
                 ...(s.dnsConfig ? { dnsConfig: s.dnsConfig } : {}),
                 ...(p.serviceAccountName !== undefined ? { serviceAccountName: p.serviceAccountName } : {}),
@@ -485,6 +488,11 @@ export function deploymentSpec(name: string, s: Settings, p: PodInputs): In.apps
                         securityContext: {
                             allowPrivilegeEscalation: false,
                             capabilities: { drop: ["ALL"] },
+                            // Not read-only: the gateway v2 image writes its CA bundle under /etc/ssl/certs when it
+                            // starts, and fails with a read-only root ("Failed to open temporary file
+                            // /etc/ssl/certs/bundleXXXXXX for ca bundle", Azure/api-management-self-hosted-gateway
+                            // issue 82); the official chart's securityContext example leaves it out. docs/configuration.md.
+                            readOnlyRootFilesystem: false,
                         },
                         ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
                     },

@@ -35,7 +35,7 @@ const RG_ID = `/subscriptions/${FAKE_SUBSCRIPTION}/resourceGroups/rg-apim`;
 function args(auth: SelfHostedGatewayArgs["auth"], extra: Partial<SelfHostedGatewayArgs> = {}): SelfHostedGatewayArgs {
     return {
         apim: { resourceGroupName: "rg-apim", serviceName: "contoso-apim", gatewayName: "edge", location: { name: "aks-weu" } },
-        namespace: { name: "gw" },
+        namespace: { name: "gw", podSecurityLevel: "restricted" },
         auth,
         ...extra,
     };
@@ -84,7 +84,7 @@ async function outputsOf(gw: SelfHostedGateway) {
 }
 
 describe("auth: the pod's ServiceAccount token", () => {
-    it("is not mounted in the token, existingSecret and azureAdApp modes; workload identity keeps it (its webhook projects it)", async () => {
+    it("is not mounted in any mode: workload identity's webhook projects a token of its own (azure-identity-token)", async () => {
         const automount = async (auth: SelfHostedGatewayArgs["auth"]) =>
             (deploymentOf((await build(args(auth))).resources).spec.template.spec as { automountServiceAccountToken?: boolean })
                 .automountServiceAccountToken;
@@ -94,7 +94,7 @@ describe("auth: the pod's ServiceAccount token", () => {
             await automount({ type: "azureAdApp", azureAdApp: { tenantId: TENANT, clientId: APP, existingSecret: { name: "aad" } } }),
             false,
         );
-        assert.equal(await automount({ type: "workloadIdentity", workloadIdentity: { clientId: APP } }), undefined);
+        assert.equal(await automount({ type: "workloadIdentity", workloadIdentity: { clientId: APP } }), false);
     });
 });
 

@@ -30,7 +30,7 @@ class AzureNativeProvider extends pulumi.ProviderResource {
 function minimal(): SelfHostedGatewayArgs {
     return {
         apim: { resourceGroupName: "rg-apim", serviceName: "contoso-apim", gatewayName: "edge", location: { name: "aks-weu" } },
-        namespace: { name: "gw" },
+        namespace: { name: "gw", podSecurityLevel: "restricted" },
     };
 }
 
@@ -321,7 +321,7 @@ describe("SelfHostedGateway component", () => {
         const bad = {
             ...minimal(),
             replicas: 0,
-            namespace: { name: "default" },
+            namespace: { name: "default", podSecurityLevel: "restricted" as const },
             rollingUpdate: { maxUnavailable: 0, maxSurge: 0 },
         };
         const { error, resources } = await constructionError(() => new SelfHostedGateway("Edge", bad));
@@ -345,7 +345,7 @@ describe("SelfHostedGateway component", () => {
             () =>
                 new SelfHostedGateway("edge", {
                     ...minimal(),
-                    namespace: { name: "default" },
+                    namespace: { name: "default", podSecurityLevel: "restricted" },
                     rollingUpdate: { maxUnavailable: 0, maxSurge: "0%" },
                     dnsPolicy: "None",
                 }),

@@ -213,6 +213,28 @@ describe("doctor: the stack file", () => {
         );
     });
 
+    it("takes the webhook URL from its own secret key only, and refuses it in plain text anywhere, never showing it", () => {
+        const alerts = (g: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+            ((g.token as Record<string, unknown>).expiryAlerts = { systemTopic: { name: "t", create: false }, ...extra });
+        const encrypted = { ...filled("dev", (g) => alerts(g)), "apim-gateway:expiryAlertWebhookUrl": { secure: "v1:ciphertext" } };
+        assert.deepEqual(configCheck(encrypted, "apim-gateway", "dev", [], NOW).result.status, "ok");
+        const plainKey = {
+            ...filled("dev", (g) => alerts(g)),
+            "apim-gateway:expiryAlertWebhookUrl": "https://hooks.example/x?code=SECRETCODE1",
+        };
+        const inObject = filled("dev", (g) => alerts(g, { webhookUrl: "https://hooks.example/x?code=SECRETCODE2" }));
+        const [key, object] = [plainKey, inObject].map((c) => configCheck(c, "apim-gateway", "dev", [], NOW).result);
+        assert.deepEqual(key.details, [
+            "expiryAlertWebhookUrl: is in plain text in Pulumi.dev.yaml; set it again as a secret: " +
+                "pulumi config set --secret apim-gateway:expiryAlertWebhookUrl <https-url> --stack dev",
+        ]);
+        assert.deepEqual(object.details, [
+            "gateway.token.expiryAlerts.webhookUrl: must not be in the plain 'gateway' object (stack config keeps it in clear text, and a " +
+                "webhook URL carries its key); remove it and run: pulumi config set --secret apim-gateway:expiryAlertWebhookUrl <https-url> --stack dev",
+        ]);
+        assert.doesNotMatch(JSON.stringify([key, object]), /SECRETCODE|hooks\.example/);
+    });
+
     it("reads the arguments of a config the validator refused, when they have the basics", () => {
         const config = filled("dev", (g) => (g.replicas = 0));
         assert.equal(readableArgs(config, "apim-gateway")?.namespace.name, "apim-gateway-dev");

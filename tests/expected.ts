@@ -71,7 +71,11 @@ export const PROD_DEPLOYMENT = {
                         ],
                         readinessProbe: probe(5, 3),
                         resources: { limits: { memory: "2Gi" }, requests: { cpu: "2", memory: "2Gi" } },
-                        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+                        securityContext: {
+                            allowPrivilegeEscalation: false,
+                            capabilities: { drop: ["ALL"] },
+                            readOnlyRootFilesystem: false,
+                        },
                         startupProbe: probe(5, 60),
                         volumeMounts: [{ mountPath: "/apim/config", name: "config-backup" }],
                     },

@@ -23,7 +23,7 @@ function args(
     return {
         environment: "dev",
         apim: { resourceGroupName: "rg-apim", serviceName: "contoso-apim", gatewayName: "edge", location: { name: "aks-weu" } },
-        namespace: { name: "gw" },
+        namespace: { name: "gw", podSecurityLevel: "restricted" },
         token: { expiryAlerts },
         ...extra,
     };

@@ -167,7 +167,7 @@ describe("bad input by the hundreds", function () {
             .tuple(validArb, fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/))
             .map(([extra, ns]): SelfHostedGatewayArgs => ({
                 apim: { resourceGroupName: "rg-apim", serviceName: "contoso", gatewayName: "gw", location: { name: "x" } },
-                namespace: { name: ns },
+                namespace: { name: ns, podSecurityLevel: "restricted" },
                 ...extra,
             }));
         const distinct = distinctSample(configArb, VALID_RUNS);

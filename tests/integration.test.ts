@@ -55,7 +55,7 @@ describe("integration: pulumi up / preview / destroy against Azure and a cluster
                 gatewayName: `it-${suffix}`,
                 location: { name: "integration test" },
             },
-            namespace: { name: `apim-gw-it-${suffix}` },
+            namespace: { name: `apim-gw-it-${suffix}`, podSecurityLevel: "restricted" },
             replicas: 1,
             resources: { requests: { cpu: "250m", memory: "512Mi" } },
             configBackup: { enabled: false },

@@ -23,7 +23,7 @@ function tokenEnv(resources: Registered[]) {
 function minimal(extra: Partial<SelfHostedGatewayArgs> = {}): SelfHostedGatewayArgs {
     return {
         apim: { resourceGroupName: "rg-apim", serviceName: "contoso-apim", gatewayName: "edge", location: { name: "aks-weu" } },
-        namespace: { name: "gw" },
+        namespace: { name: "gw", podSecurityLevel: "restricted" },
         ...extra,
     };
 }
@@ -183,9 +183,11 @@ describe("options: probes, pod security, scheduling and image", () => {
             fsGroupChangePolicy: "OnRootMismatch",
             seccompProfile: { type: "RuntimeDefault" },
         });
+        // Not read-only: the image writes its CA bundle under /etc/ssl/certs at start (docs/configuration.md).
         assert.deepEqual(podOf(resources).containers[0].securityContext, {
             allowPrivilegeEscalation: false,
             capabilities: { drop: ["ALL"] },
+            readOnlyRootFilesystem: false,
         });
     });
 
@@ -246,9 +248,15 @@ describe("options: labels, annotations, ServiceAccount, NetworkPolicy, namespace
             "Service",
             "ServiceAccount",
         ]);
+        const podSecurity = {
+            "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/warn": "restricted",
+            "pod-security.kubernetes.io/audit": "restricted",
+        };
         for (const r of k8s) {
             const meta = r.inputs.metadata as { labels: Record<string, string>; annotations: Record<string, string> };
-            assert.deepEqual(meta.labels, { ...LABELS, team: "platform" }, r.name);
+            const own = r.type === "kubernetes:core/v1:Namespace" ? podSecurity : {};
+            assert.deepEqual(meta.labels, { ...LABELS, team: "platform", ...own }, r.name);
             const extra = r.name === "edge-live-traffic" ? { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" } : {};
             assert.deepEqual(meta.annotations, { "contoso.com/owner": "platform", ...extra }, r.name);
         }
@@ -401,7 +409,10 @@ describe("options: instance discovery, local syslog and forwarded logs", () => {
 
     it("mounts the node's /dev/log socket where localsyslog writes, as the Helm chart does", async () => {
         const { resources } = await build(
-            minimal({ observability: { logs: { local: { type: "localsyslog", endpoint: "/dev/log", facility: 7 } } } }),
+            minimal({
+                namespace: { name: "gw", create: false },
+                observability: { logs: { local: { type: "localsyslog", endpoint: "/dev/log", facility: 7 } } },
+            }),
         );
         assert.deepEqual(podOf(resources).volumes, [
             { name: "config-backup", persistentVolumeClaim: { claimName: "edge-config-backup-6af1e5f2" } },
@@ -444,7 +455,12 @@ describe("options: instance discovery, local syslog and forwarded logs", () => {
                 'Pod Security level (args.namespace.podSecurityLevel) forbids; send logs to a collector with "rfc5424" or "json" instead, or relax the level',
         ]);
         assert.deepEqual(
-            validationProblems(minimal({ observability: { logs: { local: { type: "localsyslog", endpoint: "udp://syslog:514" } } } })),
+            validationProblems(
+                minimal({
+                    namespace: { name: "gw", create: false },
+                    observability: { logs: { local: { type: "localsyslog", endpoint: "udp://syslog:514" } } },
+                }),
+            ),
             [
                 'args.observability.logs.local.endpoint: got "udp://syslog:514"; with type "localsyslog" it is the syslog socket\'s path in the pod, ' +
                     "such as /dev/log (the node's /dev/log is mounted there)",

@@ -173,7 +173,7 @@ describe("multi-language package (PulumiPlugin.yaml)", () => {
         const provider = new SelfHostedGatewayProvider(VERSION);
         const inputs = {
             apim: { resourceGroupName: "rg-apim", serviceName: "contoso-apim", gatewayName: "edge", location: { name: "aks-weu" } },
-            namespace: { name: "gw" },
+            namespace: { name: "gw", podSecurityLevel: "restricted" },
             rollingUpdate: { maxUnavailable: "10%", maxSurge: 1 },
             resources: { requests: { cpu: 1, memory: "1Gi" } },
             service: { type: "ClusterIP" },
@@ -239,7 +239,7 @@ describe("multi-language package (PulumiPlugin.yaml)", () => {
                 COMPONENT_TOKEN,
                 {
                     apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "edge", location: { name: "x" } },
-                    namespace: { name: "gw" },
+                    namespace: { name: "gw", podSecurityLevel: "restricted" },
                     replicas: 0,
                 },
                 {},

@@ -111,7 +111,7 @@ describe("the component, when the engine would not find the plugin", () => {
 
     const args: SelfHostedGatewayArgs = {
         apim: { resourceGroupName: "rg-apim", serviceName: "contoso-apim", gatewayName: "edge", location: { name: "aks-weu" } },
-        namespace: { name: "gw" },
+        namespace: { name: "gw", podSecurityLevel: "restricted" },
         token: { armEndpoint: "https://management.azure.com" },
     };
 

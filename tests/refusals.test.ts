@@ -6,7 +6,7 @@ import { TEST_CA_PEM as PEM } from "./expected";
 const GUID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const base = {
     apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } },
-    namespace: { name: "gw" },
+    namespace: { name: "gw", podSecurityLevel: "restricted" },
 };
 const SUB = `/subscriptions/${GUID}/resourceGroups/rg/providers/microsoft.insights/actionGroups`;
 
@@ -81,12 +81,12 @@ const CASES: [string, Record<string, unknown>, string[]][] = [
     ],
     [
         "namespace name too long, then not a label",
-        { namespace: { name: "n".repeat(64) } },
+        { namespace: { name: "n".repeat(64), podSecurityLevel: "restricted" } },
         [`gateway.namespace.name: got "${"n".repeat(60)}"… (64 characters); must be at most 63 characters`],
     ],
     [
         "namespace name not a label",
-        { namespace: { name: "Edge_NS" } },
+        { namespace: { name: "Edge_NS", podSecurityLevel: "restricted" } },
         [
             "gateway.namespace.name: got \"Edge_NS\"; must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
         ],
@@ -412,7 +412,7 @@ const CROSS_FIELD: [string, Record<string, unknown>, string[]][] = [
     ],
     [
         "namespace: default",
-        { namespace: { name: "default" } },
+        { namespace: { name: "default", podSecurityLevel: "restricted" } },
         [
             'gateway.namespace.name: got "default"; use a dedicated namespace, or set gateway.namespace.create: false to deploy into "default" on purpose',
         ],
@@ -674,14 +674,14 @@ const CROSS_FIELD: [string, Record<string, unknown>, string[]][] = [
     ],
     [
         "local logs: syslog sockets that are not absolute file paths",
-        local({ type: "localsyslog", endpoint: "dev/log" }),
+        { ...local({ type: "localsyslog", endpoint: "dev/log" }), namespace: { name: "gw", create: false } },
         [
             'gateway.observability.logs.local.endpoint: got "dev/log"; with type "localsyslog" it is the syslog socket\'s path in the pod, such as /dev/log (the node\'s /dev/log is mounted there)',
         ],
     ],
     [
         "local logs: a syslog socket path ending in /",
-        local({ type: "localsyslog", endpoint: "/dev/log/" }),
+        { ...local({ type: "localsyslog", endpoint: "/dev/log/" }), namespace: { name: "gw", create: false } },
         [
             'gateway.observability.logs.local.endpoint: got "/dev/log/"; with type "localsyslog" it is the syslog socket\'s path in the pod, such as /dev/log (the node\'s /dev/log is mounted there)',
         ],
@@ -758,7 +758,7 @@ describe("refusals: a refused required value does not hide the rules across opti
         ["namespace", { namespace: undefined }, "gateway.namespace: got nothing; required (expected an object)"],
         [
             "namespace.name",
-            { namespace: { name: "" } },
+            { namespace: { name: "", podSecurityLevel: "restricted" } },
             "gateway.namespace.name: got \"\"; must be a DNS-1123 label: lower-case letters, digits and '-', starting and ending with a letter or digit",
         ],
     ];

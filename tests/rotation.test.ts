@@ -321,7 +321,7 @@ describe("rotation windows (properties over random clocks and settings)", () => 
     it("under mocks: the component's registered inputs are identical within a window, and only token fields change across one", async () => {
         const args = (s: TokenPlanSettings) => ({
             apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } },
-            namespace: { name: "gw" },
+            namespace: { name: "gw", podSecurityLevel: "restricted" as const },
             token: s,
         });
         const build = async (t: number, s: TokenPlanSettings) =>

@@ -2,7 +2,8 @@
 // stack program, and the CrossGuard policies run on resources built by the real component.
 import { strict as assert } from "assert";
 import type { StackValidationArgs } from "@pulumi/policy";
-import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
+import { SelfHostedGateway, SelfHostedGatewayArgs, validateArgs } from "../components";
+import { redactUrls } from "../components/redact";
 import {
     autoscalerFloor,
     deploymentFindings,
@@ -39,7 +40,7 @@ import {
 function minimal(extra: Partial<SelfHostedGatewayArgs> = {}): SelfHostedGatewayArgs {
     return {
         apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } },
-        namespace: { name: "gw" },
+        namespace: { name: "gw", podSecurityLevel: "restricted" },
         ...extra,
     };
 }
@@ -270,7 +271,10 @@ describe("one round of errors, one naming", () => {
             () =>
                 new SelfHostedGateway(
                     "gw",
-                    minimal({ resources: { requests: { cpu: "2", memory: "2 Gi" } }, namespace: { name: "Default" } }),
+                    minimal({
+                        resources: { requests: { cpu: "2", memory: "2 Gi" } },
+                        namespace: { name: "Default", podSecurityLevel: "restricted" },
+                    }),
                 ),
         );
         assert.equal(
@@ -344,7 +348,7 @@ describe("placeholders and security rules (prod errors, dev warnings)", () => {
     it("the pure checks behind them", () => {
         assert.deepEqual(
             settingsFindings({ "Config.Service.Endpoint.DisableCertificateValidation": "True" }).map((f) => f.rule),
-            ["certificate-validation"],
+            ["certificate-validation", "gateway-settings"],
         );
         assert.deepEqual(settingsFindings({ "config.service.endpoint.disableCertificateValidation": "false" }), []);
         assert.deepEqual(hostnameFindings({ hostname: "a", tls10Enabled: false, tls11Enabled: false }, "hostnames[0]"), []);
@@ -399,6 +403,7 @@ describe("production rules (pure): the edges", () => {
             "certificate-validation": "configurationTrust.disableCertificateValidation",
             "modern-tls": "hostnames[].tls10Enabled / tls11Enabled",
             "pod-security-level": "namespace.podSecurityLevel",
+            "gateway-settings": "additionalSettings",
         });
         assert.deepEqual(deploymentFindings(good()), []);
     });
@@ -589,6 +594,7 @@ describe("CrossGuard policy pack", () => {
                 "apim-gateway-certificate-validation",
                 "apim-gateway-modern-tls",
                 "apim-gateway-pod-security-level",
+                "apim-gateway-gateway-settings",
             ],
         );
     });
@@ -612,7 +618,11 @@ describe("CrossGuard policy pack", () => {
                 "Configuration endpoint certificate validated: without validation anyone on the network path can impersonate API " +
                     "Management and feed the gateway configuration.",
                 "TLS 1.2 or later: TLS 1.0 and 1.1 are deprecated and broken; clients must use TLS 1.2 or later.",
-                "Pod security not privileged: the privileged level enforces nothing; the gateway's pods meet restricted.",
+                "Pod Security level set, not privileged: a namespace without a Pod Security level, or with privileged, enforces nothing; " +
+                    "the gateway's pods meet restricted.",
+                "Only the gateway's own settings: the pods read every setting as an environment variable, so a key that is not one of " +
+                    "the gateway's settings (as Microsoft's settings reference spells them) reaches the container's runtime (SSL_CERT_FILE, " +
+                    "all_proxy, DOTNET_STARTUP_HOOKS).",
             ],
         );
     });
@@ -763,5 +773,103 @@ describe("CrossGuard policy pack", () => {
             ),
             [],
         );
+    });
+});
+
+describe("URLs in messages: no credentials, no query", () => {
+    it("cuts each URL of a text to its scheme, host and path", () => {
+        assert.equal(
+            redactUrls('got "https://user:pw@hooks.example/x/y?code=k&sig=s#frag" and udp://c:514, then http://h?a=1'),
+            'got "https://***@hooks.example/x/y?…" and udp://c:514, then http://h?…',
+        );
+        assert.equal(redactUrls("https://a@b@c.example/p#f"), "https://***@c.example/p?…");
+        assert.equal(redactUrls("no url here: a=b?c"), "no url here: a=b?c");
+        assert.equal(redactUrls("mailto:x@y?subject=s"), "mailto:x@y?subject=s", "a URL without // has no authority to hide");
+    });
+
+    it("shows a placeholder left in a URL without its query or credentials, and none of a webhook URL", () => {
+        assert.deepEqual(
+            placeholderFindings(
+                {
+                    collectorUri: "http://REPLACE-ME:4317/v1?key=SECRETKEY123456",
+                    authority: "https://me:SECRETPW123456@REPLACE-ME.example",
+                    webhookUrl: "https://REPLACE-ME.example/hook/SECRETPATH123456",
+                },
+                "gateway",
+            ).map((f) => f.message),
+            [
+                'gateway.collectorUri: got "http://REPLACE-ME:4317/v1?…"; replace the REPLACE-ME placeholder with your own value',
+                'gateway.authority: got "https://***@REPLACE-ME.example"; replace the REPLACE-ME placeholder with your own value',
+                "gateway.webhookUrl: got a value (hidden: it is a secret); replace the REPLACE-ME placeholder with your own value",
+            ],
+        );
+    });
+});
+
+describe("the policy pack on gateway settings", () => {
+    const configMap = (data: Record<string, string>): Registered => ({
+        type: "kubernetes:core/v1:ConfigMap",
+        name: "gw-env",
+        inputs: { metadata: { name: "gw-env" }, data: { "config.service.endpoint": "contoso.configuration.azure-api.net", ...data } },
+    });
+
+    it("reports every key that is not one of the gateway's settings, and backend protocols older than TLS 1.2", async () => {
+        const found = await violations([
+            configMap({
+                config__service__endpoint__disableCertificateValidation: "true",
+                SSL_CERT_FILE: "/tmp/evil.pem",
+                all_proxy: "http://evil:3128",
+                DOTNET_STARTUP_HOOKS: "/tmp/hook.dll",
+                "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Ssl30": "true",
+                "config.service.integration.timeout": "00:03:00",
+            }),
+        ]);
+        const notASetting = (k: string) =>
+            `apim-gateway-gateway-settings: additionalSettings["${k}"]: is not a setting of the self-hosted gateway as Microsoft's settings ` +
+            "reference spells it; the pods read every setting as an environment variable: remove it";
+        assert.deepEqual(found, [
+            "apim-gateway-certificate-validation: configurationTrust.disableCertificateValidation: is true; production validates the configuration " +
+                "endpoint's certificate (trust a private CA with configurationTrust.caCertificates instead)",
+            'apim-gateway-modern-tls: additionalSettings["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Ssl30"]: is true; ' +
+                "production allows TLS 1.2 or later to backends only (remove it)",
+            notASetting("config__service__endpoint__disableCertificateValidation"),
+            notASetting("SSL_CERT_FILE"),
+            notASetting("all_proxy"),
+            notASetting("DOTNET_STARTUP_HOOKS"),
+        ]);
+        assert.deepEqual(await violations([configMap({ "config.service.integration.timeout": "00:03:00" })]), []);
+    });
+});
+
+describe("Pod Security level of the gateway's namespace", () => {
+    const NOT_SET =
+        'namespace.podSecurityLevel: not set, so the namespace admits any pod; production sets "restricted" (the gateway\'s pods meet it) or "baseline"';
+    const apim = { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } };
+    const problems = (raw: unknown) => {
+        const r = validateArgs(raw, "gateway");
+        return r.ok ? r.warnings : r.problems;
+    };
+
+    it("prod refuses a namespace it creates without a level; dev warns; an existing namespace is the user's to label", () => {
+        assert.deepEqual(problems({ apim, namespace: { name: "gw" } }), [
+            `gateway.${NOT_SET}`,
+            'gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack',
+        ]);
+        assert.deepEqual(problems({ apim, environment: "dev", namespace: { name: "gw" }, replicas: 2 }), [`gateway.${NOT_SET}`]);
+        assert.deepEqual(problems({ apim, namespace: { name: "gw", podSecurityLevel: "baseline" } }), []);
+        assert.deepEqual(problems({ apim, namespace: { name: "gw", create: false } }), []);
+    });
+
+    it("the policy pack reports the gateway's namespace without an enforced level", async () => {
+        const namespace = (labels: Record<string, string>): Registered => ({
+            type: "kubernetes:core/v1:Namespace",
+            name: "gw-namespace",
+            inputs: { metadata: { name: "gw", labels: { "app.kubernetes.io/name": "azure-api-management-gateway", ...labels } } },
+        });
+        assert.deepEqual(await violations([namespace({})]), [`apim-gateway-pod-security-level: ${NOT_SET}`]);
+        assert.deepEqual(await violations([namespace({ "pod-security.kubernetes.io/warn": "restricted" })]), [
+            `apim-gateway-pod-security-level: ${NOT_SET}`,
+        ]);
+        assert.deepEqual(await violations([namespace({ "pod-security.kubernetes.io/enforce": "restricted" })]), []);
     });
 });

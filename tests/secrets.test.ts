@@ -60,7 +60,7 @@ describe("secret hygiene", () => {
                 "gw",
                 {
                     apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } },
-                    namespace: { name: "gw" },
+                    namespace: { name: "gw", podSecurityLevel: "restricted" },
                 },
                 { transformations: [(a) => void (seen[a.name] = (a.opts as pulumi.CustomResourceOptions).additionalSecretOutputs)] },
             );

@@ -16,7 +16,10 @@ export interface ServedPlugin {
     startMs: number;
     getSchema(): Promise<string>;
     check(urn: string, news: Record<string, unknown>): Promise<{ inputs: unknown; failures: { property: string; reason: string }[] }>;
+    /** A CheckRequest sent as these bytes, as another language's SDK may write them. */
+    checkWire(request: Buffer): Promise<{ failures: { property: string; reason: string }[] }>;
     create(urn: string, props: Record<string, unknown>): Promise<{ id: string; properties: Record<string, unknown> }>;
+    read(urn: string, id: string, props: Record<string, unknown>): Promise<{ id: string; properties: Record<string, unknown> }>;
     stderr(): string;
     stop(): void;
 }
@@ -77,6 +80,21 @@ export async function startPlugin(
             req.setUrn(urn);
             req.setProperties(structProto.Struct.fromJavaScript(props as Record<string, structProto.JavaScriptValue>));
             const r = await call<providerProto.CreateRequest, providerProto.CreateResponse>(client.create, req);
+            return { id: r.getId(), properties: (r.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> };
+        },
+        async checkWire(request) {
+            // grpc-js writes a request with its serializeBinary(): these bytes, untouched by google-protobuf.
+            const req = new providerProto.CheckRequest();
+            req.serializeBinary = () => new Uint8Array(request);
+            const r = await call<providerProto.CheckRequest, providerProto.CheckResponse>(client.check, req);
+            return { failures: r.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })) };
+        },
+        async read(urn, id, props) {
+            const req = new providerProto.ReadRequest();
+            req.setUrn(urn);
+            req.setId(id);
+            req.setProperties(structProto.Struct.fromJavaScript(props as Record<string, structProto.JavaScriptValue>));
+            const r = await call<providerProto.ReadRequest, providerProto.ReadResponse>(client.read, req);
             return { id: r.getId(), properties: (r.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown> };
         },
         stderr: () => err,

@@ -14,6 +14,7 @@ import {
 import {
     COMPONENT_SETTINGS,
     CONFIG_MAP_MAX_BYTES,
+    GATEWAY_SETTINGS,
     gatewaySettings,
     observabilitySettings,
     proxyEnv,
@@ -244,7 +245,19 @@ describe("gateway settings (ConfigMap data)", () => {
         // auth.type owns config.service.auth: in the token modes it comes from the Secret, in the Entra modes from here.
         const owned = [...written].filter((k) => settingOwner(k)?.kind === "option").sort();
         assert.deepEqual(owned, Object.keys(TYPED_SETTINGS).sort());
-        assert.deepEqual([...written].filter((k) => settingOwner(k)?.kind === "component").sort(), Object.keys(COMPONENT_SETTINGS).sort());
+        // The two ports are not written: the component keeps them at the defaults its pods and Services use.
+        assert.deepEqual(
+            [...written].filter((k) => settingOwner(k)?.kind === "component").sort(),
+            Object.keys(COMPONENT_SETTINGS)
+                .filter((k) => !k.endsWith(".port"))
+                .sort(),
+        );
+        // Every ConfigMap key the component writes is a setting of Microsoft's reference, spelled as it spells it.
+        const envNames = new Set(env.map((e) => e.name));
+        assert.deepEqual(
+            [...written].filter((k) => !envNames.has(k) && !GATEWAY_SETTINGS.includes(k)),
+            [],
+        );
         // Each owner is a key path (or two, joined by " / ") that the arguments' schema knows.
         for (const [key, owner] of Object.entries(TYPED_SETTINGS)) {
             for (const path of owner.split(" / ")) {

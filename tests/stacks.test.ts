@@ -275,10 +275,6 @@ describe("stack program: dev", () => {
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.containers[0].resources.requests.memory`,
             // One replica in dev: no high availability (no spread, no disruption budget).
             `${DEPLOYMENT}::apim-gw-dev-deployment.spec.template.spec.topologySpreadConstraints`,
-            // Pod Security Admission is enforced explicitly in prod only.
-            `kubernetes:core/v1:Namespace::apim-gw-dev-namespace.metadata.labels.pod-security.kubernetes.io/audit`,
-            `kubernetes:core/v1:Namespace::apim-gw-dev-namespace.metadata.labels.pod-security.kubernetes.io/enforce`,
-            `kubernetes:core/v1:Namespace::apim-gw-dev-namespace.metadata.labels.pod-security.kubernetes.io/warn`,
             `${SECRET}::apim-gw-dev-token-secret.stringData.value.value`,
             "kubernetes:policy/v1:PodDisruptionBudget::apim-gw-dev-pdb",
             "pulumi:pulumi:StackReference::apim-gw-dev-previous.name",
@@ -431,6 +427,73 @@ describe("stack program: Entra app (azureAdApp) with the client secret in its ow
         assert.match(
             await failure({ "apim-gateway:gateway": g, "apim-gateway:azureAdClientSecret": "" }),
             /\(2 problems\):\n  - azureAdClientSecret: is empty;[^\n]*\n  - gateway\.replicas: got 0 \(number\); must be at least 1\n/,
+        );
+    });
+});
+
+describe("stack program: the expiry alerts' webhook URL in its own secret key", () => {
+    const HOOK = "https://hooks.example/apim/token-expiry?code=SECRETCODE123456";
+    const SUBSCRIPTION = "azure-native:eventgrid:SystemTopicEventSubscription";
+    const gateway = (expiryAlerts: Record<string, unknown> = {}) => {
+        const g = JSON.parse(JSON.stringify((stackConfig("prod") as Record<string, unknown>)["apim-gateway:gateway"]));
+        g.token.expiryAlerts = { systemTopic: { name: "contoso-apim-events", location: "westeurope" }, ...expiryAlerts };
+        return g;
+    };
+    const failure = (config: Record<string, unknown>) => programError(config, X.CLOCK, "prod");
+    const set = "pulumi config set --secret apim-gateway:expiryAlertWebhookUrl <https-url> --stack prod";
+
+    it("routes the events to the URL of the secret key, which only the subscription holds, as a secret", async () => {
+        const run = await runProgram({ "apim-gateway:gateway": gateway(), "apim-gateway:expiryAlertWebhookUrl": HOOK }, X.CLOCK, "prod", {
+            preview: true,
+        });
+        assert.deepEqual(holdersOf(run.resources, "SECRETCODE123456"), [`${SUBSCRIPTION}::apim-gw-prod-token-expiry-webhook`]);
+        const destination = one(run.resources, SUBSCRIPTION).inputs.destination;
+        assert.deepEqual(destination, {
+            [X.SECRET_SIG]: "1b47061264138c4ac30d75fd1eb44270",
+            value: { endpointType: "WebHook", endpointUrl: HOOK, minimumTlsVersionAllowed: "1.2" },
+        });
+        assert.equal(JSON.stringify(run.outputs).includes("hooks.example"), false);
+        assert.equal(run.logs.join("\n").includes("hooks.example"), false);
+    });
+
+    it("refuses the URL in the plain `gateway` object with one line that shows none of it", async () => {
+        for (const webhookUrl of [HOOK, "http://hooks.example/x?code=SECRETCODE123456", 42]) {
+            assert.equal(
+                await failure({ "apim-gateway:gateway": gateway({ webhookUrl }) }),
+                "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (1 problem):\n" +
+                    "  - gateway.token.expiryAlerts.webhookUrl: must not be in the plain 'gateway' object (stack config keeps it in clear text, " +
+                    `and a webhook URL carries its key); remove it and run: ${set}\n` +
+                    "Fix it in Pulumi.prod.yaml (see docs/configuration.md).",
+                String(webhookUrl),
+            );
+        }
+    });
+
+    it("refuses a secret key that is not an https URL, or empty, or set without expiryAlerts, without showing it", async () => {
+        for (const value of [
+            "http://hooks.example/x?code=SECRETCODE123456",
+            "https://user:SECRETCODE123456@hooks.example/x",
+            "hooks.example",
+        ]) {
+            assert.equal(
+                await failure({ "apim-gateway:gateway": gateway(), "apim-gateway:expiryAlertWebhookUrl": value }),
+                "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (1 problem):\n" +
+                    "  - expiryAlertWebhookUrl: must be an https:// URL without user:password@ (its value is not shown: it is a secret); " +
+                    `set it again with: ${set}\n` +
+                    "Fix it in Pulumi.prod.yaml (see docs/configuration.md).",
+            );
+        }
+        assert.match(
+            await failure({ "apim-gateway:gateway": gateway(), "apim-gateway:expiryAlertWebhookUrl": " " }),
+            new RegExp(`\\(1 problem\\):\\n  - expiryAlertWebhookUrl: is empty; set the webhook URL with: ${set.replace(/[<>]/g, ".")}\\n`),
+        );
+        const noAlerts = (stackConfig("prod") as Record<string, unknown>)["apim-gateway:gateway"];
+        assert.equal(
+            await failure({ "apim-gateway:gateway": noAlerts, "apim-gateway:expiryAlertWebhookUrl": HOOK }),
+            "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (1 problem):\n" +
+                "  - expiryAlertWebhookUrl: is set but gateway.token.expiryAlerts is not; add gateway.token.expiryAlerts with its systemTopic " +
+                "(docs/token-rotation.md), or remove it (pulumi config rm apim-gateway:expiryAlertWebhookUrl --stack prod)\n" +
+                "Fix it in Pulumi.prod.yaml (see docs/configuration.md).",
         );
     });
 });

@@ -7,7 +7,21 @@ import * as os from "os";
 import * as path from "path";
 import { AddressInfo } from "net";
 import * as pulumi from "@pulumi/pulumi";
-import { authorityFor, chooseIdentity, cloudFor, describeIdentity, tokenSubject } from "../components/token/credential";
+import type { TokenCredential } from "@azure/identity";
+import {
+    ACCESS_TOKEN_TIMEOUT_MS,
+    armTokenGetter,
+    authorityFor,
+    chooseIdentity,
+    cloudFor,
+    describeIdentity,
+    IdentityChoice,
+    isGitHubActionsOidcUrl,
+    OIDC_REQUEST_TIMEOUT_MS,
+    oidcAssertion,
+    requestOidcToken,
+    tokenSubject,
+} from "../components/token/credential";
 import { GATEWAY_TOKEN_TYPE } from "../components/typeTokens";
 import {
     checkTokenInputs,
@@ -20,6 +34,9 @@ import {
     unwrapSecrets,
 } from "../components/token/provider";
 import { makeCa, makeLeaf } from "../e2e/env/certs";
+import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
+import * as structProto from "google-protobuf/google/protobuf/struct_pb";
+import { structToJavaScript } from "../components/plugin/decode";
 import { ROOT } from "./harness";
 import { GrpcFailure, startPlugin } from "./servedPlugin";
 
@@ -92,15 +109,18 @@ describe("GatewayToken provider", () => {
                 { property: "expiry", reason: `got ${JSON.stringify(expiry)}; expected yyyy-MM-ddTHH:mm:ssZ` },
             ]);
         }
-        for (const armEndpoint of [
-            "xhttps://management.azure.com",
-            "https://management.azure.com extra",
-            "https://user@management.azure.com",
-        ]) {
+        for (const armEndpoint of ["xhttps://management.azure.com", "https://management.azure.com extra"]) {
             assert.deepEqual(checkTokenInputs({ ...inputs, armEndpoint }), [
                 { property: "armEndpoint", reason: `got ${JSON.stringify(armEndpoint)}; expected an https:// URL` },
             ]);
         }
+        // A URL's credentials and query are never repeated.
+        assert.deepEqual(checkTokenInputs({ ...inputs, armEndpoint: "https://user:SECRETPW@management.azure.com" }), [
+            { property: "armEndpoint", reason: 'got "https://***@management.azure.com"; expected an https:// URL' },
+        ]);
+        assert.deepEqual(checkTokenInputs({ ...inputs, armEndpoint: "http://management.azure.com/?sig=SECRETSIG" }), [
+            { property: "armEndpoint", reason: 'got "http://management.azure.com/?…"; expected an https:// URL' },
+        ]);
     });
 
     it("lets values that are unknown during a preview pass the check", () => {
@@ -218,6 +238,88 @@ describe("GatewayToken served by the plugin process, as the engine runs it", () 
         }
     });
 
+    it("returns the identity config's secret keys and the token as secrets from check and read, whatever the caller passed", async () => {
+        const plugin = await startPlugin(pluginEnv());
+        try {
+            const azureNative = {
+                clientId: "cid",
+                tenantId: "tid",
+                useOidc: "true",
+                clientSecret: "PLAIN-CLIENT-SECRET",
+                clientCertificatePassword: "PLAIN-PFX-PASSWORD",
+                oidcToken: "PLAIN-OIDC-TOKEN",
+                oidcRequestToken: secretValue("WRAPPED-REQUEST-TOKEN"),
+            };
+            const checked = await plugin.check(URN, { ...inputs, azureNative, value: "PLAIN-GATEWAY-TOKEN" });
+            assert.deepEqual(checked.failures, []);
+            assert.deepEqual(checked.inputs, {
+                ...inputs,
+                azureNative: {
+                    clientId: "cid",
+                    tenantId: "tid",
+                    useOidc: "true",
+                    clientSecret: secretValue("PLAIN-CLIENT-SECRET"),
+                    clientCertificatePassword: secretValue("PLAIN-PFX-PASSWORD"),
+                    oidcToken: secretValue("PLAIN-OIDC-TOKEN"),
+                    oidcRequestToken: secretValue("WRAPPED-REQUEST-TOKEN"),
+                },
+                value: secretValue("PLAIN-GATEWAY-TOKEN"),
+            });
+            // A whole identity config already marked secret stays as it is.
+            const whole = await plugin.check(URN, { ...inputs, azureNative: secretValue({ clientSecret: "S" }) });
+            assert.deepEqual(whole.inputs, { ...inputs, azureNative: secretValue({ clientSecret: "S" }) });
+            const id = `${GW}/tokens/primary/2026-12-19T00:00:00Z`;
+            const read = await plugin.read(URN, id, {
+                ...inputs,
+                value: "PLAIN-GATEWAY-TOKEN",
+                azureNative: { clientSecret: "PLAIN-CLIENT-SECRET" },
+            });
+            assert.deepEqual(read, {
+                id,
+                properties: {
+                    ...inputs,
+                    value: secretValue("PLAIN-GATEWAY-TOKEN"),
+                    azureNative: { clientSecret: secretValue("PLAIN-CLIENT-SECRET") },
+                },
+            });
+            const again = await plugin.read(URN, id, { ...inputs, value: secretValue("T") });
+            assert.deepEqual(again.properties, { ...inputs, value: secretValue("T") }, "never wrapped twice");
+        } finally {
+            plugin.stop();
+        }
+    });
+
+    it("refuses a __proto__ field of a request by name, where the SDK's own decoding would drop it", async () => {
+        // The request as a Python or Go program's SDK sends it: a field named __proto__ (in azureNative here), written
+        // on the wire, since a JavaScript Struct cannot even hold one (the key stands in as XXproto__ until then).
+        const request = new providerProto.CheckRequest();
+        request.setUrn(URN);
+        request.setOlds(structProto.Struct.fromJavaScript({}));
+        request.setNews(
+            structProto.Struct.fromJavaScript({
+                ...inputs,
+                azureNative: { XXproto__: { "kubernetes.io/os": "linux" } },
+            } as unknown as Record<string, structProto.JavaScriptValue>),
+        );
+        const wire = Buffer.from(request.serializeBinary());
+        const at = wire.indexOf("XXproto__");
+        assert.ok(at > 0);
+        wire.write("__proto__", at);
+        const plugin = await startPlugin(pluginEnv());
+        try {
+            const failure = (await plugin.checkWire(wire).then(
+                () => assert.fail("expected check to fail"),
+                (e: GrpcFailure) => e,
+            )) as GrpcFailure;
+            assert.equal(
+                failure.details,
+                'args.azureNative["__proto__"]: this key is not allowed (it names JavaScript object machinery and would be dropped or misread); remove it',
+            );
+        } finally {
+            plugin.stop();
+        }
+    });
+
     it("returns a good token as a secret, and checks inputs with the reasons the engine shows", async () => {
         reply = { status: 200, body: JSON.stringify({ value: "gw&202612190000&c2lnbmF0dXJlc2lnbmF0dXJl" }) };
         const plugin = await startPlugin(pluginEnv());
@@ -266,8 +368,108 @@ describe("identity the token provider uses (same order as azure-native)", () => 
                 oidcToken: undefined,
                 requestUrl: "https://token.actions/x",
                 requestToken: "rt",
+                requestSource: "ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN",
             },
         );
+    });
+
+    const ACTIONS_URL =
+        "https://pipelines.actions.githubusercontent.com/abc/_apis/distributedtask/hubs/Actions/plans/p/jobs/j/idtoken?api-version=2.0";
+    const oidcEnv = { ARM_USE_OIDC: "true", ARM_CLIENT_ID: "id", ARM_TENANT_ID: "t" };
+    const oidc = (config: Record<string, string>, env: NodeJS.ProcessEnv) =>
+        chooseIdentity((k) => config[k], { ...oidcEnv, ...env }) as Extract<IdentityChoice, { kind: "oidc" }>;
+
+    it("takes the OIDC request URL and its token from one place, never a URL from one and the token from another", async () => {
+        // An ARM_OIDC_REQUEST_URL set by someone else does not get GitHub Actions' request token.
+        const mixed = oidc(
+            {},
+            {
+                ARM_OIDC_REQUEST_URL: "https://evil.example/steal",
+                ACTIONS_ID_TOKEN_REQUEST_URL: ACTIONS_URL,
+                ACTIONS_ID_TOKEN_REQUEST_TOKEN: "RT",
+            },
+        );
+        assert.deepEqual(
+            [mixed.requestUrl, mixed.requestToken, mixed.requestSource],
+            ["https://evil.example/steal", undefined, "ARM_OIDC_REQUEST_URL and ARM_OIDC_REQUEST_TOKEN"],
+        );
+        const calls: string[] = [];
+        const recording = (async (u: URL) => {
+            calls.push(String(u));
+            return new Response(JSON.stringify({ value: "assertion" }));
+        }) as unknown as typeof fetch;
+        await assert.rejects(oidcAssertion(mixed, { fetch: recording }), {
+            message:
+                "OIDC: ARM_OIDC_REQUEST_URL and ARM_OIDC_REQUEST_TOKEN must both be set, from the same place; one of them is missing " +
+                "(a request URL is never sent the token of another source)",
+        });
+        const config = oidc(
+            { oidcRequestToken: "CFG-RT" },
+            { ACTIONS_ID_TOKEN_REQUEST_URL: ACTIONS_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN: "RT" },
+        );
+        assert.deepEqual(
+            [config.requestUrl, config.requestToken, config.requestSource],
+            [undefined, "CFG-RT", "azure-native stack config (oidcRequestUrl, oidcRequestToken)"],
+        );
+        await assert.rejects(
+            oidcAssertion(config, { fetch: recording }),
+            /azure-native stack config \(oidcRequestUrl, oidcRequestToken\) must both be set/,
+        );
+        // GitHub Actions' own pair is used when nothing else is set.
+        const own = oidc({}, { ACTIONS_ID_TOKEN_REQUEST_URL: ACTIONS_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN: "RT" });
+        assert.equal(await oidcAssertion(own, { fetch: recording }), "assertion");
+        assert.deepEqual(calls, [`${ACTIONS_URL}&audience=api%3A%2F%2FAzureADTokenExchange`]);
+    });
+
+    it("sends the OIDC request token only to GitHub Actions' own host, over https, on its default port", async () => {
+        let sent = 0;
+        const counting = (async () => {
+            sent++;
+            return new Response("{}");
+        }) as unknown as typeof fetch;
+        for (const [url, shown] of [
+            ["https://evil.example/x", "https://evil.example"],
+            ["http://pipelines.actions.githubusercontent.com/x", "http://pipelines.actions.githubusercontent.com"],
+            ["https://actions.githubusercontent.com.evil.example/x", "https://actions.githubusercontent.com.evil.example"],
+            ["https://pipelines.actions.githubusercontent.com:8443/x", "https://pipelines.actions.githubusercontent.com:8443"],
+            ["https://u:p@pipelines.actions.githubusercontent.com/x", "https://pipelines.actions.githubusercontent.com"],
+            ["https://127.0.0.1/x", "https://127.0.0.1"],
+        ]) {
+            await assert.rejects(requestOidcToken(url, "RT", { fetch: counting }), {
+                message: `the OIDC request URL must be GitHub Actions' own (https://…actions.githubusercontent.com), got ${shown}; its bearer token is sent nowhere else`,
+            });
+        }
+        assert.equal(sent, 0, "nothing was sent");
+        assert.equal(isGitHubActionsOidcUrl(new URL("https://run-actions-1-azure-eastus.actions.githubusercontent.com/x")), true);
+        assert.equal(isGitHubActionsOidcUrl(new URL("https://pipelines.actions.githubusercontent.com:443/x")), true);
+    });
+
+    it("gives up on an OIDC request after its timeout, and on a sign-in that does not answer", async () => {
+        const hanging = ((_u: URL, init: RequestInit) =>
+            new Promise((_, reject) =>
+                init.signal?.addEventListener("abort", () => reject(init.signal?.reason)),
+            )) as unknown as typeof fetch;
+        const started = Date.now();
+        await assert.rejects(requestOidcToken(ACTIONS_URL, "RT", { fetch: hanging, timeoutMs: 50 }), {
+            message: "OIDC token request to pipelines.actions.githubusercontent.com timed out after 50 ms",
+        });
+        assert.ok(Date.now() - started < 2000);
+        assert.equal(OIDC_REQUEST_TIMEOUT_MS, 20_000);
+        // The access token: the credential is asked to abort, and the wait ends even if it does not.
+        let aborted = false;
+        const silent: TokenCredential = {
+            getToken: (_scope, options) => {
+                options?.abortSignal?.addEventListener("abort", () => (aborted = true));
+                return new Promise(() => undefined);
+            },
+        };
+        await assert.rejects(armTokenGetter(silent, "https://management.azure.com", undefined, 50)(), {
+            message: "no Azure access token for https://management.azure.com/.default within 50 ms: the sign-in did not answer",
+        });
+        assert.equal(aborted, true);
+        assert.equal(ACCESS_TOKEN_TIMEOUT_MS, 30_000);
+        const quick: TokenCredential = { getToken: async () => ({ token: "T", expiresOnTimestamp: 0 }) };
+        assert.equal(await armTokenGetter(quick, "https://management.azure.com", undefined, 50)(), "T");
     });
 
     it("uses a client certificate like azure-native (ARM_CLIENT_CERTIFICATE_PATH), and names it without its password", () => {
@@ -320,5 +522,37 @@ describe("identity the token provider uses (same order as azure-native)", () => 
         assert.equal(authorityFor("https://management.usgovcloudapi.net"), "https://login.microsoftonline.us");
         assert.equal(authorityFor("https://management.chinacloudapi.cn/"), "https://login.chinacloudapi.cn");
         assert.equal(authorityFor("https://arm.example.internal"), "https://login.microsoftonline.com");
+    });
+});
+
+describe("the plugin's request decoding", () => {
+    const value = (v: structProto.JavaScriptValue) => structProto.Value.fromJavaScript(v);
+    it("decodes a Struct as google-protobuf does, and refuses a __proto__ field with its path", () => {
+        const rich = structProto.Struct.fromJavaScript({
+            s: "x",
+            n: 1.5,
+            b: false,
+            z: null,
+            o: { deep: { list: [1, "two", { three: true }, null, []] } },
+            constructor: "kept as data",
+        });
+        assert.deepEqual(structToJavaScript(rich), rich.toJavaScript());
+        const list = new structProto.ListValue();
+        const inner = new structProto.Struct();
+        inner.getFieldsMap().set("__proto__", value({ polluted: true }));
+        const item = new structProto.Value();
+        item.setStructValue(inner);
+        list.setValuesList([value("ok"), item]);
+        const top = new structProto.Struct();
+        const listValue = new structProto.Value();
+        listValue.setListValue(list);
+        top.getFieldsMap().set("tolerations", listValue);
+        assert.throws(() => structToJavaScript(top), {
+            message:
+                'args.tolerations[1]["__proto__"]: this key is not allowed (it names JavaScript object machinery and would be dropped or misread); remove it',
+        });
+        // google-protobuf's own decoding loses it: the object gets another prototype and no such key.
+        const lost = top.toJavaScript() as { tolerations: Record<string, unknown>[] };
+        assert.deepEqual(Object.keys(lost.tolerations[1]), []);
     });
 });

@@ -5,12 +5,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { SelfHostedGateway, SelfHostedGatewayArgs, validateArgs } from "../components";
 import { prefixOf } from "../components/validation";
 import { CLOCK, TEST_CA_PEM } from "./expected";
+
+const CLOCK_DATE = new Date(CLOCK);
 import { buildComponent, FAKE_CLIENT_SECRET, registered } from "./harness";
 
 const GUID = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const base = {
     apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } },
-    namespace: { name: "gw" },
+    namespace: { name: "gw", podSecurityLevel: "restricted" },
 };
 const problemsOf = (raw: unknown): string[] => {
     const r = validateArgs(raw, "gateway");
@@ -42,6 +44,8 @@ describe("validation: options", () => {
                 commonLabels: { team: "platform" },
                 proxy: { https: "https://proxy.corp:3128", bypass: ["localhost"] },
                 configurationTrust: { caCertificates: [TEST_CA_PEM] },
+                // localsyslog mounts a hostPath, which a created namespace's Pod Security level forbids: an existing one.
+                namespace: { name: "gw", create: false },
                 observability: { logs: { local: { type: "localsyslog", endpoint: "/dev/log", facility: 7 } } },
                 additionalSettings: { "net.server.http.forwarded.proto.enabled": true },
                 apis: [{ apiId: "echo" }],
@@ -357,6 +361,32 @@ describe("validation: map keys and values that must not slip through", () => {
         ]);
     });
 
+    it("checks an annotation map that arrives as an Output once it is known: no JavaScript machinery key, only annotation keys", async () => {
+        const annotated = (annotations: unknown) =>
+            buildComponent(
+                () => ({
+                    name: new SelfHostedGateway("edge", {
+                        ...base,
+                        service: { annotations: pulumi.output(annotations as Record<string, string>) },
+                    } as SelfHostedGatewayArgs).serviceName,
+                }),
+                CLOCK,
+            ).then(
+                () => "accepted",
+                (e: Error) => e.message,
+            );
+        // (A `__proto__` key of an Output's object is gone before the component sees it: the SDK copies Output values.)
+        assert.equal(
+            await annotated(JSON.parse('{"constructor":"x","example.com/ok":"1"}')),
+            'error serializing property "metadata": SelfHostedGateway "edge": args.service.annotations["constructor"]: this key is not allowed (it names JavaScript object machinery and would be dropped or misread); remove it',
+        );
+        assert.equal(
+            await annotated({ "bad key!": "x" }),
+            'error serializing property "metadata": SelfHostedGateway "edge": args.service.annotations["bad key!"]: invalid key; must be an annotation key such as example.com/owner (a prefix of at most 253 characters, then / and a name of at most 63)',
+        );
+        assert.equal(await annotated({ "service.beta.kubernetes.io/azure-load-balancer-internal": "true" }), "accepted");
+    });
+
     it("the component stops on a __proto__ key under nodeSelector before anything reaches a pod spec", async () => {
         const args = JSON.parse(JSON.stringify(base).replace('"namespace":{', '"nodeSelector":{"__proto__":{"a":"b"}},"namespace":{'));
         let error: Error | undefined;
@@ -387,8 +417,8 @@ describe("validation: map keys and values that must not slip through", () => {
                 observability: { logs: { local: { type: "json", endpoint: "127.0.0.1:8888\nx" } } },
                 additionalSettings: {
                     "net.server.http.forwarded.proto.enabled": "true\nneighborhood.host: evil",
-                    "x.tab": "a\tb",
-                    "x.ok": 1,
+                    "config.service.integration.timeout": "a\tb",
+                    "security.certificate-revocation.validation.enabled": 1,
                 },
             }),
             [
@@ -396,7 +426,7 @@ describe("validation: map keys and values that must not slip through", () => {
                 'gateway.dnsConfig.options[0].value: got "2\\r"; must not contain line breaks or other control characters',
                 'gateway.observability.logs.local.endpoint: got "127.0.0.1:8888\\nx"; must not contain line breaks or other control characters',
                 'gateway.additionalSettings["net.server.http.forwarded.proto.enabled"]: contains a line break or another control character; a setting is a single line',
-                'gateway.additionalSettings["x.tab"]: contains a line break or another control character; a setting is a single line',
+                'gateway.additionalSettings["config.service.integration.timeout"]: contains a line break or another control character; a setting is a single line',
             ],
         );
     });
@@ -422,13 +452,107 @@ describe("validation: map keys and values that must not slip through", () => {
         assert.equal(problems.join("\n").includes(FAKE_CLIENT_SECRET), false);
     });
 
+    it("never repeats a URL's query or fragment, nor any part of a webhook URL, in a message", () => {
+        const problems = problemsOf({
+            ...base,
+            token: {
+                armEndpoint: "http://arm.example/azure?sig=SECRETSIG123456#frag",
+                expiryAlerts: {
+                    webhookUrl: "http://hooks.example/services/SECRETPATH123456?code=SECRETCODE123456",
+                    systemTopic: { name: "t", create: false },
+                },
+            },
+            proxy: { http: "http://me:SECRETPW123456@proxy:3128/?token=SECRETQUERY123456" },
+            namespace: { name: "gw", create: false },
+            observability: { logs: { local: { type: "localsyslog", endpoint: "udp://collector:514/?key=SECRETKEY123456" } } },
+        });
+        assert.deepEqual(problems, [
+            'gateway.token.armEndpoint: got "http://arm.example/azure?…"; expected an https:// URL such as https://management.usgovcloudapi.net',
+            "gateway.token.expiryAlerts.webhookUrl: got a value (hidden: it is a secret); expected an https:// URL without user:password@ (a Pulumi secret)",
+            'gateway.proxy.http: got "http://***@proxy:3128/?…"; must not contain credentials (user:password@); plain stack config is not secret',
+            'gateway.observability.logs.local.endpoint: got "udp://collector:514/?…"; with type "localsyslog" it is the syslog socket\'s path in the pod, such as /dev/log (the node\'s /dev/log is mounted there)',
+        ]);
+        assert.doesNotMatch(problems.join("\n"), /SECRET/);
+    });
+
+    it("takes only the gateway's own settings, as Microsoft's reference spells them, and names the typed option where one exists", () => {
+        const prod = { ...base, environment: "prod" };
+        const NOT_A_SETTING =
+            "is not a setting of the self-hosted gateway; additionalSettings takes only the settings of Microsoft's settings reference, " +
+            "spelled as it spells them (docs/configuration.md), never other environment variables of the container";
+        const problems = validateArgs(
+            {
+                ...prod,
+                additionalSettings: {
+                    // The review's config: a `__` spelling of a typed option's key, and runtime variables.
+                    config__service__endpoint__disableCertificateValidation: "true",
+                    SSL_CERT_FILE: "/tmp/evil.pem",
+                    all_proxy: "http://evil:3128",
+                    DOTNET_STARTUP_HOOKS: "/tmp/hook.dll",
+                    // Other spellings and keys.
+                    "Config.Service.Integration.Timeout": "00:03:00",
+                    https_proxy: "http://p:1",
+                    Telemetry__Logs__Std: "json",
+                    "k8s.ingress.enabled": true,
+                    "neighborhood.heartbeat.port": 4391,
+                    ASPNETCORE_URLS: "http://+:80",
+                    "no.such.setting": 1,
+                    // Accepted as the reference spells them.
+                    "config.service.integration.timeout": "00:03:00",
+                    "net.server.http.forwarded.proto.enabled": true,
+                    "security.certificate-revocation.validation.enabled": true,
+                    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls13": true,
+                },
+            },
+            "gateway",
+            CLOCK_DATE,
+        );
+        assert.deepEqual(problems.ok ? [] : problems.problems, [
+            'gateway.additionalSettings["config__service__endpoint__disableCertificateValidation"]: shadows the typed option gateway.configurationTrust.disableCertificateValidation; set that instead',
+            `gateway.additionalSettings["SSL_CERT_FILE"]: ${NOT_A_SETTING}`,
+            `gateway.additionalSettings["all_proxy"]: ${NOT_A_SETTING}`,
+            `gateway.additionalSettings["DOTNET_STARTUP_HOOKS"]: ${NOT_A_SETTING}`,
+            'gateway.additionalSettings["Config.Service.Integration.Timeout"]: write it as Microsoft\'s settings reference spells it: "config.service.integration.timeout"',
+            'gateway.additionalSettings["https_proxy"]: shadows the typed option gateway.proxy.https; set that instead',
+            'gateway.additionalSettings["Telemetry__Logs__Std"]: shadows the typed option gateway.observability.logs.std.format; set that instead',
+            'gateway.additionalSettings["k8s.ingress.enabled"]: is not offered: the Ingress integration (preview) reads the Kubernetes API from the pods, and the pods get no ServiceAccount token',
+            'gateway.additionalSettings["neighborhood.heartbeat.port"]: is set by the component (the heartbeat port 4291 of the pods and the instance-discovery Service); it cannot be overridden',
+            `gateway.additionalSettings["ASPNETCORE_URLS"]: ${NOT_A_SETTING}`,
+            `gateway.additionalSettings["no.such.setting"]: ${NOT_A_SETTING}`,
+            // The production rules, in the same round: the `__` spelling still turns validation off.
+            "gateway.configurationTrust.disableCertificateValidation: is true; production validates the configuration endpoint's certificate (trust a private CA with configurationTrust.caCertificates instead)",
+            'gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack',
+        ]);
+        // In dev as well: these are not production rules.
+        const dev = validateArgs({ ...base, environment: "dev", additionalSettings: { SSL_CERT_FILE: "/x" } }, "gateway");
+        assert.deepEqual(dev.ok ? [] : dev.problems, [`gateway.additionalSettings["SSL_CERT_FILE"]: ${NOT_A_SETTING}`]);
+        // Backend protocols older than TLS 1.2 are a production rule.
+        const old = validateArgs(
+            {
+                ...prod,
+                additionalSettings: {
+                    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls10": true,
+                    "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls11": "False",
+                },
+            },
+            "gateway",
+        );
+        assert.deepEqual(old.ok ? [] : old.problems, [
+            'gateway.additionalSettings["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls10"]: is true; production allows TLS 1.2 or later to backends only (remove it)',
+            'gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack',
+        ]);
+    });
+
     it("refuses a settings map larger than a ConfigMap holds, naming additionalSettings", () => {
         // 1 MiB of value alone; the message counts every key and value of the map the component would build.
-        assert.deepEqual(problemsOf({ ...base, additionalSettings: { "big.value": "x".repeat(1024 * 1024) } }), [
-            "gateway.additionalSettings: the gateway's settings come to 1049060 bytes, more than the 1048576 bytes (1 MiB) a ConfigMap holds; " +
+        assert.deepEqual(problemsOf({ ...base, additionalSettings: { "logs.applicationinsights.endpoint": "x".repeat(1024 * 1024) } }), [
+            "gateway.additionalSettings: the gateway's settings come to 1049084 bytes, more than the 1048576 bytes (1 MiB) a ConfigMap holds; " +
                 "shorten or remove the largest values",
         ]);
-        assert.deepEqual(problemsOf({ ...base, additionalSettings: { "big.value": "x".repeat(1024 * 1024 - 1000) } }), []);
+        assert.deepEqual(
+            problemsOf({ ...base, additionalSettings: { "logs.applicationinsights.endpoint": "x".repeat(1024 * 1024 - 1000) } }),
+            [],
+        );
     });
 
     it("takes a gateway description of at most 1000 characters, as ARM does, and names a long value by its start and length", () => {
@@ -506,7 +630,7 @@ describe("validation: the checkable part of a refused input", () => {
     const PROD = 'gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack';
 
     it("says nothing about the stand-ins that replace refused or missing required values", () => {
-        assert.deepEqual(problems({ namespace: { name: "gw" }, replicas: 3 }), [
+        assert.deepEqual(problems({ namespace: { name: "gw", podSecurityLevel: "restricted" }, replicas: 3 }), [
             "gateway.apim: got nothing; required (expected an object)",
         ]);
         assert.deepEqual(problems({ ...base, apim: "x" }), ['gateway.apim: got "x"; expected an object']);
@@ -522,7 +646,7 @@ describe("validation: the checkable part of a refused input", () => {
 
     it("applies the rules to the rest even when a required value is missing or refused (stand-ins take its place)", () => {
         const rule = ["gateway.replicas: got 1; production needs at least 2 (3 recommended)", PROD];
-        assert.deepEqual(problems({ namespace: { name: "gw" }, replicas: 1 }), [
+        assert.deepEqual(problems({ namespace: { name: "gw", podSecurityLevel: "restricted" }, replicas: 1 }), [
             "gateway.apim: got nothing; required (expected an object)",
             ...rule,
         ]);

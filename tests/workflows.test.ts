@@ -1,7 +1,8 @@
 // The GitHub Actions workflows, parsed: triggers, jobs, environments, identities, permissions, timeouts,
-// concurrency, where secrets reach, action pins, the Pulumi CLI pin, the policy pack in previews; and the rotation's
-// and the alert's shell scripts, run against stand-in `pulumi` and `gh` commands. (Running the workflows themselves
-// needs GitHub; this checks what can be checked here.)
+// concurrency, where secrets reach, action pins, the Pulumi CLI pin, the policy pack in previews, one Azure identity per
+// stack and environment, no prod secret for a pull request; and the identity check's, the rotation's and the alert's
+// shell scripts, run against stand-in `pulumi`, `gh` and `git` commands. (Running the workflows themselves needs
+// GitHub; this checks what can be checked here.)
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -76,19 +77,27 @@ const SAME_REPO = "github.event.pull_request.head.repo.full_name == github.repos
 const INSTALL = "run: npm ci --ignore-scripts --no-audit --no-fund";
 const BUILD = "run: npm run build";
 
+/** The repository variable that holds an environment's Azure client id: `prod-rotation` → AZURE_CLIENT_ID_PROD_ROTATION. */
+const identityVariable = (environment: string) => `AZURE_CLIENT_ID_${environment.toUpperCase().replace(/-/g, "_")}`;
+/** The six environments that sign in to Azure, each with an identity of its own. */
+const IDENTITY_ENVIRONMENTS = ["dev-preview", "prod-preview", "dev", "prod", "dev-rotation", "prod-rotation"];
+/** What each identity check compares: every environment's client id, one `<environment>=<client id>` line each. */
+const CLIENT_IDS = IDENTITY_ENVIRONMENTS.map((e) => `${e}=\${{ vars.${identityVariable(e)} }}\n`).join("");
+const vars = (name: string) => `\${{ vars.${name} }}`;
+
 /** The Pulumi step environment for one identity: state backend, secrets, and the ARM_* sign-in by OIDC. */
-const pulumiEnv = (clientIdVar: string) => ({
+const pulumiEnv = (clientId: string) => ({
     PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
     PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
     PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
     AZURE_STORAGE_ACCOUNT: "${{ vars.AZURE_STORAGE_ACCOUNT }}",
     ARM_USE_OIDC: "true",
-    ARM_CLIENT_ID: `\${{ vars.${clientIdVar} }}`,
+    ARM_CLIENT_ID: clientId,
     ARM_TENANT_ID: "${{ vars.AZURE_TENANT_ID }}",
     ARM_SUBSCRIPTION_ID: "${{ vars.AZURE_SUBSCRIPTION_ID }}",
 });
-const loginWith = (clientIdVar: string) => ({
-    "client-id": `\${{ vars.${clientIdVar} }}`,
+const loginWith = (clientId: string) => ({
+    "client-id": clientId,
     "tenant-id": "${{ vars.AZURE_TENANT_ID }}",
     "subscription-id": "${{ vars.AZURE_SUBSCRIPTION_ID }}",
 });
@@ -103,6 +112,61 @@ const stepsOf = (job: Job) => job.steps.map((s) => s.uses ?? `run: ${s.run}`);
 const stepUsing = (job: Job, action: string) => job.steps.find((s) => s.uses?.startsWith(`${action}@`)) as Step;
 const stepById = (job: Job, id: string) => job.steps.find((s) => s.id === id) as Step;
 const allJobs = () => FILES.flatMap((file) => Object.entries(load(file).jobs).map(([id, job]) => ({ file, id, job })));
+/** A step's environment without the identity check's list of every environment's client id. */
+const withoutClientIds = (env: Record<string, string> | undefined) =>
+    Object.fromEntries(Object.entries(env ?? {}).filter(([k]) => k !== "CLIENT_IDS"));
+/** The first step of every job that signs in to Azure: the identity check. */
+const guardOf = (job: Job) => job.steps[0];
+const GUARD_NAME = "Check that this job's Azure identity is its own";
+
+/**
+ * The rule "one Azure identity per stack and environment", checked on parsed workflows: every job that can sign in
+ * (id-token: write) starts with the identity check, signs in (azure/login, ARM_CLIENT_ID) with its own environment's
+ * variable and nothing else, and names no variable or secret of the other stack outside the check's list. One line
+ * per problem; a matrix job is checked once per leg, with the leg's values in place of `matrix.*`.
+ */
+function identityProblems(workflows: Record<string, Workflow>): string[] {
+    const problems: string[] = [];
+    for (const [file, wf] of Object.entries(workflows)) {
+        for (const [id, job] of Object.entries(wf.jobs)) {
+            if (job.permissions?.["id-token"] !== "write") continue;
+            for (const leg of job.strategy?.matrix.include ?? [undefined]) {
+                const resolve = (v: unknown) =>
+                    typeof v === "string" ? v.replace(/\$\{\{ matrix\.([\w-]+) \}\}/g, (m, k: string) => leg?.[k] ?? m) : v;
+                const environment = resolve(job.environment) as string;
+                const where = `${file} ${id}${leg ? ` (${environment})` : ""}`;
+                const own = vars(identityVariable(environment));
+                const other = environment.startsWith("prod") ? "DEV" : "PROD";
+                const guard = guardOf(job);
+                if (guard.name !== GUARD_NAME) {
+                    problems.push(`${where}: does not start with the identity check`);
+                } else {
+                    if (resolve(guard.env?.ENVIRONMENT) !== environment)
+                        problems.push(`${where}: the identity check is not told its environment`);
+                    if (resolve(guard.env?.CLIENT_ID) !== own)
+                        problems.push(`${where}: the identity check is given ${resolve(guard.env?.CLIENT_ID)}, not ${own}`);
+                    if (guard.env?.CLIENT_IDS !== CLIENT_IDS)
+                        problems.push(`${where}: the identity check does not list the six identities`);
+                }
+                for (const step of job.steps) {
+                    const used = [step.with?.["client-id"], step.env?.ARM_CLIENT_ID].filter((v) => v !== undefined).map(resolve);
+                    for (const v of used) {
+                        if (v !== own) problems.push(`${where}: signs in with ${v}, not ${own}`);
+                    }
+                }
+                const guardEnv = withoutClientIds(guard.env);
+                const named =
+                    JSON.stringify([{ ...guard, env: guardEnv }, ...job.steps.slice(1), leg ?? {}]).match(/(vars|secrets)\.\w+/g) ?? [];
+                for (const n of new Set(named)) {
+                    if (new RegExp(`_${other}(_|$)`).test(n)) {
+                        problems.push(`${where}: names ${n}, a ${other.toLowerCase()} variable`);
+                    }
+                }
+            }
+        }
+    }
+    return problems;
+}
 
 describe("GitHub Actions workflows", () => {
     it("has exactly the three workflows", () => {
@@ -169,15 +233,12 @@ describe("GitHub Actions workflows", () => {
                     timeout: 20,
                     permissions: { contents: "read", "id-token": "write", "pull-requests": "write" },
                 },
-                "preview.yml preview-prod": {
-                    timeout: 20,
-                    permissions: { contents: "read", "id-token": "write", "pull-requests": "write" },
-                },
                 "deploy.yml up-dev": { timeout: 30, permissions: { contents: "read", "id-token": "write" } },
+                "deploy.yml preview-prod": { timeout: 20, permissions: { contents: "read", "id-token": "write" } },
                 "deploy.yml up-prod": { timeout: 30, permissions: { contents: "read", "id-token": "write" } },
                 "rotate.yml rotate": {
                     timeout: 30,
-                    permissions: { contents: "read", deployments: "read", "id-token": "write" },
+                    permissions: { contents: "read", actions: "read", deployments: "read", "id-token": "write" },
                 },
                 "rotate.yml alert": { timeout: 5, permissions: { actions: "read", issues: "write" } },
             };
@@ -240,7 +301,7 @@ describe("GitHub Actions workflows", () => {
                 group: "preview-${{ github.event.pull_request.number }}",
                 "cancel-in-progress": true,
             });
-            assert.deepEqual(Object.keys(wf().jobs), ["ci", "preview-dev", "preview-prod"]);
+            assert.deepEqual(Object.keys(wf().jobs), ["ci", "preview-dev"]);
             const ci = wf().jobs.ci;
             assert.deepEqual(stepsOf(ci), [CHECKOUT, SETUP_NODE, pin("actions/setup-go"), pin("actions/cache"), "run: bash .ci/run"]);
             // The e2e suite's toolchain, Go modules and venv are cached, keyed by what decides them.
@@ -254,47 +315,52 @@ describe("GitHub Actions workflows", () => {
             assert.doesNotMatch(JSON.stringify(ci), /secrets\.|vars\./);
         });
 
-        it("gives pull requests from forks nothing, and same-repo pull requests only the preview environments", () => {
+        it("gives pull requests from forks nothing, same-repo pull requests only the dev preview, and no job anything of prod", () => {
             const jobs = wf().jobs;
             assert.equal(jobs["preview-dev"].if, SAME_REPO);
-            assert.equal(jobs["preview-prod"].if, SAME_REPO);
             assert.equal(jobs["preview-dev"].environment, "dev-preview");
-            assert.equal(jobs["preview-prod"].environment, "prod-preview", "required reviewers approve each prod preview");
             assert.equal(jobs["preview-dev"].needs, "ci");
-            assert.deepEqual(jobs["preview-prod"].needs, ["ci", "preview-dev"]);
-            const all = text("preview.yml");
-            for (const forbidden of ["AZURE_DEPLOY_CLIENT_ID", "AZURE_ROTATION_CLIENT_ID", "AZURE_CLIENT_ID "]) {
-                assert.ok(!all.includes(forbidden), `a pull request must never name ${forbidden.trim()}`);
-            }
-            for (const job of [jobs["preview-dev"], jobs["preview-prod"]]) {
-                assert.notEqual(job.environment, "dev");
-                assert.notEqual(job.environment, "prod");
+            // A pull request runs its own code: no prod environment, no prod variable, no deploy or rotation identity,
+            // outside the identity check's list of client ids (which are not secret).
+            for (const [id, job] of Object.entries(jobs)) {
+                assert.ok(job.environment === undefined || job.environment === "dev-preview", `preview.yml ${id}: ${job.environment}`);
+                const guardEnv = withoutClientIds(job.steps[0].env);
+                const rest = JSON.stringify([guardEnv, ...job.steps.slice(1).map((st) => ({ ...st, run: undefined })), job.steps[0].run]);
+                assert.doesNotMatch(rest, /PROD|prod-|_DEPLOY|ROTATION|AZURE_CLIENT_ID_DEV\b/, `preview.yml ${id}`);
             }
         });
 
-        for (const stack of ["dev", "prod"]) {
-            it(`preview (${stack}): signs in as the read-only preview identity and runs the policy pack`, () => {
-                const job = wf().jobs[`preview-${stack}`];
-                assert.equal(job.name, `preview (${stack})`);
-                assert.deepEqual(stepsOf(job), [CHECKOUT, SETUP_NODE, INSTALL, BUILD, LOGIN, KUBELOGIN, AKS, PULUMI]);
-                assert.deepEqual(stepUsing(job, "azure/login").with, loginWith("AZURE_PREVIEW_CLIENT_ID"));
-                assert.deepEqual(stepUsing(job, "azure/use-kubelogin").with, { "kubelogin-version": "v0.1.6" });
-                assert.deepEqual(stepUsing(job, "azure/aks-set-context").with, aksWith(stack));
-                const pulumi = stepUsing(job, "pulumi/actions");
-                assert.deepEqual(pulumi.env, pulumiEnv("AZURE_PREVIEW_CLIENT_ID"));
-                assert.deepEqual(pulumi.with, {
-                    "pulumi-version": "3.276.0",
-                    command: "preview",
-                    "stack-name": stack,
-                    diff: true,
-                    policyPacks: "policy",
-                    ...(stack === "dev" ? { policyPackConfigs: "policy/dev-config.json" } : {}),
-                    "comment-on-pr": true,
-                    "edit-pr-comment": true,
-                    "github-token": "${{ secrets.GITHUB_TOKEN }}",
-                });
+        it("preview (dev): signs in as the read-only dev preview identity and runs the policy pack, every rule advisory", () => {
+            const job = wf().jobs["preview-dev"];
+            assert.equal(job.name, "preview (dev)");
+            assert.deepEqual(stepsOf(job), [
+                `run: ${guardOf(job).run}`,
+                CHECKOUT,
+                SETUP_NODE,
+                INSTALL,
+                BUILD,
+                LOGIN,
+                KUBELOGIN,
+                AKS,
+                PULUMI,
+            ]);
+            assert.deepEqual(stepUsing(job, "azure/login").with, loginWith(vars("AZURE_CLIENT_ID_DEV_PREVIEW")));
+            assert.deepEqual(stepUsing(job, "azure/use-kubelogin").with, { "kubelogin-version": "v0.1.6" });
+            assert.deepEqual(stepUsing(job, "azure/aks-set-context").with, aksWith("dev"));
+            const pulumi = stepUsing(job, "pulumi/actions");
+            assert.deepEqual(pulumi.env, pulumiEnv(vars("AZURE_CLIENT_ID_DEV_PREVIEW")));
+            assert.deepEqual(pulumi.with, {
+                "pulumi-version": "3.276.0",
+                command: "preview",
+                "stack-name": "dev",
+                diff: true,
+                policyPacks: "policy",
+                policyPackConfigs: "policy/dev-config.json",
+                "comment-on-pr": true,
+                "edit-pr-comment": true,
+                "github-token": "${{ secrets.GITHUB_TOKEN }}",
             });
-        }
+        });
 
         it("the dev preview's policy config makes every rule advisory, and the pack is where the workflow looks", () => {
             assert.deepEqual(JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "dev-config.json"), "utf8")), { all: "advisory" });
@@ -303,24 +369,121 @@ describe("GitHub Actions workflows", () => {
     });
 
     describe("deploy.yml", () => {
-        it("on push to main: pulumi up for dev, then prod behind the prod environment, as the deploy identity", () => {
+        it("on push to main: pulumi up for dev, then prod behind the prod environment, each stack as its own deploy identity", () => {
             const wf = load("deploy.yml");
             assert.deepEqual(wf.on, { push: { branches: ["main"] } });
-            assert.deepEqual(Object.keys(wf.jobs), ["up-dev", "up-prod"]);
+            assert.deepEqual(Object.keys(wf.jobs), ["up-dev", "preview-prod", "up-prod"]);
             for (const stack of ["dev", "prod"]) {
                 const job = wf.jobs[`up-${stack}`];
                 assert.equal(job.name, `up (${stack})`);
                 assert.equal(job.environment, stack);
-                assert.equal(job.needs, stack === "prod" ? "up-dev" : undefined);
+                assert.deepEqual(job.needs, stack === "prod" ? ["up-dev", "preview-prod"] : undefined);
                 assert.equal(job.if, undefined);
                 assert.deepEqual(job.concurrency, { group: `pulumi-${stack}`, "cancel-in-progress": false });
-                assert.deepEqual(stepsOf(job), [CHECKOUT, SETUP_NODE, INSTALL, BUILD, LOGIN, KUBELOGIN, AKS, PULUMI]);
-                assert.deepEqual(stepUsing(job, "azure/login").with, loginWith("AZURE_DEPLOY_CLIENT_ID"));
+                assert.deepEqual(stepsOf(job), [
+                    `run: ${guardOf(job).run}`,
+                    CHECKOUT,
+                    SETUP_NODE,
+                    INSTALL,
+                    BUILD,
+                    LOGIN,
+                    KUBELOGIN,
+                    AKS,
+                    PULUMI,
+                ]);
+                const clientId = vars(`AZURE_CLIENT_ID_${stack.toUpperCase()}`);
+                assert.deepEqual(stepUsing(job, "azure/login").with, loginWith(clientId));
                 assert.deepEqual(stepUsing(job, "azure/aks-set-context").with, aksWith(stack));
                 const pulumi = stepUsing(job, "pulumi/actions");
-                assert.deepEqual(pulumi.env, pulumiEnv("AZURE_DEPLOY_CLIENT_ID"));
+                assert.deepEqual(pulumi.env, pulumiEnv(clientId));
                 assert.deepEqual(pulumi.with, { "pulumi-version": "3.276.0", command: "up", "stack-name": stack });
             }
+        });
+
+        it("previews prod only after the merge: merged code, the read-only prod preview identity, before up (prod) waits for its reviewer", () => {
+            const wf = load("deploy.yml");
+            const job = wf.jobs["preview-prod"];
+            assert.equal(job.name, "preview (prod)");
+            // prod-preview accepts main alone (docs/ci.md); this workflow runs on pushes to main only.
+            assert.equal(job.environment, "prod-preview");
+            assert.equal(job.needs, undefined);
+            assert.equal(job.if, undefined);
+            assert.equal(job.concurrency, undefined, "a preview takes no lock");
+            assert.deepEqual(stepsOf(job), [
+                `run: ${guardOf(job).run}`,
+                CHECKOUT,
+                SETUP_NODE,
+                INSTALL,
+                BUILD,
+                LOGIN,
+                KUBELOGIN,
+                AKS,
+                PULUMI,
+            ]);
+            assert.deepEqual(stepUsing(job, "actions/checkout").with, { "persist-credentials": false }, "the pushed commit, nothing else");
+            assert.deepEqual(stepUsing(job, "azure/login").with, loginWith(vars("AZURE_CLIENT_ID_PROD_PREVIEW")));
+            assert.deepEqual(stepUsing(job, "azure/aks-set-context").with, aksWith("prod"));
+            const pulumi = stepUsing(job, "pulumi/actions");
+            assert.deepEqual(pulumi.env, pulumiEnv(vars("AZURE_CLIENT_ID_PROD_PREVIEW")));
+            assert.deepEqual(pulumi.with, {
+                "pulumi-version": "3.276.0",
+                command: "preview",
+                "stack-name": "prod",
+                diff: true,
+                policyPacks: "policy",
+                "comment-on-summary": true,
+            });
+            // up (prod) cannot start (nor ask its reviewer) before the preview has succeeded.
+            assert.deepEqual(wf.jobs["up-prod"].needs, ["up-dev", "preview-prod"]);
+            // No pull-request workflow names a prod environment.
+            for (const [id, j] of Object.entries(load("preview.yml").jobs)) {
+                assert.ok(!String(j.environment ?? "").startsWith("prod"), `preview.yml ${id}`);
+            }
+        });
+    });
+
+    describe("one Azure identity per stack and environment", () => {
+        const workflows = () => Object.fromEntries(FILES.map((f) => [f, load(f)])) as Record<string, Workflow>;
+
+        it("every job that signs in starts with the same identity check, and signs in with its own environment's variable only", () => {
+            assert.deepEqual(identityProblems(workflows()), []);
+            const guarded = allJobs().filter(({ job }) => job.permissions?.["id-token"] === "write");
+            assert.deepEqual(
+                guarded.map(({ file, id }) => `${file} ${id}`),
+                ["deploy.yml up-dev", "deploy.yml preview-prod", "deploy.yml up-prod", "preview.yml preview-dev", "rotate.yml rotate"],
+            );
+            const runs = new Set(guarded.map(({ job }) => guardOf(job).run));
+            assert.equal(runs.size, 1, "one script everywhere");
+            assert.deepEqual(
+                load("rotate.yml").jobs.rotate.strategy?.matrix.include.map((leg) => [leg.environment, leg["client-id"]]),
+                [
+                    ["dev-rotation", vars("AZURE_CLIENT_ID_DEV_ROTATION")],
+                    ["prod-rotation", vars("AZURE_CLIENT_ID_PROD_ROTATION")],
+                ],
+            );
+        });
+
+        it("finds a prod job that would use a dev variable or the dev identity", () => {
+            const swapped = workflows();
+            const upProd = swapped["deploy.yml"].jobs["up-prod"];
+            stepUsing(upProd, "azure/login").with!["client-id"] = vars("AZURE_CLIENT_ID_DEV");
+            stepUsing(upProd, "azure/aks-set-context").with!["cluster-name"] = vars("AKS_CLUSTER_DEV");
+            swapped["rotate.yml"].jobs.rotate.strategy!.matrix.include[1]["client-id"] = vars("AZURE_CLIENT_ID_DEV_ROTATION");
+            guardOf(swapped["deploy.yml"].jobs["preview-prod"]).env!.CLIENT_ID = vars("AZURE_CLIENT_ID_DEV_PREVIEW");
+            assert.deepEqual(identityProblems(swapped), [
+                "deploy.yml preview-prod: the identity check is given ${{ vars.AZURE_CLIENT_ID_DEV_PREVIEW }}, not ${{ vars.AZURE_CLIENT_ID_PROD_PREVIEW }}",
+                "deploy.yml preview-prod: names vars.AZURE_CLIENT_ID_DEV_PREVIEW, a dev variable",
+                "deploy.yml up-prod: signs in with ${{ vars.AZURE_CLIENT_ID_DEV }}, not ${{ vars.AZURE_CLIENT_ID_PROD }}",
+                "deploy.yml up-prod: names vars.AZURE_CLIENT_ID_DEV, a dev variable",
+                "deploy.yml up-prod: names vars.AKS_CLUSTER_DEV, a dev variable",
+                "rotate.yml rotate (prod-rotation): the identity check is given ${{ vars.AZURE_CLIENT_ID_DEV_ROTATION }}, not ${{ vars.AZURE_CLIENT_ID_PROD_ROTATION }}",
+                "rotate.yml rotate (prod-rotation): signs in with ${{ vars.AZURE_CLIENT_ID_DEV_ROTATION }}, not ${{ vars.AZURE_CLIENT_ID_PROD_ROTATION }}",
+                "rotate.yml rotate (prod-rotation): signs in with ${{ vars.AZURE_CLIENT_ID_DEV_ROTATION }}, not ${{ vars.AZURE_CLIENT_ID_PROD_ROTATION }}",
+                "rotate.yml rotate (prod-rotation): names vars.AZURE_CLIENT_ID_DEV_ROTATION, a dev variable",
+            ]);
+            const unguarded = workflows();
+            unguarded["deploy.yml"].jobs["up-dev"].steps.shift();
+            assert.deepEqual(identityProblems(unguarded), ["deploy.yml up-dev: does not start with the identity check"]);
         });
     });
 
@@ -344,6 +507,7 @@ describe("GitHub Actions workflows", () => {
                     stack: "dev",
                     environment: "dev-rotation",
                     "deployed-environment": "dev",
+                    "client-id": "${{ vars.AZURE_CLIENT_ID_DEV_ROTATION }}",
                     "aks-resource-group": "${{ vars.AKS_RESOURCE_GROUP_DEV }}",
                     "aks-cluster": "${{ vars.AKS_CLUSTER_DEV }}",
                 },
@@ -351,6 +515,7 @@ describe("GitHub Actions workflows", () => {
                     stack: "prod",
                     environment: "prod-rotation",
                     "deployed-environment": "prod",
+                    "client-id": "${{ vars.AZURE_CLIENT_ID_PROD_ROTATION }}",
                     "aks-resource-group": "${{ vars.AKS_RESOURCE_GROUP_PROD }}",
                     "aks-cluster": "${{ vars.AKS_CLUSTER_PROD }}",
                 },
@@ -369,8 +534,9 @@ describe("GitHub Actions workflows", () => {
         it("deploys the last successfully deployed commit, and only the token chain, as the rotation identity", () => {
             const job = rotate();
             assert.deepEqual(stepsOf(job), [
-                `run: ${stepById(job, "approved").run}`,
+                `run: ${guardOf(job).run}`,
                 CHECKOUT,
+                `run: ${stepById(job, "approved").run}`,
                 SETUP_NODE,
                 INSTALL,
                 BUILD,
@@ -381,12 +547,11 @@ describe("GitHub Actions workflows", () => {
                 AKS,
                 `run: ${stepById(job, "rotate").run}`,
             ]);
-            assert.deepEqual(stepUsing(job, "actions/checkout").with, {
-                ref: "${{ steps.approved.outputs.sha }}",
-                "persist-credentials": false,
-            });
+            // main's whole history; the checked commit is checked out by the step that checks it.
+            assert.deepEqual(stepUsing(job, "actions/checkout").with, { ref: "main", "fetch-depth": 0, "persist-credentials": false });
+            assert.match(stepById(job, "approved").run as string, /\ngit checkout --quiet --detach "\$sha"\n/);
             assert.deepEqual(stepUsing(job, "pulumi/actions").with, { "pulumi-version": "3.276.0" }, "install only");
-            assert.deepEqual(stepUsing(job, "azure/login").with, loginWith("AZURE_ROTATION_CLIENT_ID"));
+            assert.deepEqual(stepUsing(job, "azure/login").with, loginWith("${{ matrix.client-id }}"));
             assert.deepEqual(stepUsing(job, "azure/aks-set-context").with, {
                 "use-kubelogin": "true",
                 "resource-group": "${{ matrix.aks-resource-group }}",
@@ -400,7 +565,7 @@ describe("GitHub Actions workflows", () => {
                 STACK: "${{ matrix.stack }}",
                 DEPLOYED_ENVIRONMENT: "${{ matrix.deployed-environment }}",
             });
-            const { ARM_USE_OIDC, ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID, ...stateEnv } = pulumiEnv("AZURE_ROTATION_CLIENT_ID");
+            const { ARM_USE_OIDC, ARM_CLIENT_ID, ARM_TENANT_ID, ARM_SUBSCRIPTION_ID, ...stateEnv } = pulumiEnv("${{ matrix.client-id }}");
             assert.deepEqual(stepById(job, "plan").env, { ...stateEnv, STACK: "${{ matrix.stack }}" });
             assert.deepEqual(stepById(job, "rotate").env, {
                 ...stateEnv,
@@ -453,6 +618,19 @@ const OTHER_SECRET_URN = "urn:pulumi:prod::apim-gateway::apim-gateway:index:Self
 const PAST = "2000-01-03T00:00:00.000Z";
 const FUTURE = "2999-01-07T00:00:00.000Z";
 
+// git: `merge-base --is-ancestor <sha> refs/remotes/origin/main` succeeds when $FIX/main-commits lists <sha>;
+// `checkout` succeeds. Every call is logged.
+const GIT_STUB = `#!/usr/bin/env bash
+set -euo pipefail
+{ printf '%s' "$(basename "$0")" | base64 -w0; for a in "$@"; do printf ' '; printf '%s' "$a" | base64 -w0; done; echo; } >> "$STUB_LOG"
+case "$1" in
+  merge-base)
+    [ "$2" = "--is-ancestor" ] && [ "$4" = "refs/remotes/origin/main" ] || exit 2
+    grep -qxF "$3" "$FIX/main-commits" ;;
+  checkout) ;;
+  *) exit 2 ;;
+esac
+`;
 // gh: `api <path> [--jq f]` answers from $FIX/api/<path with / ? & = turned into _>.json; issue commands are logged.
 const GH_STUB = `#!/usr/bin/env bash
 set -euo pipefail
@@ -504,6 +682,7 @@ function runStep(step: Step, env: Record<string, string>, fixtures: Record<strin
         fs.mkdirSync(path.join(fix, "api"), { recursive: true });
         fs.writeFileSync(path.join(bin, "gh"), GH_STUB, { mode: 0o755 });
         fs.writeFileSync(path.join(bin, "pulumi"), PULUMI_STUB, { mode: 0o755 });
+        fs.writeFileSync(path.join(bin, "git"), GIT_STUB, { mode: 0o755 });
         for (const [name, value] of Object.entries(fixtures)) {
             fs.writeFileSync(path.join(fix, name), typeof value === "string" ? value : JSON.stringify(value));
         }
@@ -518,6 +697,7 @@ function runStep(step: Step, env: Record<string, string>, fixtures: Record<strin
                 RUNNER_TEMP: dir,
                 GITHUB_OUTPUT: output,
                 GITHUB_REPOSITORY: "contoso/apim-gateway",
+                GITHUB_SERVER_URL: "https://github.com",
                 STUB_LOG: log,
                 FIX: fix,
                 ...env,
@@ -582,20 +762,92 @@ describe("rotate.yml scripts (stand-in gh and pulumi)", function () {
     const statusesPath = (id: number) => `repos/contoso/apim-gateway/deployments/${id}/statuses?per_page=1`;
     const approvedEnv = { STACK: "prod", DEPLOYED_ENVIRONMENT: "prod", GH_TOKEN: "x" };
 
-    it("approved: picks the newest deployment whose latest status is success", () => {
-        const r = runStep(step("approved"), approvedEnv, {
-            [api(deploymentsPath)]: [
-                { id: 3, sha: C },
-                { id: 2, sha: B },
-                { id: 1, sha: A },
-            ],
-            [api(statusesPath(3))]: [{ state: "waiting" }],
-            [api(statusesPath(2))]: [{ state: "success" }],
-            [api(statusesPath(1))]: [{ state: "inactive" }],
-        });
+    const runsPath = (run: number) => `repos/contoso/apim-gateway/actions/runs/${run}`;
+    const jobLog = (run: number) => `https://github.com/contoso/apim-gateway/actions/runs/${run}/job/${run}0`;
+    /** deploy.yml's run 902 deployed B from a push to main; C is a commit on a branch. */
+    const deployRun = { path: ".github/workflows/deploy.yml", event: "push", head_branch: "main", head_sha: B };
+    /** The newest successful record names B (or `sha`), and links to run 902 (or `log`). */
+    const history = (record: { sha?: string; log?: string } = {}, run: Record<string, string> = deployRun) => ({
+        [api(deploymentsPath)]: [
+            { id: 3, sha: C },
+            { id: 2, sha: record.sha ?? B },
+            { id: 1, sha: A },
+        ],
+        [api(statusesPath(3))]: [{ state: "waiting", log_url: jobLog(903) }],
+        [api(statusesPath(2))]: [{ state: "success", log_url: record.log ?? jobLog(902), target_url: record.log ?? jobLog(902) }],
+        [api(statusesPath(1))]: [{ state: "inactive", log_url: jobLog(901) }],
+        [api(runsPath(902))]: run,
+        "main-commits": `${A}\n${B}\n`,
+    });
+    const refused = (r: ScriptRun, why: string) => {
+        assert.equal(r.code, 1, r.stdout);
+        assert.equal(r.stdout.trim().split("\n").pop(), `::error::prod: ${why}; nothing was rotated. See docs/ci.md, 'Rotation'.`);
+        assert.deepEqual(r.outputs, {}, "no commit for the steps after it");
+        assert.ok(!r.calls.some((c) => c[0] === "git" && c[1] === "checkout"), "nothing checked out");
+    };
+
+    it("approved: takes the newest successful deployment, checks it is deploy.yml's from main, and checks its commit out", () => {
+        const r = runStep(step("approved"), approvedEnv, history());
         assert.equal(r.code, 0, r.stdout);
         assert.deepEqual(r.outputs, { sha: B });
-        assert.equal(r.calls.length, 3, "stops at the first success");
+        assert.match(r.stdout, new RegExp(`prod: rotating as deployed at ${B} \\(deployment 2, deploy workflow run 902\\)`));
+        assert.deepEqual(
+            r.calls.map((c) => c.slice(0, 3)),
+            [
+                ["gh", "api", deploymentsPath],
+                ["gh", "api", statusesPath(3)],
+                ["gh", "api", statusesPath(2)],
+                ["gh", "api", runsPath(902)],
+                ["git", "merge-base", "--is-ancestor"],
+                ["git", "checkout", "--quiet"],
+            ],
+        );
+        assert.deepEqual(r.calls[4], ["git", "merge-base", "--is-ancestor", B, "refs/remotes/origin/main"]);
+        assert.deepEqual(r.calls[5], ["git", "checkout", "--quiet", "--detach", B]);
+    });
+
+    it("approved: refuses a record from another commit: one that is not on main, or not the one its run deployed", () => {
+        refused(
+            runStep(step("approved"), approvedEnv, history({ sha: C }, { ...deployRun, head_sha: C })),
+            `commit ${C} of deployment 2 is not on main`,
+        );
+        refused(
+            runStep(step("approved"), approvedEnv, history({ sha: A })),
+            `deployment 2 names commit ${A}, but its run 902 deployed ${B}`,
+        );
+    });
+
+    it("approved: refuses a record from another workflow, or one that links to no run of this repository", () => {
+        refused(
+            runStep(step("approved"), approvedEnv, history({}, { ...deployRun, path: ".github/workflows/preview.yml" })),
+            `deployment 2 (commit ${B}) was made by run 902 of .github/workflows/preview.yml, not of .github/workflows/deploy.yml`,
+        );
+        refused(
+            runStep(step("approved"), approvedEnv, history({}, { ...deployRun, path: ".github/workflows/x;$(id)\n::warning::y.yml" })),
+            `deployment 2 (commit ${B}) was made by run 902 of .github/workflows/x???id??n??warning??y.yml, not of .github/workflows/deploy.yml`,
+        );
+        for (const log of [
+            "",
+            "https://example.com/x",
+            "https://github.com/mallory/apim-gateway/actions/runs/902",
+            jobLog(902).replace("/902/", "/x/"),
+        ]) {
+            refused(
+                runStep(step("approved"), approvedEnv, history({ log })),
+                `deployment 2 (commit ${B}) links to no workflow run of this repository, so the deploy workflow did not make it`,
+            );
+        }
+    });
+
+    it("approved: refuses a record from another branch, or from a run that was not a push", () => {
+        refused(
+            runStep(step("approved"), approvedEnv, history({}, { ...deployRun, head_branch: "feature/x" })),
+            `deployment 2 (commit ${B}) was made by run 902 on push of feature/x, not on a push to main`,
+        );
+        refused(
+            runStep(step("approved"), approvedEnv, history({}, { ...deployRun, event: "workflow_dispatch" })),
+            `deployment 2 (commit ${B}) was made by run 902 on workflow_dispatch of main, not on a push to main`,
+        );
     });
 
     it("approved: fails when the stack was never deployed successfully", () => {
@@ -608,6 +860,70 @@ describe("rotate.yml scripts (stand-in gh and pulumi)", function () {
         assert.deepEqual(r.outputs, {});
         const none = runStep(step("approved"), approvedEnv, { [api(deploymentsPath)]: [] });
         assert.equal(none.code, 1);
+    });
+
+    it("a refused record fails the rotation job, which the alert job reports", () => {
+        const alert = load("rotate.yml").jobs.alert;
+        assert.equal(alert.needs, "rotate");
+        assert.match(alert.if as string, /needs\.rotate\.result == 'failure'/);
+        assert.equal(stepById(job(), "approved").if, undefined, "runs on every rotation");
+        assert.equal(stepById(job(), "approved")["continue-on-error" as keyof Step], undefined);
+    });
+
+    // The identity check, as each job that signs in runs it (prod here).
+    const GUIDS = {
+        "dev-preview": "11111111-1111-1111-1111-111111111111",
+        "prod-preview": "22222222-2222-2222-2222-222222222222",
+        dev: "33333333-3333-3333-3333-333333333333",
+        prod: "44444444-4444-4444-4444-444444444444",
+        "dev-rotation": "55555555-5555-5555-5555-555555555555",
+        "prod-rotation": "66666666-6666-6666-6666-666666666666",
+    } as Record<string, string>;
+    const clientIds = (ids: Record<string, string>) =>
+        Object.entries(ids)
+            .map(([e, id]) => `${e}=${id}\n`)
+            .join("");
+    const guard = () => guardOf(load("deploy.yml").jobs["up-prod"]);
+    const check = (clientId: string, ids = GUIDS) =>
+        runStep(guard(), { ENVIRONMENT: "prod", CLIENT_ID: clientId, CLIENT_IDS: clientIds(ids) }, {});
+
+    it("identity check: passes when the job signs in with its own environment's identity and no other holds it", () => {
+        const r = check(GUIDS.prod);
+        assert.equal(r.code, 0, r.stdout);
+        assert.equal(r.stdout, "");
+        assert.equal(check(GUIDS.prod.toUpperCase(), { ...GUIDS, prod: GUIDS.prod.toUpperCase() }).code, 0);
+    });
+
+    it("identity check: fails a prod job that would use a dev variable, or an identity that dev also holds", () => {
+        for (const env of ["dev", "dev-preview", "dev-rotation", "prod-preview"]) {
+            const r = check(GUIDS[env]);
+            assert.equal(r.code, 1, env);
+            assert.equal(
+                r.stdout.trim(),
+                `::error::prod would sign in as the ${env} identity (${GUIDS[env]}); each stack and environment needs its own identity and its own variable (AZURE_CLIENT_ID_PROD)`,
+            );
+        }
+        const shared = check(GUIDS.prod, { ...GUIDS, dev: GUIDS.prod.toUpperCase() });
+        assert.equal(shared.code, 1);
+        assert.equal(
+            shared.stdout.trim(),
+            `::error::prod would sign in as the dev identity (${GUIDS.prod}); each stack and environment needs its own identity and its own variable (AZURE_CLIENT_ID_PROD)`,
+        );
+    });
+
+    it("identity check: fails when the environment's variable is unset, or the job signs in with another", () => {
+        const unset = check("", { ...GUIDS, prod: "" });
+        assert.equal(unset.code, 1);
+        assert.equal(
+            unset.stdout.trim(),
+            "::error::prod: the repository variable AZURE_CLIENT_ID_PROD does not hold a client id (a GUID); set it to the prod identity's",
+        );
+        const other = check("77777777-7777-7777-7777-777777777777");
+        assert.equal(other.code, 1);
+        assert.equal(
+            other.stdout.trim(),
+            "::error::prod signs in with a client id that is not AZURE_CLIENT_ID_PROD's; use vars.AZURE_CLIENT_ID_PROD in this job",
+        );
     });
 
     it("plan: due when tokenRotatesAfter has passed, with the one live token's URN", () => {

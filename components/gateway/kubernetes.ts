@@ -153,7 +153,11 @@ export function createKubernetesObjects(
                 namespace,
                 labels: p.labels,
                 ...(serviceAnnotations !== undefined
-                    ? { annotations: pulumi.output(serviceAnnotations).apply((an) => ({ ...s.commonAnnotations, ...an })) }
+                    ? {
+                          annotations: p
+                              .checkedAnnotations("service.annotations", serviceAnnotations)
+                              .apply((an) => ({ ...s.commonAnnotations, ...an })),
+                      }
                     : p.annotations),
             },
             spec: liveTrafficServiceSpec(name, s, args.service?.loadBalancerIP),

@@ -10,6 +10,7 @@ import { pluginLocationProblem, servedByPlugin } from "../plugin/location";
 import { AzureEnvironment, CLOUDS, cloudFor } from "../token/credential";
 import { PACKAGE_DIR, PACKAGE_VERSION, PLUGIN_DOWNLOAD_URL } from "../version";
 import { checkResolved, formatProblems, nameProblems, prefixOf, validateArgs } from "../validation";
+import { resolvedAnnotationProblems } from "../validation/keys";
 import type { SelfHostedGateway } from "../selfHostedGateway";
 import type { Plan } from "./types";
 import { planWarnings } from "./warnings";
@@ -95,6 +96,11 @@ export function createPlan(self: SelfHostedGateway, name: string, args: SelfHost
             pulumi.output(v).apply((value) => {
                 const problem = checkResolved(key, value, rule);
                 return problem ? fail(problem) : value;
+            }),
+        checkedAnnotations: (key, v) =>
+            pulumi.output(v).apply((map) => {
+                const problems = resolvedAnnotationProblems(map, `${prefix}.${key}`);
+                return problems.length > 0 ? fail(problems.join("; ")) : (map as Record<string, string>);
             }),
     };
 }

@@ -25,6 +25,8 @@ export interface Plan {
     cloud: () => AzureEnvironment;
     /** Checks a value that may only be known later (an Output) inside apply. */
     checked: (key: string, v: pulumi.Input<string>, rule: "dnsLabel" | "hostname" | "dnsSubdomain") => pulumi.Output<string>;
+    /** An annotation map that may be an Output, checked once resolved (keys.ts, resolvedAnnotationProblems). */
+    checkedAnnotations: (key: string, v: pulumi.Input<Record<string, pulumi.Input<string>>>) => pulumi.Output<Record<string, string>>;
 }
 
 export type AzureSide = Pick<SelfHostedGateway, "gateway" | "apiAssignments" | "hostnameConfigurations" | "certificateAuthorities">;

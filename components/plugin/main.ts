@@ -3,8 +3,11 @@
 // compiled JavaScript, so it starts without type-checking anything.
 import * as provider from "@pulumi/pulumi/provider";
 import { PACKAGE_VERSION } from "../version";
+import { installStructDecoder } from "./decode";
 import { markServedByPlugin } from "./location";
 import { SelfHostedGatewayProvider } from "./provider";
 
 markServedByPlugin();
+// A `__proto__` field of a request would be dropped by the SDK's decoding; refused by name instead (decode.ts).
+installStructDecoder();
 void provider.main(new SelfHostedGatewayProvider(PACKAGE_VERSION), process.argv.slice(2));

@@ -8,6 +8,7 @@
 // secrets); ARM_* variables and the Azure CLI login are read in the plugin's own process.
 import type * as provider from "@pulumi/pulumi/provider";
 import type { KeyType } from "../args";
+import { redactUrls } from "../redact";
 import { ArmCallOptions, ArmError, GENERATE_TOKEN_API_VERSION, generateGatewayToken, parseGatewayId, scrub } from "./arm";
 import {
     armTokenGetter,
@@ -53,6 +54,32 @@ export function secretValue(value: unknown): Record<string, unknown> {
     return { [SIG]: SECRET_SIG, value };
 }
 
+/** Whether a value is in the engine's secret encoding. */
+export function isSecretValue(v: unknown): boolean {
+    return v !== null && typeof v === "object" && (v as Record<string, unknown>)[SIG] === SECRET_SIG;
+}
+
+/**
+ * The token's properties with everything secret marked so, whatever the caller passed: the token `value` and the
+ * secret keys of the identity config (`azureNative.clientSecret`, ...). GatewayToken is public API: a program that
+ * passes a client secret as a plain string must not find it in plain text in the state, a preview or a diff.
+ */
+export function markSecrets(props: unknown): unknown {
+    if (props === null || typeof props !== "object" || Array.isArray(props) || isSecretValue(props)) return props;
+    const out: Record<string, unknown> = { ...(props as Record<string, unknown>) };
+    const mark = (v: unknown) => (v === undefined || v === null || isSecretValue(v) ? v : secretValue(v));
+    if ("value" in out) out.value = mark(out.value);
+    const cfg = out.azureNative;
+    if (cfg !== null && typeof cfg === "object" && !Array.isArray(cfg) && !isSecretValue(cfg)) {
+        const marked: Record<string, unknown> = { ...(cfg as Record<string, unknown>) };
+        for (const k of AZURE_NATIVE_SECRET_KEYS) {
+            if (k in marked) marked[k] = mark(marked[k]);
+        }
+        out.azureNative = marked;
+    }
+    return out;
+}
+
 /** Removes the engine's secret wrappers, so the logic sees plain values. */
 export function unwrapSecrets(v: unknown): unknown {
     if (Array.isArray(v)) return v.map(unwrapSecrets);
@@ -96,7 +123,7 @@ export function checkTokenInputs(inputs: Partial<GatewayTokenInputs>): provider.
         failures.push({
             property: "armEndpoint",
             // Stryker disable next-line ArrayDeclaration: no secret is known here: a list holding a made-up one changes only text that contains it
-            reason: `got ${JSON.stringify(scrub(String(news.armEndpoint), []))}; expected an https:// URL`,
+            reason: `got ${JSON.stringify(redactUrls(scrub(String(news.armEndpoint), [])))}; expected an https:// URL`,
         });
     }
     return failures;
@@ -145,7 +172,7 @@ export function gatewayTokenMethods(issue: TokenIssuer = issueToken, env: NodeJS
     return {
         async check(_olds: unknown, news: unknown): Promise<provider.CheckResult> {
             const plain = unwrapSecrets(news) as Partial<GatewayTokenInputs>;
-            return { inputs: news, failures: checkTokenInputs(plain) };
+            return { inputs: markSecrets(news), failures: checkTokenInputs(plain) };
         },
         async diff(olds: unknown, news: unknown): Promise<provider.DiffResult> {
             return diffTokenInputs(unwrapSecrets(olds) as GatewayTokenInputs, unwrapSecrets(news) as GatewayTokenInputs);
@@ -164,7 +191,7 @@ export function gatewayTokenMethods(issue: TokenIssuer = issueToken, env: NodeJS
         },
         async read(id: string, props: unknown): Promise<provider.ReadResult> {
             // A token cannot be read back from Azure; state is the only record of it.
-            return { id, props };
+            return { id, props: markSecrets(props) as Record<string, unknown> };
         },
         async delete(): Promise<void> {
             // A token cannot be revoked on its own; it lapses at its expiry.

@@ -2,7 +2,16 @@
 // that depend on other options).
 import { MAX_TOKEN_LIFETIME_DAYS, MIN_AUTOSCALING_REPLICAS, SelfHostedGatewayArgs } from "../args";
 import { rotationProblems } from "../rotation";
-import { CONFIG_MAP_MAX_BYTES, gatewaySettings, settingOwner, settingsBytes } from "../settings";
+import {
+    CONFIG_MAP_MAX_BYTES,
+    GATEWAY_SETTINGS,
+    gatewaySettings,
+    referenceSpelling,
+    settingOwner,
+    settingsBytes,
+    SETTINGS_NOT_OFFERED,
+} from "../settings";
+import { redactUrls } from "../redact";
 import { NO_CONTROL_CHARACTERS } from "./schema";
 
 /** Cross-field rules the schema alone cannot say. */
@@ -242,7 +251,7 @@ export function optionProblems(args: SelfHostedGatewayArgs, prefix: string): str
         }
         if (local.type === "localsyslog" && local.endpoint !== undefined && !/^\/[-\w./]*[^/]$/.test(local.endpoint)) {
             problems.push(
-                `${lp}.endpoint: got ${JSON.stringify(local.endpoint)}; with type "localsyslog" it is the syslog socket's path in the pod, ` +
+                `${lp}.endpoint: got ${redactUrls(JSON.stringify(local.endpoint))}; with type "localsyslog" it is the syslog socket's path in the pod, ` +
                     "such as /dev/log (the node's /dev/log is mounted there)",
             );
         }
@@ -260,9 +269,13 @@ export function optionProblems(args: SelfHostedGatewayArgs, prefix: string): str
             `${prefix}.observability.openTelemetry.histogramBuckets: got ${JSON.stringify(buckets)}; must be strictly increasing`,
         );
     }
+    // Only the gateway's own settings, as Microsoft's reference spells them: the pods read the settings as environment
+    // variables, so any other key would reach the container's runtime (SSL_CERT_FILE, DOTNET_STARTUP_HOOKS, ...).
     for (const key of Object.keys(args.additionalSettings ?? {})) {
         const owner = settingOwner(key);
         const at = `${prefix}.additionalSettings["${key}"]`;
+        const spelling = referenceSpelling(key);
+        const notOffered = SETTINGS_NOT_OFFERED.find((n) => spelling?.startsWith(n.prefix));
         if (owner?.kind === "option") {
             problems.push(`${at}: shadows the typed option ${prefix}.${owner.path}; set that instead`);
         } else if (owner?.kind === "component") {
@@ -271,6 +284,15 @@ export function optionProblems(args: SelfHostedGatewayArgs, prefix: string): str
             problems.push(
                 `${at}: Entra settings belong to ${prefix}.auth (certificate sign-in is not offered); use ${prefix}.auth.azureAdApp or workloadIdentity`,
             );
+        } else if (notOffered !== undefined) {
+            problems.push(`${at}: is not offered: ${notOffered.why}`);
+        } else if (spelling === undefined) {
+            problems.push(
+                `${at}: is not a setting of the self-hosted gateway; additionalSettings takes only the settings of Microsoft's settings ` +
+                    "reference, spelled as it spells them (docs/configuration.md), never other environment variables of the container",
+            );
+        } else if (!GATEWAY_SETTINGS.includes(key)) {
+            problems.push(`${at}: write it as Microsoft's settings reference spells it: "${spelling}"`);
         }
         const value = args.additionalSettings?.[key];
         if (typeof value === "string" && !NO_CONTROL_CHARACTERS.test(value)) {

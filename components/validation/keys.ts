@@ -34,6 +34,9 @@ export const plainAnnotations = z.record(annotationKey, z.string());
 
 /** Keys a JavaScript object cannot hold as data: they change or hide the object's prototype. */
 export const FORBIDDEN_KEYS = ["__proto__", "constructor", "prototype"];
+/** What a problem about such a key says after its path. */
+export const FORBIDDEN_KEY_MESSAGE =
+    "this key is not allowed (it names JavaScript object machinery and would be dropped or misread); remove it";
 
 /**
  * Keys named `__proto__`, `constructor` or `prototype`, anywhere in the input (zod drops them silently, and a map
@@ -59,15 +62,28 @@ export function forbiddenKeyProblems(raw: unknown, prefix: string): string[] {
         }
         for (const key of Object.keys(v)) {
             if (FORBIDDEN_KEYS.includes(key)) {
-                problems.push(
-                    `${keyPath(prefix, path)}[${JSON.stringify(key)}]: this key is not allowed (it names JavaScript object machinery and would be dropped or misread); remove it`,
-                );
+                problems.push(`${keyPath(prefix, path)}[${JSON.stringify(key)}]: ${FORBIDDEN_KEY_MESSAGE}`);
                 continue;
             }
             walk((v as Record<string, unknown>)[key], [...path, key]);
         }
     };
     walk(raw, []);
+    return problems;
+}
+
+/**
+ * A map whose value arrived later (an Output), checked once resolved: no JavaScript machinery key, and each key an
+ * annotation key. One line per problem, under `key` (e.g. `args.service.annotations`).
+ */
+export function resolvedAnnotationProblems(map: unknown, key: string): string[] {
+    if (typeof map !== "object" || map === null || Array.isArray(map)) return [`${key}: got ${typeof map}; expected an object`];
+    const problems = forbiddenKeyProblems(map, key);
+    for (const k of Object.keys(map)) {
+        if (FORBIDDEN_KEYS.includes(k)) continue;
+        const r = annotationKey.safeParse(k);
+        if (!r.success) problems.push(`${keyPath(key, [k])}: invalid key; ${r.error.issues[0]?.message}`);
+    }
     return problems;
 }
 

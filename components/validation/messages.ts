@@ -1,5 +1,6 @@
 // Messages: one sentence per problem, `<key path>: got <value>; <what is allowed>`, never a secret value.
 import { z } from "zod";
+import { redactUrls } from "../redact";
 import { keyPath } from "./keys";
 import { DEFERRED_MESSAGE } from "./schema";
 
@@ -47,8 +48,8 @@ const SHOWN_MAX = 60;
 export function shown(v: unknown): string {
     if (v === undefined) return "nothing";
     if (typeof v === "string") {
-        // A URL's user:password@ part is a credential: never repeat it.
-        const scrubbed = v.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1***@");
+        // A URL's user:password@ part and its query are where credentials and keys travel: never repeat them.
+        const scrubbed = redactUrls(v);
         // A long value is named by its start and length, so one problem stays one line.
         return scrubbed.length > SHOWN_MAX
             ? `${JSON.stringify(scrubbed.slice(0, SHOWN_MAX))}… (${v.length} characters)`
@@ -82,8 +83,14 @@ export function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): st
     return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
 }
 
-/** Keys whose values are secrets: problems name them but never show their value. */
-export const SECRET_KEYS = new Set(["clientSecret"]);
+/**
+ * Keys whose values are secrets, with what they must be: problems name them but never show their value. A webhook
+ * URL is one whole: services put its key in the path as often as in the query.
+ */
+export const SECRET_KEYS: ReadonlyMap<string, string> = new Map([
+    ["clientSecret", "expected a non-empty string (a Pulumi secret)"],
+    ["webhookUrl", "expected an https:// URL without user:password@ (a Pulumi secret)"],
+]);
 
 /** One sentence per problem: `<key path>: got <value>; <what is allowed>`. */
 export function describeIssues(schema: z.ZodType, issues: readonly z.core.$ZodIssue[], prefix: string): string[] {
@@ -97,11 +104,10 @@ export function describeIssues(schema: z.ZodType, issues: readonly z.core.$ZodIs
             }
             continue;
         }
-        if (SECRET_KEYS.has(String(issue.path[issue.path.length - 1]))) {
+        const secret = SECRET_KEYS.get(String(issue.path[issue.path.length - 1]));
+        if (secret !== undefined) {
             // Never echo a secret, even a malformed one.
-            lines.push(
-                `${keyPath(prefix, issue.path)}: got a value (hidden: it is a secret); expected a non-empty string (a Pulumi secret)`,
-            );
+            lines.push(`${keyPath(prefix, issue.path)}: got a value (hidden: it is a secret); ${secret}`);
             continue;
         }
         if (issue.code === "invalid_union") {

@@ -1,9 +1,10 @@
 // Token expiry alerts on the real engine, through the stand-ins: the Event Grid system topic and the subscriptions
-// reach (fake) ARM with the event filter and receivers, the webhook URL stays out of state in plaintext, and
-// destroy removes them.
+// reach (fake) ARM with the event filter and receivers, the webhook URL (its own secret stack key) stays out of the
+// stack file and the state in plaintext, and destroy removes them.
 import { strict as assert } from "assert";
 import * as fs from "fs";
-import { exportStack, inline } from "../harness/pulumi";
+import * as path from "path";
+import { exportStack, inline, pulumiCli } from "../harness/pulumi";
 import { wall } from "../harness/report";
 import { PROJECT, repoStack } from "../harness/stacks";
 import { e2e } from "./setup";
@@ -33,7 +34,6 @@ describe("token expiry alerts through the stand-ins, on the real engine", functi
                 g.token = {
                     ...g.token,
                     expiryAlerts: {
-                        webhookUrl: WEBHOOK,
                         actionGroupIds: [ACTION_GROUP],
                         systemTopic: { name: "apim-e2e-events", location: "westeurope" },
                     },
@@ -42,6 +42,11 @@ describe("token expiry alerts through the stand-ins, on the real engine", functi
             {},
             stack,
         );
+        // The webhook URL carries its key: the stack program takes it only from its own secret key.
+        assert.equal(pulumiCli(env, ["stack", "init", stack], dir).code, 0);
+        const set = pulumiCli(env, ["config", "set", "--secret", `${PROJECT}:expiryAlertWebhookUrl`, WEBHOOK, "--stack", stack], dir);
+        assert.equal(set.code, 0, set.stderr);
+        assert.equal(fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8").includes("e2e-webhook-k3y"), false);
         const logFrom = fs.readFileSync(env.vars.APIM_E2E_ARM_LOG, "utf8").length;
         const logged = () =>
             fs

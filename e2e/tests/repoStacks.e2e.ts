@@ -45,6 +45,7 @@ const EXPECT: Record<"dev" | "prod", Expect> = {
         maxUnavailable: 0,
         storageClass: "azurefile-csi",
         accessMode: "ReadWriteMany",
+        podSecurity: "restricted",
     },
     prod: {
         gateway: "apim-gw-prod",

@@ -15,7 +15,7 @@ const args: SelfHostedGatewayArgs = {
         gatewayName: `edge-${stack}`,
         location: { name: "aks-westeurope", city: "Amsterdam", countryOrRegion: "NL" },
     },
-    namespace: { name: `apim-edge-${stack}` },
+    namespace: { name: `apim-edge-${stack}`, podSecurityLevel: "restricted" },
     replicas: 3,
     rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
     configBackup: { storageClassName: "azurefile-csi" },

@@ -4,7 +4,14 @@
 import type { BackupAccessMode, SelfHostedGatewayArgs } from "../../components/args";
 import { placeholderFindings } from "../../components/rules";
 import { defaultConfigurationEndpoint, resolveSettings, Settings } from "../../components/specs";
-import { CLIENT_SECRET_CONFIG_KEY, ClientSecretConfig, withClientSecret } from "../../components/stackConfig";
+import {
+    CLIENT_SECRET_CONFIG_KEY,
+    ClientSecretConfig,
+    WEBHOOK_STAND_IN,
+    WEBHOOK_URL_CONFIG_KEY,
+    withClientSecret,
+    withWebhookUrl,
+} from "../../components/stackConfig";
 import { GATEWAY_READ_ACTION, GENERATE_TOKEN_ACTION, scrub } from "../../components/token/arm";
 import { AzureEnvironment, CLOUDS, cloudFor, ConfigLookup } from "../../components/token/credential";
 import { renderDirProblems, STACK_PREFIX, validateArgs } from "../../components/validation";
@@ -226,10 +233,27 @@ export function configCheck(config: StackConfig, project: string, stack: string,
               ? ("(set)" as unknown as ClientSecretConfig)
               : "blank";
     const placed = withClientSecret(raw, secret, project, stack);
-    const validation = validateArgs(placed.raw, STACK_PREFIX, now);
+    // The webhook URL: its value is checked only where the stack file holds it in plain text, which is a problem itself.
+    const webhookValue = config[`${project}:${WEBHOOK_URL_CONFIG_KEY}`];
+    const webhookPlain = webhookValue !== undefined && !isSecure(webhookValue);
+    const hooked = withWebhookUrl(
+        placed.raw,
+        webhookValue === undefined ? undefined : { value: webhookPlain ? String(webhookValue) : undefined, secret: WEBHOOK_STAND_IN },
+        project,
+        stack,
+    );
+    const plainWebhook = webhookPlain
+        ? [
+              `${WEBHOOK_URL_CONFIG_KEY}: is in plain text in ${file}; set it again as a secret: ` +
+                  `pulumi config set --secret ${project}:${WEBHOOK_URL_CONFIG_KEY} <https-url> --stack ${stack}`,
+          ]
+        : [];
+    const validation = validateArgs(hooked.raw, STACK_PREFIX, now);
     const renderYamlTo = config[`${project}:renderYamlTo`];
     const problems = [
         ...placed.problems,
+        ...hooked.problems,
+        ...plainWebhook,
         ...(validation.ok ? [] : validation.problems),
         ...renderDirProblems(
             renderYamlTo === undefined ? undefined : typeof renderYamlTo === "string" ? renderYamlTo : JSON.stringify(renderYamlTo),
