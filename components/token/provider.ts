@@ -8,7 +8,7 @@
 // secrets); ARM_* variables and the Azure CLI login are read in the plugin's own process.
 import type * as provider from "@pulumi/pulumi/provider";
 import type { KeyType } from "../args";
-import { ArmCallOptions, ArmError, GENERATE_TOKEN_API_VERSION, generateGatewayToken, parseGatewayId, scrub } from "./arm";
+import { ArmCallOptions, ArmError, GENERATE_TOKEN_API_VERSION, generateGatewayToken, parseGatewayId, scrub, tokenExpiryOf } from "./arm";
 import {
     armTokenGetter,
     authorityFor,
@@ -38,6 +38,8 @@ export interface GatewayTokenInputs {
 
 export interface GatewayTokenState extends Omit<GatewayTokenInputs, "azureNative"> {
     value: string;
+    /** The expiry the token carries (yyyy-MM-ddTHH:mm:ssZ), which may differ from the requested `expiry`. */
+    expiresAt: string;
 }
 
 /** The inputs whose change means a new token. */
@@ -107,7 +109,10 @@ export function tokenId(inputs: Pick<GatewayTokenInputs, "gatewayResourceId" | "
     return `${inputs.gatewayResourceId}/tokens/${inputs.keyType}/${inputs.expiry}`;
 }
 
-/** The state kept for a token: its inputs without the identity config, and the token as a secret. */
+/**
+ * The state kept for a token: its inputs without the identity config, the token as a secret, and the expiry the token
+ * itself carries (the requested one when the token has none to read, which generateGatewayToken refuses anyway).
+ */
 export function tokenState(inputs: GatewayTokenInputs, value: string): Record<string, unknown> {
     return {
         gatewayResourceId: inputs.gatewayResourceId,
@@ -116,6 +121,7 @@ export function tokenState(inputs: GatewayTokenInputs, value: string): Record<st
         armEndpoint: inputs.armEndpoint,
         apiVersion: inputs.apiVersion,
         value: secretValue(value),
+        expiresAt: tokenExpiryOf(value) ?? inputs.expiry,
     };
 }
 
