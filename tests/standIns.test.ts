@@ -412,8 +412,10 @@ describe("stand-ins: the fake ARM's answers deserialize in Microsoft's SDK clien
             assignableScopes: [scope],
         });
         assert.equal(role.roleType, "CustomRole");
+        // A role definition is the tenant's: its id is the subscription-level one, whatever scope it was written at.
+        assert.equal(role.id, `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`);
         const assignment = await auth.roleAssignments.create(SERVICE, "1d2c3b4a-5f6e-4d7c-8b9a-0f1e2d3c4b5a", {
-            roleDefinitionId: `${scope}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`,
+            roleDefinitionId: `/subscriptions/${SUB}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`,
             principalId: id.principalId ?? "",
             principalType: "ServicePrincipal",
         });

@@ -242,8 +242,17 @@ export async function startFakeArm(opts: FakeArmOptions): Promise<FakeArm> {
 
     const serviceId = (rg: string, name: string) =>
         `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.ApiManagement/service/${name}`;
-    const get = (id: string) => resources.get(id.toLowerCase());
-    const put = (id: string, wire: Record<string, unknown>) => resources.set(id.toLowerCase(), { id, wire });
+    /**
+     * Role definitions are the tenant's, known by their GUID at any scope: Microsoft's example PutRoleDefinition
+     * (2022-05-01-preview) answers a definition PUT at a scope with the id /subscriptions/{sub}/providers/
+     * Microsoft.Authorization/roleDefinitions/{id}, and assignments name it so. Other resources are known by their path.
+     */
+    const canonical = (id: string) => {
+        const m = /\/providers\/Microsoft\.Authorization\/roleDefinitions\/([^/]+)$/i.exec(id);
+        return m ? `/subscriptions/${sub}/providers/Microsoft.Authorization/roleDefinitions/${m[1]}` : id;
+    };
+    const get = (id: string) => resources.get(canonical(id).toLowerCase());
+    const put = (id: string, wire: Record<string, unknown>) => resources.set(canonical(id).toLowerCase(), { id: canonical(id), wire });
 
     /** Creates or changes an instance (the wire shape of ApiManagementServiceResource, checked against its mapper in the tests). */
     const setInstance = (i: Instance) => {
@@ -287,7 +296,7 @@ export async function startFakeArm(opts: FakeArmOptions): Promise<FakeArm> {
     /** The Azure-filled fields of an answer (the read-only fields of the response mappers). */
     const serverFields = (id: string, wire: Record<string, unknown>, previous?: Record<string, unknown>): Record<string, unknown> => {
         const type = resourceTypeOf(id);
-        const out: Record<string, unknown> = { ...wire, id, name: id.split("/").pop(), type };
+        const out: Record<string, unknown> = { ...wire, id: canonical(id), name: id.split("/").pop(), type };
         const props = { ...((wire.properties as Record<string, unknown> | undefined) ?? {}) };
         const prev = (previous?.properties as Record<string, unknown> | undefined) ?? {};
         switch (type.toLowerCase()) {
@@ -563,7 +572,8 @@ export async function startFakeArm(opts: FakeArmOptions): Promise<FakeArm> {
         if (method === "HEAD") return stored ? { status: 200, text: "" } : notFound(id);
         if (method === "DELETE") {
             if (!stored) return { status: 204, text: "" };
-            for (const k of [...resources.keys()]) if (k === id.toLowerCase() || k.startsWith(`${id.toLowerCase()}/`)) resources.delete(k);
+            const key = canonical(id).toLowerCase();
+            for (const k of [...resources.keys()]) if (k === key || k.startsWith(`${key}/`)) resources.delete(k);
             keys.delete(id.toLowerCase());
             webhookUrls.delete(id.toLowerCase());
             return { status: 200, text: "" };

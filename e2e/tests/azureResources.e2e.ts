@@ -94,7 +94,9 @@ describe("every Azure resource of the component through the stand-ins, on the re
             properties: { locationData: { name: "prod-cluster" }, description: "Self-hosted gateway, production cluster" },
         });
         assert.deepEqual(
-            byContract("apimanagement gatewayApi.createOrUpdate").map((e) => e.path),
+            byContract("apimanagement gatewayApi.createOrUpdate")
+                .map((e) => e.path)
+                .sort(),
             [`${GATEWAY}/apis/echo-api`, `${GATEWAY}/apis/orders-api`],
         );
         assert.deepEqual(byContract("apimanagement gatewayHostnameConfiguration.createOrUpdate")[0], {

@@ -112,13 +112,15 @@ describe("token expiry alerts through Event Grid as Microsoft documents it, on t
             [expired, "Microsoft.ApiManagement.GatewayTokenExpired"],
         ] as const) {
             assert.deepEqual(
-                deliveries.map((d) => [
-                    d.subscription.replace(`${topic}/eventSubscriptions/`, ""),
-                    d.endpointType,
-                    d.endpoint,
-                    d.eventType,
-                    d.status,
-                ]),
+                deliveries
+                    .map((d) => [
+                        d.subscription.replace(`${topic}/eventSubscriptions/`, ""),
+                        d.endpointType,
+                        d.endpoint,
+                        d.eventType,
+                        d.status,
+                    ])
+                    .sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)),
                 [
                     ["gw-token-expiry", "WebHook", env.vars.APIM_E2E_WEBHOOK_URL, eventType, 200],
                     ["gw-token-expiry-fn0", "AzureFunction", FUNCTION, eventType, "recorded"],

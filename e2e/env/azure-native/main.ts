@@ -121,10 +121,16 @@ function fromWire(c: Contract, json: unknown): Record<string, unknown> {
 }
 
 /** The state azure-native keeps: the inputs with what ARM answered laid over them, and the api-version. */
-function state(s: Served, inputs: Record<string, unknown>, c: Contract, json: unknown): Record<string, unknown> {
+/**
+ * The state: the inputs with ARM's answer laid over them, the api-version, and `__inputs`, the names of the inputs
+ * (the stand-in's own bookkeeping: the engine hands `diff` the old state only, and an answer may carry fields named
+ * like inputs the program never set, such as a provisioningState).
+ */
+function state(s: Served, inputs: Record<string, unknown>, c: Contract, json: unknown, inputKeys?: unknown): Record<string, unknown> {
     const answered = fromWire(c, json);
     delete answered.id;
-    return { ...(overlay(inputs, answered) as Record<string, unknown>), azureApiVersion: s.facts.apiVersion };
+    const keys = Array.isArray(inputKeys) ? inputKeys : Object.keys(inputs).filter((k) => s.facts.inputs.includes(k));
+    return { ...(overlay(inputs, answered) as Record<string, unknown>), azureApiVersion: s.facts.apiVersion, __inputs: keys };
 }
 
 const standIn: provider.Provider = {
@@ -138,7 +144,8 @@ const standIn: provider.Provider = {
         const n = news as Record<string, unknown>;
         const o = olds as Record<string, unknown>;
         const changed = s.facts.inputs.filter((k) => n[k] !== undefined && (hasUnknown(n[k]) || !covers(n[k], o[k])));
-        const removed = s.facts.inputs.filter((k) => n[k] === undefined && o[k] !== undefined && !pathNames(s).has(k));
+        const before = Array.isArray(o.__inputs) ? (o.__inputs as string[]) : [];
+        const removed = before.filter((k) => n[k] === undefined && !pathNames(s).has(k));
         // A path parameter names the resource: a new value is a new resource. So is a new location (tracked resources).
         const replaces = changed.filter((k) => pathNames(s).has(k) || k === "location");
         return { changes: changed.length + removed.length > 0, replaces, deleteBeforeReplace: false };
@@ -160,8 +167,10 @@ const standIn: provider.Provider = {
         const s = await typeOf(urn);
         const { status, json } = await arm(s.read.method, id, s.facts.apiVersion);
         if (status === 404) return { id: "", props: {} };
-        const outs = state(s, (props ?? {}) as Record<string, unknown>, s.read, json);
-        const inputs = Object.fromEntries(s.facts.inputs.filter((k) => outs[k] !== undefined).map((k) => [k, outs[k]]));
+        const old = (props ?? {}) as Record<string, unknown>;
+        const outs = state(s, old, s.read, json, old.__inputs);
+        const keys = outs.__inputs as string[];
+        const inputs = Object.fromEntries(keys.filter((k) => outs[k] !== undefined).map((k) => [k, outs[k]]));
         return { id, props: outs, inputs };
     },
     async delete(id, urn) {
