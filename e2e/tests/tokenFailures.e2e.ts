@@ -211,6 +211,8 @@ describe("the token path when Azure misbehaves (fake ARM failure injection), on 
         assert.notEqual(issued.expiry, own, "the requested expiry is another one");
         assert.equal(up.result.outputs?.tokenExpiry.value, own);
         assert.equal((await snapshot(dir)).secretValue, `GatewayKey ${issued.value}`);
+        // The scenarios after this one are rotations again.
+        await nextWindow();
     });
 
     it("a server that echoes the request's Authorization header in its error: the bearer token appears nowhere in the output", async () => {
