@@ -51,21 +51,23 @@ export interface TokenArgs {
      */
     armEndpoint?: string;
     /**
-     * Route API Management's own `GatewayTokenNearExpiry` and `GatewayTokenExpired` events for this gateway to a
-     * webhook and/or Azure Monitor action groups (Event Grid system topic + subscriptions). Off by default.
+     * Route API Management's own `GatewayTokenNearExpiry` and `GatewayTokenExpired` events for this gateway, and no
+     * other, to a webhook, Azure Functions and/or Service Bus queues (an Event Grid system topic + one subscription per
+     * receiver). Off by default.
      */
     expiryAlerts?: TokenExpiryAlertsArgs;
 }
 
-export type AlertSeverity = "Sev0" | "Sev1" | "Sev2" | "Sev3" | "Sev4";
-
 export interface TokenExpiryAlertsArgs {
-    /** HTTPS endpoint that receives the events (Event Grid schema). Kept secret: such URLs often carry a key. */
+    /**
+     * HTTPS endpoint that receives the events (Event Grid schema). It must answer Event Grid's validation handshake
+     * (docs/token-rotation.md, "Alerting"). Kept secret: such URLs often carry a key.
+     */
     webhookUrl?: pulumi.Input<string>;
-    /** Azure Monitor action group ids: each event raises an alert of `severity` to them. */
-    actionGroupIds?: pulumi.Input<string>[];
-    /** Severity of the Azure Monitor alert. Default `Sev1`. */
-    severity?: AlertSeverity;
+    /** Azure Functions (resource ids .../Microsoft.Web/sites/<app>/functions/<function>) that receive the events. */
+    azureFunctionIds?: pulumi.Input<string>[];
+    /** Service Bus queues (resource ids .../Microsoft.ServiceBus/namespaces/<ns>/queues/<queue>) that receive the events. */
+    serviceBusQueueIds?: pulumi.Input<string>[];
     /** The API Management instance's Event Grid system topic: Azure allows one per instance. */
     systemTopic: {
         /** The topic's name. */
@@ -218,8 +220,11 @@ export interface WorkloadIdentityProvisionArgs {
      * role "API Management Gateway Configuration Reader Role" (scoped to the APIM resource group).
      */
     roleDefinitionId?: pulumi.Input<string>;
-    /** Where the role is assigned: the gateway (default, least privilege) or the whole APIM instance. */
-    roleScope?: "gateway" | "service";
+    /**
+     * Where the role is assigned, as Microsoft documents it: the API Management instance (default) or its resource
+     * group (learn.microsoft.com/azure/api-management/self-hosted-gateway-enable-workload-identity).
+     */
+    roleScope?: "service" | "resourceGroup";
     /**
      * Principal id of the API Management instance's system-assigned managed identity. When set, the
      * component also creates and assigns Microsoft's documented "API Management Configuration API

@@ -58,6 +58,15 @@ export function resourceGroupIdOf(gatewayId: string): string {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Where the gateway configuration reader role is assigned, as Microsoft documents it: the API Management instance
+ * (default) or its resource group ("Scope: The API Management instance (or resource group or subscription in which the
+ * app is deployed)", learn.microsoft.com/azure/api-management/self-hosted-gateway-enable-workload-identity).
+ */
+export function readerRoleScope(gatewayId: string, roleScope: "service" | "resourceGroup" | undefined): string {
+    return roleScope === "resourceGroup" ? resourceGroupIdOf(gatewayId) : serviceIdOf(gatewayId);
+}
+
 /** A role definition's full id: a GUID is completed in the gateway's subscription; a full id is kept. */
 export function roleDefinitionFullId(idOrGuid: string, subscriptionId: string): string {
     return GUID.test(idOrGuid)

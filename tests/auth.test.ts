@@ -2,10 +2,11 @@
 // Secret, a Microsoft Entra app, and workload identity with or without the Azure identity chain.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
+import { SelfHostedGateway, SelfHostedGatewayArgs, validateArgs } from "../components";
 import { roleAssignmentName, roleDefinitionGuid } from "../components/azureIds";
 import { CLOCK, NEXT_WINDOW_CLOCK, PORTAL_SETTINGS, SECRET_SIG } from "./expected";
 import {
+    answerTokensDated,
     buildComponent,
     constructionError,
     FAKE_CLIENT_SECRET,
@@ -29,8 +30,8 @@ const LABELS = {
     "app.kubernetes.io/managed-by": "pulumi",
     "app.kubernetes.io/name": "azure-api-management-gateway",
 };
-const GATEWAY_ID = `/subscriptions/${FAKE_SUBSCRIPTION}/resourceGroups/rg-apim/providers/Microsoft.ApiManagement/service/contoso-apim/gateways/edge`;
 const RG_ID = `/subscriptions/${FAKE_SUBSCRIPTION}/resourceGroups/rg-apim`;
+const SERVICE_ID = `${RG_ID}/providers/Microsoft.ApiManagement/service/contoso-apim`;
 
 function args(auth: SelfHostedGatewayArgs["auth"], extra: Partial<SelfHostedGatewayArgs> = {}): SelfHostedGatewayArgs {
     return {
@@ -82,6 +83,17 @@ async function outputsOf(gw: SelfHostedGateway) {
         tokenKeyType: await promiseOf(gw.tokenKeyType),
     };
 }
+
+describe("auth: the token's expiry", () => {
+    afterEach(() => answerTokensDated(undefined));
+
+    it("is the date the issued token carries when Azure answers another than the requested one", async () => {
+        answerTokensDated("2026-12-31T08:15:00Z");
+        const { built, resources } = await build(args(undefined));
+        assert.equal(await promiseOf(built.gw.tokenExpiry), "2026-12-31T08:15:00Z");
+        assert.notEqual(one(resources, TOKEN).inputs.expiry, "2026-12-31T08:15:00Z", "the requested expiry is another one");
+    });
+});
 
 describe("auth: the pod's ServiceAccount token", () => {
     it("is not mounted in any mode: workload identity's webhook projects a token of its own (azure-identity-token)", async () => {
@@ -278,7 +290,7 @@ describe("auth: workload identity", () => {
         const roleGuid = roleDefinitionGuid(RG_ID, roleName);
         const roleId = `/subscriptions/${FAKE_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${roleGuid}`;
 
-        it("creates the identity, its federated credential, Microsoft's reader role and a stably named assignment on the gateway", async () => {
+        it("creates the identity, its federated credential, Microsoft's reader role and a stably named assignment on the instance", async () => {
             const { built, resources } = await build(args({ type: "workloadIdentity", workloadIdentity: { provision } }));
             assert.deepEqual(one(resources, "azure-native:managedidentity:UserAssignedIdentity").inputs, {
                 location: "westeurope",
@@ -307,12 +319,13 @@ describe("auth: workload identity", () => {
                 roleType: "CustomRole",
                 scope: RG_ID,
             });
+            // Where Microsoft's walkthrough assigns the reader role: the API Management instance.
             assert.deepEqual(one(resources, "azure-native:authorization:RoleAssignment").inputs, {
                 principalId: identity.principalId,
                 principalType: "ServicePrincipal",
-                roleAssignmentName: roleAssignmentName(GATEWAY_ID, identity.principalId, roleId),
+                roleAssignmentName: roleAssignmentName(SERVICE_ID, identity.principalId, roleId),
                 roleDefinitionId: roleId,
-                scope: GATEWAY_ID,
+                scope: SERVICE_ID,
             });
             const sa = one(resources, SA).inputs as { metadata: { annotations: Record<string, string> } };
             assert.deepEqual(sa.metadata.annotations, { "azure.workload.identity/client-id": identity.clientId });
@@ -331,10 +344,10 @@ describe("auth: workload identity", () => {
             const b = await build(args({ type: "workloadIdentity", workloadIdentity: { provision } }), {}, NEXT_WINDOW_CLOCK);
             const name = (rs: Registered[]) => one(rs, "azure-native:authorization:RoleAssignment").inputs.roleAssignmentName;
             assert.equal(name(a.resources), name(b.resources));
-            assert.equal(name(a.resources), roleAssignmentName(GATEWAY_ID, identity.principalId, roleId));
+            assert.equal(name(a.resources), roleAssignmentName(SERVICE_ID, identity.principalId, roleId));
         });
 
-        it("uses a given role (GUID completed in the subscription) at the instance scope, and a named identity elsewhere", async () => {
+        it("uses a given role (GUID completed in the subscription) at the resource group scope, and a named identity elsewhere", async () => {
             const given = "0b3a6b3c-1f5e-4d3b-9a8e-7c6d5e4f3a2b";
             const { resources } = await build(
                 args({
@@ -343,7 +356,7 @@ describe("auth: workload identity", () => {
                         provision: {
                             ...provision,
                             roleDefinitionId: given,
-                            roleScope: "service",
+                            roleScope: "resourceGroup",
                             resourceGroupName: "rg-identities",
                             identityName: "id-apim-gw",
                         },
@@ -357,19 +370,28 @@ describe("auth: workload identity", () => {
                 resourceName: "id-apim-gw",
             });
             const fullId = `/subscriptions/${FAKE_SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${given}`;
-            const serviceId = GATEWAY_ID.replace(/\/gateways\/edge$/, "");
             assert.deepEqual(one(resources, "azure-native:authorization:RoleAssignment").inputs, {
                 principalId: identity.principalId,
                 principalType: "ServicePrincipal",
-                roleAssignmentName: roleAssignmentName(serviceId, identity.principalId, fullId),
+                roleAssignmentName: roleAssignmentName(RG_ID, identity.principalId, fullId),
                 roleDefinitionId: fullId,
-                scope: serviceId,
+                scope: RG_ID,
             });
             assert.equal(
                 (one(resources, "azure-native:managedidentity:FederatedIdentityCredential").inputs as { resourceName: string })
                     .resourceName,
                 "id-apim-gw",
             );
+        });
+
+        it("refuses the gateway scope, which no Microsoft source documents for the reader role", () => {
+            const r = validateArgs(
+                args({ type: "workloadIdentity", workloadIdentity: { provision: { ...provision, roleScope: "gateway" } } } as never),
+                "args",
+            );
+            assert.deepEqual(r.ok ? [] : r.problems, [
+                'args.auth.workloadIdentity.provision.roleScope: got "gateway"; expected one of "service", "resourceGroup"',
+            ]);
         });
 
         it("with the APIM instance's principal, also creates and assigns Microsoft's validator role on the resource group", async () => {

@@ -22,6 +22,8 @@ import {
     kubeKinds,
     kubePermissionsCheck,
     permissionsCheck,
+    serviceUrl,
+    tierCheck,
     permissionsUrl,
     pinnedPulumiVersion,
     placeholderKeys,
@@ -301,6 +303,48 @@ describe("doctor: Azure permissions", () => {
                 "grant that identity a role with these actions on the API Management service or the gateway " +
                 "(docs: authentication, least-privilege role), or sign in as one that has them",
         });
+    });
+});
+
+describe("doctor: the API Management tier", () => {
+    const where = "service svc, resource group rg, subscription s";
+    it("passes the tiers that offer self-hosted gateways (Developer, Premium) and fails the others with the fix", () => {
+        assert.deepEqual(tierCheck(where, { ok: true, sku: "Developer" }), {
+            check: "apim tier",
+            status: "ok",
+            message: "Developer, a tier that offers self-hosted gateways (service svc, resource group rg, subscription s)",
+        });
+        assert.equal(tierCheck(where, { ok: true, sku: "Premium" }).status, "ok");
+        for (const sku of ["Basic", "Standard", "Consumption", "BasicV2", "StandardV2", "Isolated"]) {
+            assert.deepEqual(tierCheck(where, { ok: true, sku }), {
+                check: "apim tier",
+                status: "fail",
+                message: `the instance is on the ${sku} tier; self-hosted gateways need the Developer or Premium tier (${where})`,
+                fix:
+                    "use an API Management instance on the Developer or Premium tier (Developer is for non-production), or change this one's tier " +
+                    "(Azure portal: the instance's Pricing tier)",
+            });
+        }
+    });
+
+    it("names the names to check when the instance is not found, and the read permission otherwise", () => {
+        assert.deepEqual(tierCheck(where, { ok: false, status: 404, error: "HTTP 404 ResourceNotFound" }), {
+            check: "apim tier",
+            status: "fail",
+            message: `could not read the API Management instance (${where}): HTTP 404 ResourceNotFound`,
+            fix: "check apim.resourceGroupName, apim.serviceName and the subscription (azure-native:subscriptionId, ARM_SUBSCRIPTION_ID or az account set)",
+        });
+        assert.equal(
+            tierCheck(where, { ok: false, status: 403, error: "HTTP 403" }).fix,
+            "grant the identity read access to the API Management instance (Microsoft.ApiManagement/service/read), or check the network path to ARM",
+        );
+    });
+
+    it("reads the instance at its ARM id under the ARM endpoint, with the SDK's api-version", () => {
+        assert.equal(
+            serviceUrl("https://management.azure.com/", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/svc"),
+            "https://management.azure.com/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/svc?api-version=2024-05-01",
+        );
     });
 });
 

@@ -1,17 +1,22 @@
-// Token expiry alerts: API Management's token events routed to a webhook and Azure Monitor action groups.
+// Token expiry alerts: API Management's token events of this gateway routed to a webhook, Azure Functions and Service
+// Bus queues, filtered on the events' wire field.
 import { strict as assert } from "assert";
 import { SelfHostedGateway, SelfHostedGatewayArgs, validateArgs } from "../components";
 import { CLOCK } from "./expected";
 import { buildComponent, FAKE_SUBSCRIPTION, ofType, one } from "./harness";
+import { MAX_SUBSCRIPTION_NAME, subscriptionName } from "../components/token/alerts";
 
 const TOPIC = "azure-native:eventgrid:SystemTopic";
 const SUBSCRIPTION = "azure-native:eventgrid:SystemTopicEventSubscription";
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const ACTION_GROUP = "/subscriptions/s/resourceGroups/rg-ops/providers/microsoft.insights/actionGroups/on-call";
+const FUNCTION = "/subscriptions/s/resourceGroups/rg-ops/providers/Microsoft.Web/sites/ops-app/functions/page-on-call";
+const QUEUE = "/subscriptions/s/resourceGroups/rg-ops/providers/Microsoft.ServiceBus/namespaces/ops-bus/queues/apim-alerts";
 const WEBHOOK = "https://alerts.contoso.example/hooks/apim?code=k3y";
+const GATEWAY_ID = `/subscriptions/${FAKE_SUBSCRIPTION}/resourceGroups/rg-apim/providers/Microsoft.ApiManagement/service/contoso-apim/gateways/edge`;
 const FILTER = {
     includedEventTypes: ["Microsoft.ApiManagement.GatewayTokenNearExpiry", "Microsoft.ApiManagement.GatewayTokenExpired"],
-    advancedFilters: [{ operatorType: "StringContains", key: "data.gateway.gatewayId", values: ["edge"] }],
+    // The events' wire field (gatewayInfo, not the JavaScript model's `gateway`), matched exactly: the name or the id.
+    advancedFilters: [{ operatorType: "StringIn", key: "data.gatewayInfo.gatewayId", values: ["edge", GATEWAY_ID] }],
     // azure-native's default.
     isSubjectCaseSensitive: false,
 };
@@ -41,8 +46,8 @@ describe("token expiry alerts", () => {
         const { resources } = await build(
             args({
                 webhookUrl: WEBHOOK,
-                actionGroupIds: [ACTION_GROUP],
-                severity: "Sev2",
+                azureFunctionIds: [FUNCTION],
+                serviceBusQueueIds: [QUEUE],
                 systemTopic: { name: "contoso-apim-events", location: "westeurope" },
             }),
         );
@@ -53,6 +58,10 @@ describe("token expiry alerts", () => {
             source: `/subscriptions/${FAKE_SUBSCRIPTION}/resourceGroups/rg-apim/providers/Microsoft.ApiManagement/service/contoso-apim`,
             topicType: "Microsoft.ApiManagement.Service",
         });
+        assert.deepEqual(
+            ofType(resources, SUBSCRIPTION).map((r) => r.name),
+            ["edge-token-expiry-webhook", "edge-token-expiry-fn0", "edge-token-expiry-sbq0"],
+        );
         const webhook = one(resources, SUBSCRIPTION, "edge-token-expiry-webhook").inputs as Record<string, unknown> & {
             destination: Record<string, unknown>;
         };
@@ -69,38 +78,54 @@ describe("token expiry alerts", () => {
                 destination: { endpointType: "WebHook", endpointUrl: WEBHOOK, minimumTlsVersionAllowed: "1.2" },
             },
         );
-        assert.deepEqual(one(resources, SUBSCRIPTION, "edge-token-expiry-alert").inputs, {
+        assert.deepEqual(one(resources, SUBSCRIPTION, "edge-token-expiry-fn0").inputs, {
             resourceGroupName: "rg-apim",
             systemTopicName: "contoso-apim-events",
-            eventSubscriptionName: "edge-token-expiry-alert",
+            eventSubscriptionName: "edge-token-expiry-fn0",
             filter: FILTER,
             eventDeliverySchema: "EventGridSchema",
-            destination: {
-                endpointType: "MonitorAlert",
-                actionGroups: [ACTION_GROUP],
-                severity: "Sev2",
-                description: "API Management gateway edge: its access token is about to expire or has expired",
-            },
+            destination: { endpointType: "AzureFunction", resourceId: FUNCTION },
+        });
+        assert.deepEqual(one(resources, SUBSCRIPTION, "edge-token-expiry-sbq0").inputs, {
+            resourceGroupName: "rg-apim",
+            systemTopicName: "contoso-apim-events",
+            eventSubscriptionName: "edge-token-expiry-sbq0",
+            filter: FILTER,
+            eventDeliverySchema: "EventGridSchema",
+            destination: { endpointType: "ServiceBusQueue", resourceId: QUEUE },
         });
     });
 
-    it("uses an existing topic in its own resource group, and Sev1 by default", async () => {
+    it("uses an existing topic in its own resource group", async () => {
         const { resources } = await build(
-            args({ actionGroupIds: [ACTION_GROUP], systemTopic: { name: "shared-events", create: false, resourceGroupName: "rg-events" } }),
+            args({
+                serviceBusQueueIds: [QUEUE, `${QUEUE}-2`],
+                systemTopic: { name: "shared-events", create: false, resourceGroupName: "rg-events" },
+            }),
         );
         assert.equal(ofType(resources, TOPIC).length, 0);
         assert.deepEqual(
-            ofType(resources, SUBSCRIPTION).map((r) => r.name),
-            ["edge-token-expiry-alert"],
+            ofType(resources, SUBSCRIPTION).map((r) => {
+                const i = r.inputs as { resourceGroupName: string; systemTopicName: string; eventSubscriptionName: string };
+                return [r.name, i.resourceGroupName, i.systemTopicName, i.eventSubscriptionName];
+            }),
+            [
+                ["edge-token-expiry-sbq0", "rg-events", "shared-events", "edge-token-expiry-sbq0"],
+                ["edge-token-expiry-sbq1", "rg-events", "shared-events", "edge-token-expiry-sbq1"],
+            ],
         );
-        const inputs = one(resources, SUBSCRIPTION).inputs as {
-            resourceGroupName: string;
-            systemTopicName: string;
-            destination: { severity: string };
-        };
-        assert.deepEqual(
-            [inputs.resourceGroupName, inputs.systemTopicName, inputs.destination.severity],
-            ["rg-events", "shared-events", "Sev1"],
+    });
+
+    it("names each subscription within Event Grid's 64 characters, letters, digits and '-' only", () => {
+        assert.equal(subscriptionName("edge", "token-expiry"), "edge-token-expiry");
+        const long = subscriptionName("g".repeat(80), "token-expiry-sbq0");
+        assert.equal(long.length, MAX_SUBSCRIPTION_NAME);
+        assert.match(long, /^g{37}-[0-9a-f]{8}-token-expiry-sbq0$/);
+        assert.match(subscriptionName("edge.west_1", "token-expiry"), /^edge-west-1-[0-9a-f]{8}-token-expiry$/);
+        assert.notEqual(
+            subscriptionName("edge.west", "token-expiry"),
+            subscriptionName("edge_west", "token-expiry"),
+            "distinct gateways, distinct names",
         );
     });
 
@@ -115,13 +140,25 @@ describe("token expiry alerts", () => {
             return r.ok ? [] : r.problems;
         };
         assert.deepEqual(problems(args({ systemTopic: { name: "t" } })), [
-            "args.token.expiryAlerts: names no receiver; set webhookUrl (an https:// endpoint) and/or actionGroupIds (Azure Monitor action groups)",
+            "args.token.expiryAlerts: names no receiver; set webhookUrl (an https:// endpoint that answers Event Grid's validation handshake), " +
+                "azureFunctionIds and/or serviceBusQueueIds",
             "args.token.expiryAlerts.systemTopic.location: required when the component creates the topic; set the API Management instance's region " +
                 "(e.g. westeurope), or set args.token.expiryAlerts.systemTopic.create: false for an existing topic",
         ]);
-        assert.deepEqual(problems(args({ webhookUrl: WEBHOOK, severity: "Sev0", systemTopic: { name: "t", create: false } })), [
-            "args.token.expiryAlerts.severity: only applies to actionGroupIds; remove it or add action groups",
-        ]);
+        const retired =
+            "Event Grid delivers to Azure Monitor alerts from Azure Key Vault sources only, not API Management's token events " +
+            "(learn.microsoft.com/azure/event-grid/event-handlers); remove it and use webhookUrl, azureFunctionIds or serviceBusQueueIds";
+        assert.deepEqual(
+            problems(
+                args({
+                    webhookUrl: WEBHOOK,
+                    actionGroupIds: ["/subscriptions/s/resourceGroups/rg/providers/microsoft.insights/actionGroups/on-call"],
+                    severity: "Sev0",
+                    systemTopic: { name: "t", create: false },
+                } as never),
+            ),
+            [`args.token.expiryAlerts.actionGroupIds: ${retired}`, `args.token.expiryAlerts.severity: ${retired}`],
+        );
         assert.deepEqual(
             problems(
                 args(
@@ -136,12 +173,14 @@ describe("token expiry alerts", () => {
         const bad = problems(
             args({
                 webhookUrl: "http://alerts.example/x",
-                actionGroupIds: ["/subscriptions/s/nope"],
+                azureFunctionIds: ["/subscriptions/s/nope"],
+                serviceBusQueueIds: [FUNCTION],
                 systemTopic: { name: "t", create: false },
             }),
         );
-        assert.equal(bad.length, 2, bad.join("\n"));
-        assert.match(bad.join("\n"), /args\.token\.expiryAlerts\.webhookUrl: .*https/);
-        assert.match(bad.join("\n"), /args\.token\.expiryAlerts\.actionGroupIds\[0\]: .*must be an action group id/);
+        assert.equal(bad.length, 3, bad.join("\n"));
+        assert.match(bad[0], /^args\.token\.expiryAlerts\.webhookUrl: .*https/);
+        assert.match(bad[1], /^args\.token\.expiryAlerts\.azureFunctionIds\[0\]: .*must be an Azure Function's resource id/);
+        assert.match(bad[2], /^args\.token\.expiryAlerts\.serviceBusQueueIds\[0\]: .*must be a Service Bus queue's resource id/);
     });
 });

@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
+import { tokenExpiryOf } from "../components/token/arm";
 
 export const PROJECT = "apim-gateway";
 export const FAKE_SUBSCRIPTION = "00000000-0000-4000-8000-000000000001";
@@ -29,6 +30,12 @@ export const previous: { outputs: Record<string, unknown> } = { outputs: {} };
 export const logs: string[] = [];
 
 /** A token-shaped fake whose bytes are easy to search for: `<gw>&<yyyyMMddHHmm>&<signature>`. */
+/** When set, the mock's generateToken answers tokens carrying this date instead of the requested expiry (as Azure may). */
+let tokenDateOverride: string | undefined;
+export function answerTokensDated(date: string | undefined): void {
+    tokenDateOverride = date;
+}
+
 export function fakeToken(gatewayId: string, expiry: string): string {
     const stamp = expiry.replace(/[-:TZ]/g, "").slice(0, 12);
     const sig = crypto.createHash("sha256").update(`${gatewayId}|${expiry}`).digest("base64");
@@ -83,7 +90,11 @@ export const mocks: pulumi.runtime.Mocks = {
             const gatewayId = String(inputs.gatewayResourceId).split("/").pop() as string;
             return {
                 id: `${inputs.gatewayResourceId}/tokens/${inputs.keyType}/${inputs.expiry}`,
-                state: { ...inputs, value: fakeToken(gatewayId, String(inputs.expiry)) },
+                state: {
+                    ...inputs,
+                    value: fakeToken(gatewayId, String(tokenDateOverride ?? inputs.expiry)),
+                    expiresAt: tokenExpiryOf(fakeToken(gatewayId, String(tokenDateOverride ?? inputs.expiry))),
+                },
             };
         }
         if (args.type.startsWith("kubernetes:")) {

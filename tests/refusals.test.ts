@@ -8,7 +8,7 @@ const base = {
     apim: { resourceGroupName: "rg", serviceName: "svc", gatewayName: "gw", location: { name: "x" } },
     namespace: { name: "gw", podSecurityLevel: "restricted" },
 };
-const SUB = `/subscriptions/${GUID}/resourceGroups/rg/providers/microsoft.insights/actionGroups`;
+const SUB = `/subscriptions/${GUID}/resourceGroups/rg/providers`;
 
 /** The problems of `base` with the given top-level keys replaced. */
 function problemsOf(patch: Record<string, unknown>): string[] {
@@ -61,6 +61,20 @@ const CASES: [string, Record<string, unknown>, string[]][] = [
             "gateway.apim.resourceGroupName: got 5 (number); expected a string",
             "gateway.apim.serviceName: got null (object); expected a string",
             "gateway.apim.gatewayName: got an object; expected a string",
+        ],
+    ],
+    [
+        "the gateway name Azure reserves",
+        apim({ gatewayName: "managed" }),
+        ['gateway.apim.gatewayName: got "managed"; must not be "managed" (Azure refuses that gateway id); choose another name'],
+    ],
+    [
+        "location fields at and over Azure's 256 characters",
+        apim({ location: { name: "n".repeat(257), city: "c".repeat(257), district: "d".repeat(256), countryOrRegion: "r".repeat(257) } }),
+        [
+            `gateway.apim.location.name: got "${"n".repeat(60)}"… (257 characters); must be at most 256 characters`,
+            `gateway.apim.location.city: got "${"c".repeat(60)}"… (257 characters); must be at most 256 characters`,
+            `gateway.apim.location.countryOrRegion: got "${"r".repeat(60)}"… (257 characters); must be at most 256 characters`,
         ],
     ],
     [
@@ -272,28 +286,50 @@ const CASES: [string, Record<string, unknown>, string[]][] = [
         ],
     ],
     [
-        "expiry alerts: action groups",
-        { token: { expiryAlerts: { actionGroupIds: [`${SUB}/ag`, `${SUB}/ag2`], systemTopic: { name: "t", location: "westeurope" } } } },
-        [],
-    ],
-    [
-        "expiry alerts: action group ids refused",
+        "expiry alerts: Azure Functions and Service Bus queues",
         {
             token: {
                 expiryAlerts: {
-                    actionGroupIds: [
-                        `x${SUB}/ag`,
-                        `${SUB}/a/b`,
-                        `/subscriptions//resourceGroups/rg/providers/microsoft.insights/actionGroups/ag`,
-                    ],
+                    azureFunctionIds: [`${SUB}/Microsoft.Web/sites/app/functions/fn`],
+                    serviceBusQueueIds: [`${SUB}/Microsoft.ServiceBus/namespaces/ns/queues/q`],
+                    systemTopic: { name: "t", location: "westeurope" },
+                },
+            },
+        },
+        [],
+    ],
+    [
+        "expiry alerts: receiver ids of another kind refused",
+        {
+            token: {
+                expiryAlerts: {
+                    azureFunctionIds: [`x${SUB}/Microsoft.Web/sites/app/functions/fn`, `${SUB}/Microsoft.Web/sites/app`],
+                    serviceBusQueueIds: [`${SUB}/Microsoft.ServiceBus/namespaces/ns/topics/t`],
                     systemTopic: { name: "t", location: "westeurope" },
                 },
             },
         },
         [
-            'gateway.token.expiryAlerts.actionGroupIds[0]: got "x/subscriptions/72f988bf-86f1-41af-91ab-2d7cd011db47/resourc"… (115 characters); must be an action group id: /subscriptions/<sub>/resourceGroups/<rg>/providers/microsoft.insights/actionGroups/<name>',
-            'gateway.token.expiryAlerts.actionGroupIds[1]: got "/subscriptions/72f988bf-86f1-41af-91ab-2d7cd011db47/resource"… (115 characters); must be an action group id: /subscriptions/<sub>/resourceGroups/<rg>/providers/microsoft.insights/actionGroups/<name>',
-            'gateway.token.expiryAlerts.actionGroupIds[2]: got "/subscriptions//resourceGroups/rg/providers/microsoft.insigh"… (78 characters); must be an action group id: /subscriptions/<sub>/resourceGroups/<rg>/providers/microsoft.insights/actionGroups/<name>',
+            `gateway.token.expiryAlerts.azureFunctionIds[0]: got "x/subscriptions/72f988bf-86f1-41af-91ab-2d7cd011db47/resourc"… (117 characters); must be an Azure Function's resource id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<app>/functions/<function>`,
+            `gateway.token.expiryAlerts.azureFunctionIds[1]: got "/subscriptions/72f988bf-86f1-41af-91ab-2d7cd011db47/resource"… (103 characters); must be an Azure Function's resource id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<app>/functions/<function>`,
+            `gateway.token.expiryAlerts.serviceBusQueueIds[0]: got "/subscriptions/72f988bf-86f1-41af-91ab-2d7cd011db47/resource"… (123 characters); must be a Service Bus queue's resource id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ServiceBus/namespaces/<namespace>/queues/<queue>`,
+        ],
+    ],
+    [
+        "expiry alerts: Azure Monitor action groups, which Event Grid serves for Key Vault events only",
+        {
+            token: {
+                expiryAlerts: {
+                    webhookUrl: "https://hooks.example/x",
+                    actionGroupIds: [`${SUB}/microsoft.insights/actionGroups/ag`],
+                    severity: "Sev1",
+                    systemTopic: { name: "t", location: "westeurope" },
+                },
+            },
+        },
+        [
+            "gateway.token.expiryAlerts.actionGroupIds: Event Grid delivers to Azure Monitor alerts from Azure Key Vault sources only, not API Management's token events (learn.microsoft.com/azure/event-grid/event-handlers); remove it and use webhookUrl, azureFunctionIds or serviceBusQueueIds",
+            "gateway.token.expiryAlerts.severity: Event Grid delivers to Azure Monitor alerts from Azure Key Vault sources only, not API Management's token events (learn.microsoft.com/azure/event-grid/event-handlers); remove it and use webhookUrl, azureFunctionIds or serviceBusQueueIds",
         ],
     ],
     [
@@ -366,13 +402,8 @@ const CROSS_FIELD: [string, Record<string, unknown>, string[]][] = [
         "expiry alerts without a receiver",
         { token: { expiryAlerts: { systemTopic: TOPIC } } },
         [
-            "gateway.token.expiryAlerts: names no receiver; set webhookUrl (an https:// endpoint) and/or actionGroupIds (Azure Monitor action groups)",
+            "gateway.token.expiryAlerts: names no receiver; set webhookUrl (an https:// endpoint that answers Event Grid's validation handshake), azureFunctionIds and/or serviceBusQueueIds",
         ],
-    ],
-    [
-        "expiry alerts: a severity without action groups",
-        { token: { expiryAlerts: { webhookUrl: HOOK, severity: "Sev2", systemTopic: TOPIC } } },
-        ["gateway.token.expiryAlerts.severity: only applies to actionGroupIds; remove it or add action groups"],
     ],
     [
         "expiry alerts: a topic to create without a region",

@@ -158,14 +158,22 @@ describe("GatewayToken provider", () => {
         const withSecret = { ...inputs, azureNative: { clientId: "cid", clientSecret: secretValue("very-secret-value") } };
         const created = await methods.create(withSecret);
         assert.equal(created.id, `${GW}/tokens/primary/2026-12-19T00:00:00Z`);
-        assert.deepEqual(created.outs, { ...inputs, value: secretValue("gw&202612190000&c2lnbmF0dXJlc2lnbmF0dXJl") });
+        assert.deepEqual(created.outs, {
+            ...inputs,
+            value: secretValue("gw&202612190000&c2lnbmF0dXJlc2lnbmF0dXJl"),
+            expiresAt: "2026-12-19T00:00:00Z",
+        });
         assert.deepEqual(seen, [{ ...inputs, azureNative: { clientId: "cid", clientSecret: "very-secret-value" } }]);
         const updated = await methods.update(created.outs, { ...withSecret, apiVersion: "2025-01-01" });
         assert.deepEqual(updated.outs, {
             ...inputs,
             apiVersion: "2025-01-01",
             value: secretValue("gw&202612190000&c2lnbmF0dXJlc2lnbmF0dXJl"),
+            expiresAt: "2026-12-19T00:00:00Z",
         });
+        // Azure may answer a token with another date than the requested one: the token's own date is kept.
+        const other = await gatewayTokenMethods(async () => "gw&202612201530&c2lnbmF0dXJlc2lnbmF0dXJl", {}).create(inputs);
+        assert.equal((other.outs as { expiresAt: string }).expiresAt, "2026-12-20T15:30:00Z");
         assert.equal(seen.length, 1);
         await assert.rejects(methods.create({ ...inputs, keyType: "tertiary" }), {
             message: 'keyType: got "tertiary"; expected "primary" or "secondary"',

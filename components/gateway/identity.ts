@@ -11,12 +11,12 @@ import {
     customRoleName,
     GATEWAY_CONFIG_READER_ROLE,
     parseGatewayId,
+    readerRoleScope,
     resourceGroupIdOf,
     roleAssignmentName,
     roleDefinitionFullId,
     roleDefinitionGuid,
     serviceAccountSubject,
-    serviceIdOf,
     WORKLOAD_IDENTITY_AUDIENCE,
 } from "../azureIds";
 import type { SelfHostedGateway } from "../selfHostedGateway";
@@ -99,7 +99,7 @@ export function provisionIdentity(
         roleDefinition = reader.definition;
         roleId = reader.fullId;
     }
-    const scope = p.roleScope === "service" ? gatewayId.apply(serviceIdOf) : gatewayId;
+    const scope = gatewayId.apply((id) => readerRoleScope(id, p.roleScope));
     const roleAssignment = assign(`${name}-config-reader`, scope, identity.principalId, roleId);
 
     let validatorRoleDefinition: authorization.RoleDefinition | undefined;

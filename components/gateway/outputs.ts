@@ -8,7 +8,10 @@ export function outputsOf(p: Plan, azure: AzureSide, ns: NamespaceStage, a: Auth
         authType: pulumi.output(p.s.authType),
         namespaceName: ns.namespaceName,
         configurationEndpoint: k.configurationEndpoint,
-        tokenExpiry: pulumi.output(p.token?.expiry),
+        // The token's own expiry once Azure issued it (it may differ from the requested one); a preview shows the
+        // requested one, as the new token's is not known before it is issued.
+        tokenExpiry:
+            a.resources.token !== undefined && !pulumi.runtime.isDryRun() ? a.resources.token.expiresAt : pulumi.output(p.token?.expiry),
         tokenRotatesAfter: pulumi.output(p.token?.rotatesAfter),
         tokenKeyType: pulumi.output(p.token?.keyType),
         deploymentName: k.deployment.metadata.name,

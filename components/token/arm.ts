@@ -77,6 +77,8 @@ export interface ArmCallOptions {
     tls?: TlsSettings;
     /** The HTTP client under the pipeline (tests). */
     httpClient?: HttpClient;
+    /** The clock a token's own expiry is judged by (tests). Default: Date.now. */
+    now?: () => number;
 }
 
 export class ArmError extends Error {
@@ -164,22 +166,45 @@ export function retryDelayMs(retryAfter: number | undefined, backoff: number, mi
     return Math.min(maxDelayMs, Math.max(minDelayMs, retryAfter ?? backoff));
 }
 
-/** `yyyyMMddHHmm` of an ISO instant: the middle field of a token. */
-export function tokenStamp(expiry: string): string {
-    return expiry.replace(/[-:TZ]/g, "").slice(0, 12);
-}
-
 const TOKEN = /^([^&\s]{1,256})&(\d{12})&([A-Za-z0-9+/]{16,}={0,2})$/;
 
-/** Checks a token's shape and that it is for this gateway and expiry; returns a problem in words, or undefined. */
-export function tokenProblem(value: unknown, gatewayId: string, expiry: string): string | undefined {
+/**
+ * The expiry a gateway token carries (its `yyyyMMddHHmm` field, UTC) as yyyy-MM-ddTHH:mm:ssZ, or undefined when the
+ * value is not a token or its date does not exist. Microsoft's generateToken example answers a token whose date
+ * differs from the requested expiry (ApiManagementGatewayGenerateToken.json in Azure/azure-rest-api-specs): the
+ * token's own date is the one that counts.
+ */
+export function tokenExpiryOf(value: string): string | undefined {
+    const m = TOKEN.exec(value);
+    if (!m) return undefined;
+    const [y, mo, d, h, mi] = [m[2].slice(0, 4), m[2].slice(4, 6), m[2].slice(6, 8), m[2].slice(8, 10), m[2].slice(10, 12)].map(Number);
+    const at = new Date(Date.UTC(y, mo - 1, d, h, mi));
+    if (
+        at.getUTCFullYear() !== y ||
+        at.getUTCMonth() !== mo - 1 ||
+        at.getUTCDate() !== d ||
+        at.getUTCHours() !== h ||
+        at.getUTCMinutes() !== mi
+    ) {
+        return undefined;
+    }
+    return at.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/**
+ * Checks a token as generateToken documents it (a string `value`) and as the gateway reads it
+ * (`<gateway>&<yyyyMMddHHmm>&<signature>`): for this gateway, with a date that exists and has not passed. The date
+ * may differ from the requested expiry. Returns a problem in words, or undefined.
+ */
+export function tokenProblem(value: unknown, gatewayId: string, now: Date = new Date(Date.now())): string | undefined {
     if (typeof value !== "string" || value.length === 0) return 'without a string "value"';
     const m = TOKEN.exec(value);
     if (!m) return "with a value that is not a gateway token (<gateway>&<yyyyMMddHHmm>&<signature>)";
     // Stryker disable next-line ArrayDeclaration: no secret is known here: a list holding a made-up one changes only text that contains it
     if (m[1].toLowerCase() !== gatewayId.toLowerCase()) return `with a token for another gateway (${JSON.stringify(scrub(m[1], []))})`;
-    if (m[2] !== tokenStamp(expiry))
-        return `with a token that expires at ${m[2]} (yyyyMMddHHmm) instead of the requested ${tokenStamp(expiry)}`;
+    const expiry = tokenExpiryOf(value);
+    if (expiry === undefined) return `with a token whose date ${m[2]} (yyyyMMddHHmm) does not exist`;
+    if (Date.parse(expiry) <= now.getTime()) return `with a token that expired at ${expiry}, before it could be used`;
     return undefined;
 }
 
@@ -230,7 +255,7 @@ async function attempt(
             return { error: new ArmError(`generateToken for ${describe(ref)} answered 200 with a body that is not JSON`, 200) };
         }
         const value = (body as { value?: unknown } | null)?.value;
-        const problem = tokenProblem(value, ref.gatewayName, req.expiry);
+        const problem = tokenProblem(value, ref.gatewayName, new Date((opts.now ?? Date.now)()));
         if (problem) return { error: new ArmError(`generateToken for ${describe(ref)} answered 200 ${problem}`, 200) };
         return { value: value as string };
     }
@@ -280,7 +305,7 @@ async function attempt(
 
 /**
  * Calls generateToken and returns the token (without the `GatewayKey ` prefix), after checking that it is
- * a token for this gateway and this expiry. Retries 408/429/5xx, timeouts, network errors and failures to
+ * a token for this gateway that has not expired (tokenProblem). Retries 408/429/5xx, timeouts, network errors and failures to
  * get an access token with bounded exponential backoff, honouring Retry-After above a floor; fails at once
  * on other answers with a message that says what to fix.
  */

@@ -9,7 +9,7 @@
 import type * as provider from "@pulumi/pulumi/provider";
 import type { KeyType } from "../args";
 import { redactUrls } from "../redact";
-import { ArmCallOptions, ArmError, GENERATE_TOKEN_API_VERSION, generateGatewayToken, parseGatewayId, scrub } from "./arm";
+import { ArmCallOptions, ArmError, GENERATE_TOKEN_API_VERSION, generateGatewayToken, parseGatewayId, scrub, tokenExpiryOf } from "./arm";
 import {
     armTokenGetter,
     authorityFor,
@@ -39,6 +39,8 @@ export interface GatewayTokenInputs {
 
 export interface GatewayTokenState extends Omit<GatewayTokenInputs, "azureNative"> {
     value: string;
+    /** The expiry the token carries (yyyy-MM-ddTHH:mm:ssZ), which may differ from the requested `expiry`. */
+    expiresAt: string;
 }
 
 /** The inputs whose change means a new token. */
@@ -134,7 +136,10 @@ export function tokenId(inputs: Pick<GatewayTokenInputs, "gatewayResourceId" | "
     return `${inputs.gatewayResourceId}/tokens/${inputs.keyType}/${inputs.expiry}`;
 }
 
-/** The state kept for a token: its inputs without the identity config, and the token as a secret. */
+/**
+ * The state kept for a token: its inputs without the identity config, the token as a secret, and the expiry the token
+ * itself carries (the requested one when the token has none to read, which generateGatewayToken refuses anyway).
+ */
 export function tokenState(inputs: GatewayTokenInputs, value: string): Record<string, unknown> {
     return {
         gatewayResourceId: inputs.gatewayResourceId,
@@ -143,6 +148,7 @@ export function tokenState(inputs: GatewayTokenInputs, value: string): Record<st
         armEndpoint: inputs.armEndpoint,
         apiVersion: inputs.apiVersion,
         value: secretValue(value),
+        expiresAt: tokenExpiryOf(value) ?? inputs.expiry,
     };
 }
 

@@ -50,7 +50,10 @@ export class TokenProvider extends pulumi.ProviderResource {
 export class GatewayToken extends pulumi.CustomResource {
     /** `<token>` as ARM returns it (secret). */
     declare public readonly value: pulumi.Output<string>;
+    /** The requested expiry. */
     declare public readonly expiry: pulumi.Output<string>;
+    /** The expiry the issued token carries (Azure may answer another than the requested one). */
+    declare public readonly expiresAt: pulumi.Output<string>;
     declare public readonly keyType: pulumi.Output<KeyType>;
 
     constructor(name: string, args: GatewayTokenArgs, opts?: pulumi.CustomResourceOptions) {
@@ -67,6 +70,7 @@ export class GatewayToken extends pulumi.CustomResource {
                 apiVersion: GENERATE_TOKEN_API_VERSION,
                 ...(azureNative !== undefined ? { azureNative } : {}),
                 value: undefined,
+                expiresAt: undefined,
             },
             pulumi.mergeOptions(opts, {
                 additionalSecretOutputs: ["value"],

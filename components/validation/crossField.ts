@@ -27,13 +27,11 @@ export function crossFieldProblems(args: SelfHostedGatewayArgs, prefix: string):
     );
     const alerts = token.expiryAlerts;
     if (alerts !== undefined) {
-        if (alerts.webhookUrl === undefined && alerts.actionGroupIds === undefined) {
+        if (alerts.webhookUrl === undefined && alerts.azureFunctionIds === undefined && alerts.serviceBusQueueIds === undefined) {
             problems.push(
-                `${prefix}.token.expiryAlerts: names no receiver; set webhookUrl (an https:// endpoint) and/or actionGroupIds (Azure Monitor action groups)`,
+                `${prefix}.token.expiryAlerts: names no receiver; set webhookUrl (an https:// endpoint that answers Event Grid's ` +
+                    "validation handshake), azureFunctionIds and/or serviceBusQueueIds",
             );
-        }
-        if (alerts.severity !== undefined && alerts.actionGroupIds === undefined) {
-            problems.push(`${prefix}.token.expiryAlerts.severity: only applies to actionGroupIds; remove it or add action groups`);
         }
         if (alerts.systemTopic.create !== false && alerts.systemTopic.location === undefined) {
             problems.push(

@@ -83,6 +83,16 @@ export function allowedKeys(schema: z.ZodType, path: readonly PropertyKey[]): st
     return s instanceof z.ZodObject ? Object.keys(s.shape) : [];
 }
 
+const NO_MONITOR_ALERT =
+    "Event Grid delivers to Azure Monitor alerts from Azure Key Vault sources only, not API Management's token events " +
+    "(learn.microsoft.com/azure/event-grid/event-handlers); remove it and use webhookUrl, azureFunctionIds or serviceBusQueueIds";
+
+/** Keys the arguments had once, and why they are gone (instead of a bare "unknown key"). */
+export const RETIRED_KEYS: Record<string, string> = {
+    "token.expiryAlerts.actionGroupIds": NO_MONITOR_ALERT,
+    "token.expiryAlerts.severity": NO_MONITOR_ALERT,
+};
+
 /**
  * Keys whose values are secrets, with what they must be: problems name them but never show their value. A webhook
  * URL is one whole: services put its key in the path as often as in the query.
@@ -100,7 +110,10 @@ export function describeIssues(schema: z.ZodType, issues: readonly z.core.$ZodIs
         if (issue.code === "unrecognized_keys") {
             const allowed = allowedKeys(schema, issue.path);
             for (const key of issue.keys) {
-                lines.push(`${keyPath(prefix, [...issue.path, key])}: unknown key; allowed keys here: ${allowed.join(", ")}`);
+                const retired = RETIRED_KEYS[[...issue.path, key].filter((k) => typeof k === "string").join(".")];
+                lines.push(
+                    `${keyPath(prefix, [...issue.path, key])}: ${retired ?? `unknown key; allowed keys here: ${allowed.join(", ")}`}`,
+                );
             }
             continue;
         }

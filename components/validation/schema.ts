@@ -37,8 +37,12 @@ export const input = <T extends z.ZodType>(plain: T) => z.union([plain, deferred
 
 // The raw value reaches the resources (not zod's output), so nothing here transforms a value: no trim().
 export const nonEmpty = z.string().regex(/\S/, { error: "must not be empty", abort: true });
-/** The longest gateway description ARM accepts. */
+/** The longest gateway description ARM accepts (GatewayContract.description, MaxLength 1000, in @azure/arm-apimanagement). */
 export const MAX_DESCRIPTION_LENGTH = 1000;
+/** The longest location field (ResourceLocationDataContract name, city, district, countryOrRegion: MaxLength 256). */
+export const MAX_LOCATION_LENGTH = 256;
+/** "Gateway entity identifier ... Must not have value 'managed'" (REST reference, Gateway - Create Or Update). */
+export const MANAGED_GATEWAY = 'must not be "managed" (Azure refuses that gateway id); choose another name';
 export const NO_CONTROL = "must not contain line breaks or other control characters";
 /** No line breaks, tabs or other control characters (they would split or corrupt a setting). */
 export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
@@ -90,12 +94,17 @@ export const apimSchema = z.strictObject({
     serviceName: input(
         nonEmpty.max(50).regex(/^[a-zA-Z](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/, "letters, digits and '-', starting with a letter"),
     ),
-    gatewayName: input(nonEmpty.max(80).regex(/^[^*#&+:<>?/%\\]+$/, "must not contain * # & + : < > ? / % \\")),
+    gatewayName: input(
+        nonEmpty
+            .max(80)
+            .regex(/^[^*#&+:<>?/%\\]+$/, "must not contain * # & + : < > ? / % \\")
+            .refine((v) => v.toLowerCase() !== "managed", { error: MANAGED_GATEWAY }),
+    ),
     location: z.strictObject({
-        name: input(nonEmpty),
-        city: input(z.string()).optional(),
-        district: input(z.string()).optional(),
-        countryOrRegion: input(z.string()).optional(),
+        name: input(nonEmpty.max(MAX_LOCATION_LENGTH)),
+        city: input(z.string().max(MAX_LOCATION_LENGTH)).optional(),
+        district: input(z.string().max(MAX_LOCATION_LENGTH)).optional(),
+        countryOrRegion: input(z.string().max(MAX_LOCATION_LENGTH)).optional(),
     }),
     /** ARM accepts gateway descriptions of up to 1000 characters. */
     description: input(z.string().max(MAX_DESCRIPTION_LENGTH)).optional(),
@@ -103,6 +112,17 @@ export const apimSchema = z.strictObject({
         z.string().regex(HOSTNAME, "must be a host name such as apim.configuration.contoso.com (no https://, no path)"),
     ).optional(),
 });
+
+/** An ARM resource id of one kind (the kinds Event Grid delivers API Management's events to). */
+const resourceId = (re: RegExp, hint: string) => z.string().regex(re, hint);
+export const AZURE_FUNCTION_ID =
+    /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Web\/sites\/[^/]+\/functions\/[^/]+$/i;
+export const AZURE_FUNCTION_HINT =
+    "must be an Azure Function's resource id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Web/sites/<app>/functions/<function>";
+export const SERVICE_BUS_QUEUE_ID =
+    /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ServiceBus\/namespaces\/[^/]+\/queues\/[^/]+$/i;
+export const SERVICE_BUS_QUEUE_HINT =
+    "must be a Service Bus queue's resource id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.ServiceBus/namespaces/<namespace>/queues/<queue>";
 
 export const tokenSchema = z.strictObject({
     keyType: z.enum(["primary", "secondary"]).optional(),
@@ -117,20 +137,14 @@ export const tokenSchema = z.strictObject({
     expiryAlerts: z
         .strictObject({
             webhookUrl: input(httpsUrl).optional(),
-            actionGroupIds: z
-                .array(
-                    input(
-                        z
-                            .string()
-                            .regex(
-                                /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/actionGroups\/[^/]+$/i,
-                                "must be an action group id: /subscriptions/<sub>/resourceGroups/<rg>/providers/microsoft.insights/actionGroups/<name>",
-                            ),
-                    ),
-                )
+            azureFunctionIds: z
+                .array(input(resourceId(AZURE_FUNCTION_ID, AZURE_FUNCTION_HINT)))
                 .min(1)
                 .optional(),
-            severity: z.enum(["Sev0", "Sev1", "Sev2", "Sev3", "Sev4"]).optional(),
+            serviceBusQueueIds: z
+                .array(input(resourceId(SERVICE_BUS_QUEUE_ID, SERVICE_BUS_QUEUE_HINT)))
+                .min(1)
+                .optional(),
             systemTopic: z.strictObject({
                 name: nonEmpty.max(128).regex(/^[a-zA-Z0-9-]+$/, "letters, digits and '-' only"),
                 create: z.boolean().optional(),
@@ -253,7 +267,7 @@ export function optionsShape() {
                                         error: "expected a role definition GUID or /subscriptions/<id>/providers/Microsoft.Authorization/roleDefinitions/<GUID>",
                                     }),
                                 ).optional(),
-                                roleScope: z.enum(["gateway", "service"]).optional(),
+                                roleScope: z.enum(["service", "resourceGroup"]).optional(),
                                 apimPrincipalId: input(guid).optional(),
                             })
                             .optional(),

@@ -9,6 +9,7 @@ import * as path from "path";
 import { makeCa, makeLeaf } from "./certs";
 import { Cluster, startCluster } from "./cluster";
 import { FakeArm, startFakeArm } from "./fakeArm";
+import { startWebhookReceiver, WebhookReceiver } from "./webhookReceiver";
 
 export const REPO = path.resolve(__dirname, "..", "..");
 export const STAND_IN_BIN = path.join(REPO, "e2e", "env", "bin");
@@ -22,6 +23,8 @@ export interface E2eEnvironment {
     /** Undefined when started with `cluster: false`. */
     cluster?: Cluster;
     arm: FakeArm;
+    /** The webhook receiver stand-in (Event Grid deliveries land there). */
+    webhook: WebhookReceiver;
     /** The signed-in test identity the fake `az` reports. */
     user: { name: string; objectId: string; tenantId: string; subscriptionId: string };
     stop(): Promise<void>;
@@ -57,11 +60,15 @@ function fakeAccessToken(user: E2eEnvironment["user"]): string {
     return `${b64url({ typ: "JWT", alg: "RS256" })}.${b64url(claims)}.${crypto.randomBytes(32).toString("base64url")}`;
 }
 
+/** The API Management instance the environment starts with (a Developer-tier instance in the fake ARM). */
+export const E2E_INSTANCE = { resourceGroup: "rg-apim-e2e", service: "apim-e2e" };
+
 export async function startEnvironment(opts: { dir?: string; cluster?: boolean } = {}): Promise<E2eEnvironment> {
     const toolchain = toolchainBin();
     const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "apim-e2e-"));
     const cluster = opts.cluster === false ? undefined : await startCluster(path.join(dir, "cluster"), toolchain);
     let arm: FakeArm | undefined;
+    let webhook: WebhookReceiver | undefined;
     try {
         const user = {
             name: "e2e-operator@example.test",
@@ -89,7 +96,18 @@ export async function startEnvironment(opts: { dir?: string; cluster?: boolean }
 
         const logPath = path.join(dir, "arm-requests.jsonl");
         fs.writeFileSync(logPath, "");
-        arm = await startFakeArm({ cert: leaf.cert, key: leaf.key, logPath, acceptedBearers: () => [accessToken] });
+        const hook = makeLeaf(pki, armCa, "webhook", "/CN=webhook-receiver");
+        webhook = await startWebhookReceiver({ cert: hook.cert, key: hook.key, logPath: path.join(dir, "webhook-requests.jsonl") });
+        arm = await startFakeArm({
+            cert: leaf.cert,
+            key: leaf.key,
+            logPath,
+            acceptedBearers: () => [accessToken],
+            instances: [{ resourceGroup: E2E_INSTANCE.resourceGroup, name: E2E_INSTANCE.service, sku: "Developer" }],
+            subscriptionId: user.subscriptionId,
+            tenantId: user.tenantId,
+            webhookCa: fs.readFileSync(armCa.cert, "utf8"),
+        });
 
         const state = path.join(dir, "state");
         const pulumiHome = path.join(dir, "pulumi-home");
@@ -110,21 +128,28 @@ export async function startEnvironment(opts: { dir?: string; cluster?: boolean }
             APIM_E2E_ARM_ENDPOINT: arm.url,
             APIM_E2E_ARM_LOG: logPath,
             APIM_E2E_ARM_CONTROL: arm.controlUrl,
+            APIM_E2E_RESOURCE_GROUP: E2E_INSTANCE.resourceGroup,
+            APIM_E2E_SERVICE: E2E_INSTANCE.service,
+            APIM_E2E_WEBHOOK_URL: webhook.url,
+            APIM_E2E_WEBHOOK_LOG: webhook.logPath,
             APIM_E2E_AZ_TOKEN_FILE: azTokenFile,
             APIM_E2E_TOOLCHAIN: toolchain,
             // Keep the machine's real Azure CLI profile out of it.
             AZURE_CONFIG_DIR: azDir,
         };
         const started = arm;
+        const receiver = webhook;
         return {
             dir,
             toolchain,
             vars,
             cluster,
             arm: started,
+            webhook: receiver,
             user,
             async stop() {
                 await started.close();
+                await receiver.close();
                 await cluster?.stop();
                 if (process.env.APIM_E2E_KEEP === "1") {
                     process.stderr.write(`[e2e] kept ${dir} (logs: cluster/*.log, arm-requests.jsonl)\n`);
@@ -135,6 +160,7 @@ export async function startEnvironment(opts: { dir?: string; cluster?: boolean }
         };
     } catch (e) {
         await arm?.close();
+        await webhook?.close();
         await cluster?.stop();
         throw e;
     }

@@ -17,6 +17,9 @@ async function main(): Promise<number> {
             `[e2e]   APIM_E2E_ARM_ENDPOINT=${env.vars.APIM_E2E_ARM_ENDPOINT}   (fake ARM, a test double)`,
             `[e2e]   APIM_E2E_ARM_CONTROL=${env.vars.APIM_E2E_ARM_CONTROL}`,
             `[e2e]   APIM_E2E_ARM_LOG=${env.vars.APIM_E2E_ARM_LOG}`,
+            `[e2e]   APIM_E2E_RESOURCE_GROUP=${env.vars.APIM_E2E_RESOURCE_GROUP} APIM_E2E_SERVICE=${env.vars.APIM_E2E_SERVICE}   (the instance the fake ARM has, Developer tier)`,
+            `[e2e]   APIM_E2E_WEBHOOK_URL=${env.vars.APIM_E2E_WEBHOOK_URL}   (webhook receiver, a test double)`,
+            `[e2e]   APIM_E2E_WEBHOOK_LOG=${env.vars.APIM_E2E_WEBHOOK_LOG}`,
             "",
         ].join("\n"),
     );

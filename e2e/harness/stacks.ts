@@ -4,11 +4,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse, stringify } from "yaml";
-import { E2eEnvironment, REPO } from "../env/environment";
+import { E2E_INSTANCE, E2eEnvironment, REPO } from "../env/environment";
 
 export const PROJECT = "apim-gateway";
-/** The APIM names the e2e stacks use (the stand-ins accept any). */
-export const E2E_APIM = { resourceGroupName: "rg-apim-e2e", serviceName: "apim-e2e" };
+/** The APIM names the e2e stacks use: the instance the fake ARM starts with. */
+export const E2E_APIM = { resourceGroupName: E2E_INSTANCE.resourceGroup, serviceName: E2E_INSTANCE.service };
 
 type Gateway = Record<string, unknown> & { apim: Record<string, unknown>; token?: Record<string, unknown> };
 

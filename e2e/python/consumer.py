@@ -10,8 +10,8 @@ gateway = apim.SelfHostedGateway(
     "consumer-python",
     environment=apim.Environment.DEV,
     apim=apim.ApimArgs(
-        resource_group_name="rg-apim-e2e",
-        service_name="apim-e2e",
+        resource_group_name=os.environ["APIM_E2E_RESOURCE_GROUP"],
+        service_name=os.environ["APIM_E2E_SERVICE"],
         gateway_name="consumer-python",
         location=apim.ApimLocationArgs(name="e2e-cluster"),
     ),

@@ -97,7 +97,7 @@ describe("npm run doctor: the preflight on the real engine", function () {
         const log = env.vars.APIM_E2E_ARM_LOG;
         const before = fs.readFileSync(log, "utf8").split("\n").filter(Boolean).length;
         ready = await doctor(good, ["--stack", "dev"]);
-        // Read-only towards Azure: doctor's only ARM request is the permissions read on the gateway's scope.
+        // Read-only towards Azure: doctor's ARM requests are the permissions read on the gateway's scope and the instance's read.
         const requests = fs
             .readFileSync(log, "utf8")
             .split("\n")
@@ -111,6 +111,13 @@ describe("npm run doctor: the preflight on the real engine", function () {
                 method: "GET",
                 path: `${scope}/providers/Microsoft.Authorization/permissions`,
                 query: { "api-version": "2022-04-01" },
+                status: 200,
+            },
+            {
+                ...requests[1],
+                method: "GET",
+                path: scope.replace(/\/gateways\/apim-gw-dev$/, ""),
+                query: { "api-version": "2024-05-01" },
                 status: 200,
             },
         ]);
@@ -136,12 +143,13 @@ describe("npm run doctor: the preflight on the real engine", function () {
             `${pad("ok", "config")}gateway is valid (dev: 2 production rules relaxed: gateway.replicas, gateway.image.tag)`,
             `${pad("ok", "azure sign-in")}${who}, for ${env.vars.APIM_E2E_ARM_ENDPOINT}`,
             `${pad("ok", "azure permissions")}${who} may create gateway apim-gw-dev and call generateToken on it (${where})`,
+            `${pad("ok", "apim tier")}Developer, a tier that offers self-hosted gateways (${where})`,
             `${pad("ok", "kube context")}e2e at ${kube.access.server} (Kubernetes ${version.gitVersion}, from KUBECONFIG=${env.vars.KUBECONFIG})`,
             `${pad("ok", "kube permissions")}create, get, update, patch, delete on namespaces, secrets, configmaps, persistentvolumeclaims, deployments.apps, services in namespace apim-gateway-dev`,
             `${pad("ok", "storage class")}azurefile-csi for ReadWriteMany (access mode not checked: provisioner e2e.apim-gateway.test/hostpath)`,
             `${pad("ok", "dns")}localhost resolves (${localhost})`,
         ]);
-        assert.match(ready.lines[ready.lines.length - 1], /^11 ok, 0 warn, 0 FAIL \(\d+\.\d s\)$/);
+        assert.match(ready.lines[ready.lines.length - 1], /^12 ok, 0 warn, 0 FAIL \(\d+\.\d s\)$/);
         assert.equal(ready.code, 0);
         // It used the Azure access token and the stack's passphrase, and printed neither.
         const { accessToken } = JSON.parse(fs.readFileSync(env.vars.APIM_E2E_AZ_TOKEN_FILE, "utf8")) as { accessToken: string };
@@ -278,6 +286,10 @@ describe("npm run doctor: the preflight on the real engine", function () {
             `${pad("skip", "azure permissions")}not checked: gateway.apim.resourceGroupName still REPLACE-ME (see placeholders)`,
         );
         assert.equal(
+            line(run, "apim tier"),
+            `${pad("skip", "apim tier")}not checked: gateway.apim.resourceGroupName still REPLACE-ME (see placeholders)`,
+        );
+        assert.equal(
             line(run, "storage class"),
             `${pad("FAIL", "storage class")}configBackup.storageClassName does-not-exist does not exist (the cluster has azurefile-csi, managed-csi, standard); ` +
                 "fix: set configBackup.storageClassName to one of the cluster's classes (kubectl get storageclass), or ask an admin to create it",
@@ -289,7 +301,7 @@ describe("npm run doctor: the preflight on the real engine", function () {
         assert.equal(line(run, "kube permissions"), line(ready, "kube permissions"));
         assert.match(
             run.lines[run.lines.length - 1],
-            /^6 ok, 0 warn, 4 FAIL, 1 skipped \(\d+\.\d s\): fix the FAIL lines, then run npm run doctor again$/,
+            /^6 ok, 0 warn, 4 FAIL, 2 skipped \(\d+\.\d s\): fix the FAIL lines, then run npm run doctor again$/,
         );
         assert.equal(run.code, 1);
     });
@@ -311,7 +323,39 @@ describe("npm run doctor: the preflight on the real engine", function () {
             line(run, "azure permissions"),
             `${pad("skip", "azure permissions")}not checked: no Azure sign-in (see azure sign-in)`,
         );
+        assert.equal(line(run, "apim tier"), `${pad("skip", "apim tier")}not checked: no Azure sign-in (see azure sign-in)`);
         assert.equal(run.code, 1);
+    });
+
+    it("apim tier: FAIL naming the tiers with self-hosted gateways when the instance is on Basic; ok again on Premium", async () => {
+        const setTier = async (sku: string) => {
+            const res = await fetch(`${e2e().vars.APIM_E2E_ARM_CONTROL}service`, {
+                method: "POST",
+                body: JSON.stringify({ resourceGroup: E2E_APIM.resourceGroupName, name: E2E_APIM.serviceName, sku }),
+            });
+            assert.equal(res.status, 200, await res.text());
+        };
+        try {
+            await setTier("Basic");
+            const basic = await doctor(good, ["--stack", "dev"]);
+            assert.equal(
+                line(basic, "apim tier"),
+                `${pad("FAIL", "apim tier")}the instance is on the Basic tier; self-hosted gateways need the Developer or Premium tier (${where}); ` +
+                    "fix: use an API Management instance on the Developer or Premium tier (Developer is for non-production), or change this one's tier " +
+                    "(Azure portal: the instance's Pricing tier)",
+            );
+            assert.equal(line(basic, "azure permissions"), line(ready, "azure permissions"));
+            assert.equal(basic.code, 1);
+            await setTier("Premium");
+            const premium = await doctor(good, ["--stack", "dev"]);
+            assert.equal(
+                line(premium, "apim tier"),
+                `${pad("ok", "apim tier")}Premium, a tier that offers self-hosted gateways (${where})`,
+            );
+            assert.equal(premium.code, 0);
+        } finally {
+            await setTier("Developer");
+        }
     });
 
     it("azure permissions: FAIL naming generateToken when the identity may only read and write the gateway", async () => {

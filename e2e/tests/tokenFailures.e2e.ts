@@ -177,23 +177,42 @@ describe("the token path when Azure misbehaves (fake ARM failure injection), on 
         assert.deepEqual(await snapshot(dir), before);
     });
 
-    it("a token whose expiry differs from the one requested: a clear error, and nothing changes", async () => {
+    it("a token that has already expired by its own date: a clear error, and nothing changes", async () => {
         const before = await snapshot(dir);
         const value = `${GATEWAY}&202001010000&${Buffer.from("x".repeat(48)).toString("base64")}`;
         await inject({ operation: "generateToken", times: 1, status: 200, body: JSON.stringify({ value }) });
         const up = await run("up");
-        wall("failures: wrong expiry", up.ms);
+        wall("failures: expired token", up.ms);
         assert.equal(up.result.ok, false);
         const errors = up.result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message.trim());
         assert.equal(
-            errors.some((e) =>
-                /answered 200 with a token that expires at 202001010000 \(yyyyMMddHHmm\) instead of the requested \d{12}$/.test(e),
+            errors.some(
+                (e) =>
+                    e.startsWith(`generateToken for ${WHERE}`) &&
+                    e.endsWith("answered 200 with a token that expired at 2020-01-01T00:00:00Z, before it could be used"),
             ),
             true,
             errors.join("\n"),
         );
         assert.equal(up.output.includes(value), false, "the bad token is echoed");
         assert.deepEqual(await snapshot(dir), before);
+    });
+
+    it("a token whose date differs from the requested expiry, as in Microsoft's example: accepted, and tokenExpiry is the token's own date", async () => {
+        await nextWindow();
+        const own = new Date(Math.floor((Date.now() + clock * 1000 + 20 * 24 * HOUR * 1000) / 60_000) * 60_000)
+            .toISOString()
+            .replace(/\.000Z$/, "Z");
+        await inject({ operation: "generateToken", times: 1, tokenExpiry: own });
+        const up = await run("up");
+        wall("failures: token with its own date", up.ms);
+        assert.equal(up.result.ok, true, up.result.error);
+        const issued = e2e().arm.issued[e2e().arm.issued.length - 1];
+        assert.notEqual(issued.expiry, own, "the requested expiry is another one");
+        assert.equal(up.result.outputs?.tokenExpiry.value, own);
+        assert.equal((await snapshot(dir)).secretValue, `GatewayKey ${issued.value}`);
+        // The scenarios after this one are rotations again.
+        await nextWindow();
     });
 
     it("a server that echoes the request's Authorization header in its error: the bearer token appears nowhere in the output", async () => {

@@ -37,6 +37,7 @@ export const CHECKS = [
     "config",
     "azure sign-in",
     "azure permissions",
+    "apim tier",
     "kube context",
     "kube permissions",
     "storage class",
@@ -400,6 +401,47 @@ export function permissionsCheck(
         `${who} lacks ${missing.join(", ")} (${where})`,
         `grant that identity a role with ${missing.length === 1 ? "this action" : "these actions"} on the API Management service ` +
             "or the gateway (docs: authentication, least-privilege role), or sign in as one that has them",
+    );
+}
+
+/**
+ * The API Management tiers that offer self-hosted gateways: "This feature is available in the Premium and Developer
+ * tiers of API Management" (learn.microsoft.com/azure/api-management/self-hosted-gateway-overview).
+ */
+export const SELF_HOSTED_GATEWAY_TIERS = ["Developer", "Premium"] as const;
+/** The api-version doctor reads the instance with (ApiManagementService_Get, as @azure/arm-apimanagement 10.0.0). */
+export const SERVICE_API_VERSION = "2024-05-01";
+
+/** The URL of the API Management instance (GET: its SKU) under an ARM endpoint. */
+export function serviceUrl(armEndpoint: string, serviceId: string): string {
+    const base = new URL(armEndpoint);
+    const url = new URL(`${base.origin}${base.pathname.replace(/\/+$/, "")}${serviceId}`);
+    url.searchParams.set("api-version", SERVICE_API_VERSION);
+    return url.toString();
+}
+
+export type ServiceAnswer = { ok: true; sku?: string } | { ok: false; status?: number; error: string };
+
+/** Whether the instance is on a tier that offers self-hosted gateways. */
+export function tierCheck(where: string, answer: ServiceAnswer): CheckResult {
+    const tiers = SELF_HOSTED_GATEWAY_TIERS.join(" or ");
+    if (!answer.ok) {
+        return fail(
+            "apim tier",
+            `could not read the API Management instance (${where}): ${answer.error}`,
+            answer.status === 404
+                ? "check apim.resourceGroupName, apim.serviceName and the subscription (azure-native:subscriptionId, ARM_SUBSCRIPTION_ID or az account set)"
+                : "grant the identity read access to the API Management instance (Microsoft.ApiManagement/service/read), or check the network path to ARM",
+        );
+    }
+    if (answer.sku !== undefined && (SELF_HOSTED_GATEWAY_TIERS as readonly string[]).includes(answer.sku)) {
+        return ok("apim tier", `${answer.sku}, a tier that offers self-hosted gateways (${where})`);
+    }
+    return fail(
+        "apim tier",
+        `the instance is on the ${answer.sku ?? "(unknown)"} tier; self-hosted gateways need the ${tiers} tier (${where})`,
+        `use an API Management instance on the ${tiers} tier (Developer is for non-production), or change this one's tier ` +
+            "(Azure portal: the instance's Pricing tier)",
     );
 }
 

@@ -33,6 +33,8 @@ import {
     kubePermissionsCheck,
     permissionsCheck,
     permissionsUrl,
+    serviceUrl,
+    tierCheck,
     pinnedPulumiVersion,
     placeholderKeys,
     placeholdersCheck,
@@ -48,7 +50,7 @@ import {
     storageClassCheck,
     summary,
 } from "./checks";
-import { canI, pool, readPermissions, resolve, run, signIn } from "./probes";
+import { canI, pool, readPermissions, readService, resolve, run, signIn } from "./probes";
 
 const REPO = path.resolve(__dirname, "..", "..");
 
@@ -194,7 +196,19 @@ export async function doctor(
         version.then((r) => set(cliCheck(r, pinned))),
         whoami.then((r) => set(backendCheck(r, env.PULUMI_BACKEND_URL))),
         stackResult.then(set),
-        azure(ctx, pulumi, secrets).then(([a, b]) => (set(a), set(b))),
+        azure(ctx, pulumi, secrets).then((rs) => {
+            rs.forEach(set);
+            // The tier is read with the same sign-in and names: when those are missing, so is the tier check.
+            const permissions = rs.find((r) => r.check === "azure permissions");
+            if (!rs.some((r) => r.check === "apim tier")) {
+                set(
+                    skip(
+                        "apim tier",
+                        permissions?.status === "skip" ? permissions.message.replace(/^not checked: /, "") : "see azure permissions",
+                    ),
+                );
+            }
+        }),
         renderYamlTo !== undefined
             ? Promise.resolve(notApplied(set, String(renderYamlTo)))
             : kubeContext(kubectl.run, lookupConfig, env).then(async (context) => {
@@ -260,7 +274,7 @@ async function azure(
     { config, args, placeholders, stack, noArgs, env }: StackContext,
     pulumi: (args: string[]) => Promise<CommandResult>,
     secrets: string[],
-): Promise<[CheckResult, CheckResult]> {
+): Promise<CheckResult[]> {
     // Secure azure-native keys (a client secret, ...) are decrypted by the CLI, in memory only.
     const decrypted: Record<string, string> = {};
     for (const key of secureAzureNativeKeys(config)) {
@@ -356,9 +370,11 @@ async function azure(
         return [
             signInResult,
             { check: "azure permissions", status: "fail", message: `could not read ${who}'s permissions (${where}): ${answer.error}`, fix },
+            tierCheck(where, await readService(serviceUrl(arm, scopes.service), signedIn.token)),
         ];
     }
-    return [signInResult, permissionsCheck(who, where, String(args.apim.gatewayName), answer.permissions, requiredActions(args))];
+    const tier = tierCheck(where, await readService(serviceUrl(arm, scopes.service), signedIn.token));
+    return [signInResult, permissionsCheck(who, where, String(args.apim.gatewayName), answer.permissions, requiredActions(args)), tier];
 }
 
 // --- Kubernetes --------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import { execFile } from "child_process";
 import { promises as dns } from "dns";
 import { armErrorCode, scrub } from "../../components/token/arm";
 import { armTokenGetter, authorityFor, createCredential, IdentityChoice, tokenSubject } from "../../components/token/credential";
-import type { CanI, CommandResult, Permission } from "./checks";
+import type { CanI, CommandResult, Permission, ServiceAnswer } from "./checks";
 
 /** Runs a program (no shell) and collects its output; `missing` when it is not on PATH. */
 export function run(
@@ -114,6 +114,40 @@ export async function readPermissions(url: string, token: string): Promise<Permi
         next = typeof body.nextLink === "string" && body.nextLink !== "" ? body.nextLink : undefined;
     }
     return { ok: true, permissions };
+}
+
+/** GET the API Management instance (read-only) and return its SKU's name; no redirect is followed. */
+export async function readService(url: string, token: string): Promise<ServiceAnswer> {
+    const pipeline = createPipelineFromOptions({
+        retryOptions: { maxRetries: 0 },
+        redirectOptions: { maxRetries: 0 },
+        userAgentOptions: { userAgentPrefix: "apim-gateway-doctor" },
+    });
+    let res;
+    try {
+        res = await pipeline.sendRequest(
+            createDefaultHttpClient(),
+            createPipelineRequest({
+                url,
+                method: "GET",
+                headers: createHttpHeaders({ authorization: `Bearer ${token}`, accept: "application/json" }),
+                timeout: 30_000,
+            }),
+        );
+    } catch (e) {
+        const err = e as { code?: string; message?: string };
+        return { ok: false, error: scrub(err?.code ?? err?.message ?? String(e), [token]) };
+    }
+    if (res.status !== 200) {
+        const code = armErrorCode(res.bodyAsText ?? undefined);
+        return { ok: false, status: res.status, error: `HTTP ${res.status}${code ? ` ${code}` : ""}` };
+    }
+    try {
+        const sku = (JSON.parse(res.bodyAsText ?? "") as { sku?: { name?: unknown } }).sku?.name;
+        return { ok: true, sku: typeof sku === "string" ? sku : undefined };
+    } catch {
+        return { ok: false, status: 200, error: "the answer is not JSON" };
+    }
 }
 
 /** The addresses a host name resolves to (the system resolver, as the gateway's node would use). */

@@ -16,5 +16,5 @@ export const MODULES = {
         ],
     },
     arm: { mutate: ["components/token/arm.ts"], spec: ["tests/arm.test.ts"] },
-    tokenProvider: { mutate: ["components/token/provider.ts:52-104"], spec: ["tests/tokenProvider.test.ts"] },
+    tokenProvider: { mutate: ["components/token/provider.ts:54-106"], spec: ["tests/tokenProvider.test.ts"] },
 };

@@ -1,70 +1,123 @@
-// TEST DOUBLE: the azure-native resource types the stand-in plugin implements, and how each maps to an ARM
-// path and body. Only what the component registers; outputs follow azure-native's names (id, name, ...).
-const SUB = "00000000-0000-4000-8000-0000000000e2";
+// TEST DOUBLE support: the azure-native resource types the stand-in plugin serves, each tied to the ARM operations of
+// Microsoft's SDK contracts (e2e/env/contracts.ts), and what azure-native itself says about each, read from
+// @pulumi/azure-native 3.28.0's generated SDK (the version the program uses):
+//   - the api-version it calls ("Uses Azure REST API version ..." in <module>/<resource>.d.ts),
+//   - its inputs and outputs (`resourceInputs["x"] = args?.x` and `= undefined /*out*/` in <module>/<resource>.js),
+//   - its required inputs ("Missing required property 'x'" in the same file).
+import * as fs from "fs";
+import * as path from "path";
 
-export interface ArmType {
-    apiVersion: string;
-    /** The ARM path of the resource from its inputs. */
-    path: (i: Record<string, unknown>) => string;
-    /** The resource's own inputs (the ones whose change is a diff). */
-    inputs: (i: Record<string, unknown>) => Record<string, unknown>;
-    /** Inputs that name the resource: a change replaces it. */
-    replaceOn: string[];
-    /** The `properties` of the PUT body. */
-    properties: (i: Record<string, unknown>) => Record<string, unknown>;
+export interface NativeType {
+    /** e.g. azure-native:apimanagement:Gateway */
+    token: string;
+    /** The contract group in e2e/env/contracts.ts, e.g. `apimanagement gateway`. */
+    group: string;
+    create: string;
+    read: string;
+    delete: string;
 }
 
-const pick = (i: Record<string, unknown>, keys: string[]) =>
-    Object.fromEntries(keys.filter((k) => i[k] !== undefined).map((k) => [k, i[k]]));
-const apim = (i: Record<string, unknown>) =>
-    `/subscriptions/${SUB}/resourceGroups/${i.resourceGroupName}/providers/Microsoft.ApiManagement/service/${i.serviceName}`;
+/** Every azure-native type the component creates, and its ARM operations. */
+export const NATIVE_TYPES: NativeType[] = [
+    {
+        token: "azure-native:apimanagement:Gateway",
+        group: "apimanagement gateway",
+        create: "createOrUpdate",
+        read: "get",
+        delete: "delete",
+    },
+    {
+        token: "azure-native:apimanagement:GatewayApiEntityTag",
+        group: "apimanagement gatewayApi",
+        create: "createOrUpdate",
+        read: "getEntityTag",
+        delete: "delete",
+    },
+    {
+        token: "azure-native:apimanagement:GatewayHostnameConfiguration",
+        group: "apimanagement gatewayHostnameConfiguration",
+        create: "createOrUpdate",
+        read: "get",
+        delete: "delete",
+    },
+    {
+        token: "azure-native:apimanagement:GatewayCertificateAuthority",
+        group: "apimanagement gatewayCertificateAuthority",
+        create: "createOrUpdate",
+        read: "get",
+        delete: "delete",
+    },
+    {
+        token: "azure-native:authorization:RoleDefinition",
+        group: "authorization roleDefinitions",
+        create: "createOrUpdate",
+        read: "get",
+        delete: "delete",
+    },
+    {
+        token: "azure-native:authorization:RoleAssignment",
+        group: "authorization roleAssignments",
+        create: "create",
+        read: "get",
+        delete: "delete",
+    },
+    {
+        token: "azure-native:managedidentity:UserAssignedIdentity",
+        group: "msi userAssignedIdentities",
+        create: "createOrUpdate",
+        read: "get",
+        delete: "delete",
+    },
+    {
+        token: "azure-native:managedidentity:FederatedIdentityCredential",
+        group: "msi federatedIdentityCredentials",
+        create: "createOrUpdate",
+        read: "get",
+        delete: "delete",
+    },
+    {
+        token: "azure-native:eventgrid:SystemTopic",
+        group: "eventgrid systemTopics",
+        create: "createOrUpdate",
+        read: "get",
+        delete: "delete",
+    },
+    {
+        token: "azure-native:eventgrid:SystemTopicEventSubscription",
+        group: "eventgrid systemTopicEventSubscriptions",
+        create: "createOrUpdate",
+        read: "get",
+        delete: "delete",
+    },
+];
 
-export const ARM_TYPES: Record<string, ArmType> = {
-    "azure-native:apimanagement:Gateway": {
-        apiVersion: "2024-05-01",
-        path: (i) => `${apim(i)}/gateways/${i.gatewayId}`,
-        inputs: (i) => pick(i, ["resourceGroupName", "serviceName", "gatewayId", "locationData", "description"]),
-        replaceOn: ["resourceGroupName", "serviceName", "gatewayId"],
-        properties: (i) => pick(i, ["locationData", "description"]),
-    },
-    "azure-native:apimanagement:GatewayApiEntityTag": {
-        apiVersion: "2024-05-01",
-        path: (i) => `${apim(i)}/gateways/${i.gatewayId}/apis/${i.apiId}`,
-        inputs: (i) => pick(i, ["resourceGroupName", "serviceName", "gatewayId", "apiId"]),
-        replaceOn: ["resourceGroupName", "serviceName", "gatewayId", "apiId"],
-        properties: () => ({}),
-    },
-    "azure-native:eventgrid:SystemTopic": {
-        apiVersion: "2025-02-15",
-        path: (i) =>
-            `/subscriptions/${SUB}/resourceGroups/${i.resourceGroupName}/providers/Microsoft.EventGrid/systemTopics/${i.systemTopicName}`,
-        inputs: (i) => pick(i, ["resourceGroupName", "systemTopicName", "source", "topicType", "location"]),
-        replaceOn: ["resourceGroupName", "systemTopicName", "source", "topicType"],
-        properties: (i) => pick(i, ["source", "topicType"]),
-    },
-    "azure-native:eventgrid:SystemTopicEventSubscription": {
-        apiVersion: "2025-02-15",
-        path: (i) =>
-            `/subscriptions/${SUB}/resourceGroups/${i.resourceGroupName}/providers/Microsoft.EventGrid/systemTopics/${i.systemTopicName}/eventSubscriptions/${i.eventSubscriptionName}`,
-        inputs: (i) =>
-            pick(i, ["resourceGroupName", "systemTopicName", "eventSubscriptionName", "destination", "filter", "eventDeliverySchema"]),
-        replaceOn: ["resourceGroupName", "systemTopicName", "eventSubscriptionName"],
-        properties: (i) => pick(i, ["destination", "filter", "eventDeliverySchema"]),
-    },
-};
+export interface NativeFacts {
+    apiVersion: string;
+    inputs: string[];
+    outputs: string[];
+    required: string[];
+}
 
-export const replaceKeys = (t: ArmType) => t.replaceOn;
-export const armPath = (t: ArmType, i: Record<string, unknown>) => t.path(i);
-export const armBody = (t: ArmType, i: Record<string, unknown>) => ({ properties: t.properties(i) });
+/** The generated SDK file of a type, e.g. apimanagement/gateway for azure-native:apimanagement:Gateway. */
+export function sdkFile(token: string): string {
+    const [, module, resource] = token.split(":");
+    const root = path.dirname(require.resolve("@pulumi/azure-native/package.json"));
+    return path.join(root, module, resource[0].toLowerCase() + resource.slice(1));
+}
 
-/** azure-native's outputs: the inputs, the ARM id and name, and the properties the server returned. */
-export function armOutputs(t: ArmType, i: Record<string, unknown>, res: Record<string, unknown> | undefined): Record<string, unknown> {
-    const id = t.path(i);
+/** What @pulumi/azure-native's generated SDK says about a type. */
+export function nativeFacts(token: string): NativeFacts {
+    const file = sdkFile(token);
+    const js = fs.readFileSync(`${file}.js`, "utf8");
+    const dts = fs.readFileSync(`${file}.d.ts`, "utf8");
+    const apiVersion = /Uses Azure REST API version (\S+?)\./.exec(dts)?.[1];
+    if (!apiVersion) throw new Error(`${token}: no "Uses Azure REST API version" in ${file}.d.ts`);
+    const split = js.indexOf("else {", js.indexOf("if (!opts.id)"));
+    const names = (text: string, re: RegExp) => [...new Set([...text.matchAll(re)].map((m) => m[1]))];
     return {
-        ...t.inputs(i),
-        ...((res?.properties as Record<string, unknown>) ?? {}),
-        id,
-        name: id.split("/").pop(),
-        azureApiVersion: t.apiVersion,
+        apiVersion,
+        inputs: names(js.slice(0, split), /resourceInputs\["(\w+)"\] = (?!undefined)/g),
+        outputs: names(js.slice(split), /resourceInputs\["(\w+)"\] = undefined \/\*out\*\//g),
+        required: names(js, /Missing required property '(\w+)'/g),
     };
 }
