@@ -492,8 +492,12 @@ export interface SelfHostedGatewayArgs {
 }
 
 export const DEFAULT_IMAGE_REPOSITORY = "mcr.microsoft.com/azure-api-management/gateway";
-/** Pinned gateway version; bump deliberately. */
-export const DEFAULT_IMAGE_TAG = "2.11.1";
+/**
+ * Pinned gateway version: the newest release (container release notes,
+ * https://github.com/Azure/api-management-self-hosted-gateway/releases/tag/Container-v2.13.2). Renovate proposes
+ * bumps (renovate.json); the supported releases are judged against it (imageVersions.ts).
+ */
+export const DEFAULT_IMAGE_TAG = "2.13.2";
 
 export const DEFAULTS = {
     environment: "prod" as Environment,

@@ -3,6 +3,7 @@
 // in dev); the CrossGuard policy pack in policy/ runs the same checks on registered resources, so
 // they also hold for projects that import the component or hand-write the YAML.
 
+import { DEFAULT_IMAGE_TAG } from "./args";
 import { rotationSlackProblem } from "./rotation";
 
 export type RuleId =
@@ -218,7 +219,7 @@ export function deploymentFindings(d: DeploymentShape, autoscalerMin?: number): 
         add("resource-requests", `resources.requests: ${missing.join(" and ")} not set; start production at cpu "2", memory "2Gi"`);
     }
     if (typeof c?.image === "string" && !isPinned(parseImage(c.image))) {
-        add("pinned-image", `image.tag: got ${shown(parseImage(c.image).tag ?? "latest")}; pin a release such as "2.11.1" (or a digest)`);
+        add("pinned-image", `image.tag: got ${shown(parseImage(c.image).tag ?? "latest")}; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`);
     }
     if (!(c?.volumeMounts ?? []).some((m) => m.mountPath === BACKUP_PATH)) {
         add("config-backup", `configBackup.enabled: no volume mounted at ${BACKUP_PATH}; enable the configuration backup`);

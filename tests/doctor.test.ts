@@ -32,6 +32,7 @@ import {
     stackCheck,
     storageClassCheck,
     summary,
+    imageCheck,
 } from "../tools/doctor/checks";
 import { parseArgs } from "../tools/doctor/main";
 
@@ -218,6 +219,28 @@ describe("doctor: the stack file", () => {
         assert.equal(readableArgs(config, "apim-gateway")?.namespace.name, "apim-gateway-dev");
         assert.equal(readableArgs({ "apim-gateway:gateway": { apim: {} } }, "apim-gateway"), undefined);
         assert.equal(readableArgs({}, "apim-gateway"), undefined);
+    });
+});
+
+describe("doctor: the gateway image", () => {
+    it("ok for a supported release, a warning naming the fix for an older one, ok for a rolling tag", () => {
+        assert.deepEqual(imageCheck({ image: { tag: "2.11.0" } }, "2.13.2"), {
+            check: "image",
+            status: "ok",
+            message: "gateway 2.11.0 is supported (Microsoft supports 2.13, 2.12 and 2.11)",
+        });
+        assert.deepEqual(imageCheck({ image: { tag: "2.10.3" } }, "2.13.2"), {
+            check: "image",
+            status: "warn",
+            message: "gateway 2.10.3 is older than the releases Microsoft supports (2.13, 2.12 and 2.11: the last three minor releases)",
+            fix: "set image.tag to 2.13.2 (or another supported release) and roll it out",
+        });
+        assert.deepEqual(imageCheck({ image: { tag: "v2" } }, "2.13.2"), {
+            check: "image",
+            status: "ok",
+            message: "gateway v2 is a rolling tag (it follows the newest release, 2.13.2 here)",
+        });
+        assert.equal(imageCheck({}, "2.13.2").message, "gateway 2.13.2 is supported (Microsoft supports 2.13, 2.12 and 2.11)");
     });
 });
 

@@ -1,5 +1,6 @@
 // Each refused value gets one line naming its key path, the value and the fix; a value at a limit is accepted.
 import { strict as assert } from "assert";
+import { DEFAULT_IMAGE_TAG } from "../components/args";
 import { validateArgs } from "../components";
 import { TEST_CA_PEM as PEM } from "./expected";
 
@@ -104,7 +105,7 @@ const CASES: [string, Record<string, unknown>, string[]][] = [
         { image: { repository: "Mcr/x", tag: ".x", digest: "sha256:abc" } },
         [
             'gateway.image.repository: got "Mcr/x"; must be an image repository such as mcr.microsoft.com/azure-api-management/gateway',
-            'gateway.image.tag: got ".x"; must be an image tag such as 2.11.1',
+            `gateway.image.tag: got ".x"; must be an image tag such as ${DEFAULT_IMAGE_TAG}`,
             'gateway.image.digest: got "sha256:abc"; must look like sha256:<64 hex characters>',
         ],
     ],

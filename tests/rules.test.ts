@@ -2,6 +2,7 @@
 // stack program, and the CrossGuard policies run on resources built by the real component.
 import { strict as assert } from "assert";
 import type { StackValidationArgs } from "@pulumi/policy";
+import { DEFAULT_IMAGE_TAG } from "../components/args";
 import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
 import {
     autoscalerFloor,
@@ -128,7 +129,7 @@ describe("production rules (pure)", () => {
                 key: "resources.requests",
                 message: 'resources.requests: cpu and memory not set; start production at cpu "2", memory "2Gi"',
             },
-            { rule: "pinned-image", key: "image.tag", message: 'image.tag: got "v2"; pin a release such as "2.11.1" (or a digest)' },
+            { rule: "pinned-image", key: "image.tag", message: `image.tag: got "v2"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)` },
             {
                 rule: "config-backup",
                 key: "configBackup.enabled",
@@ -169,7 +170,7 @@ describe("environment profile", () => {
             error?.message,
             'SelfHostedGateway "gw": invalid arguments (4 problems):\n' +
                 "  - args.replicas: got 1; production needs at least 2 (3 recommended)\n" +
-                '  - args.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)\n' +
+                `  - args.image.tag: got "latest"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)\n` +
                 "  - args.configBackup.enabled: no volume mounted at /apim/config; enable the configuration backup\n" +
                 '  - args.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack',
         );
@@ -184,7 +185,7 @@ describe("environment profile", () => {
         await capturingLogs(() => built(minimal({ environment: "dev", replicas: 1, image: { tag: "v2" } })));
         assert.deepEqual(logs, [
             "warning: [runtime] dev environment, production rule relaxed: args.replicas: got 1; production needs at least 2 (3 recommended)",
-            'warning: [runtime] dev environment, production rule relaxed: args.image.tag: got "v2"; pin a release such as "2.11.1" (or a digest)',
+            `warning: [runtime] dev environment, production rule relaxed: args.image.tag: got "v2"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`,
         ]);
     });
 
@@ -192,7 +193,7 @@ describe("environment profile", () => {
         const dev = await runProgram(stackConfig("dev"), CLOCK, "dev");
         assert.deepEqual(dev.logs, [
             "warning: [runtime] dev environment, production rule relaxed: gateway.replicas: got 1; production needs at least 2 (3 recommended)",
-            'warning: [runtime] dev environment, production rule relaxed: gateway.image.tag: got "v2"; pin a release such as "2.11.1" (or a digest)',
+            `warning: [runtime] dev environment, production rule relaxed: gateway.image.tag: got "v2"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`,
         ]);
         assert.deepEqual((await runProgram(stackConfig("prod"), CLOCK, "prod")).logs, []);
     });
@@ -227,7 +228,7 @@ describe("one round of errors, one naming", () => {
             await programError(prodCfg(), CLOCK, "prod"),
             "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (3 problems):\n" +
                 '  - gateway.replicas: got "three"; expected a whole number\n' +
-                '  - gateway.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)\n' +
+                `  - gateway.image.tag: got "latest"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)\n` +
                 '  - gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack\n' +
                 "Fix it in Pulumi.prod.yaml (see docs/configuration.md).",
         );
@@ -242,7 +243,7 @@ describe("one round of errors, one naming", () => {
                 '  - gateway.replicas: got "three"; expected a whole number\n' +
                 '  - gateway.apim.gatewayName: got "Edge_GW"; it prefixes Kubernetes object names, so it must be a DNS-1123 label of at ' +
                 "most 44 characters (lower-case letters, digits, '-')\n" +
-                '  - gateway.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)\n' +
+                `  - gateway.image.tag: got "latest"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)\n` +
                 '  - gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack\n' +
                 "Fix it in Pulumi.prod.yaml (see docs/configuration.md).",
         );
@@ -260,7 +261,7 @@ describe("one round of errors, one naming", () => {
             error?.message,
             'SelfHostedGateway "gw": invalid arguments (3 problems):\n' +
                 '  - args.replicas: got "three"; expected a whole number\n' +
-                '  - args.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)\n' +
+                `  - args.image.tag: got "latest"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)\n` +
                 '  - args.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack',
         );
     });
@@ -300,7 +301,7 @@ describe("placeholders and security rules (prod errors, dev warnings)", () => {
             'warning: [runtime] dev environment, production rule relaxed: gateway.apim.resourceGroupName: got "REPLACE-ME-resource-group"; replace the REPLACE-ME placeholder with your own value',
             'warning: [runtime] dev environment, production rule relaxed: gateway.apim.serviceName: got "REPLACE-ME-apim-service"; replace the REPLACE-ME placeholder with your own value',
             "warning: [runtime] dev environment, production rule relaxed: gateway.replicas: got 1; production needs at least 2 (3 recommended)",
-            'warning: [runtime] dev environment, production rule relaxed: gateway.image.tag: got "v2"; pin a release such as "2.11.1" (or a digest)',
+            `warning: [runtime] dev environment, production rule relaxed: gateway.image.tag: got "v2"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`,
         ]);
     });
 
@@ -502,7 +503,7 @@ describe("production rules (pure): the edges", () => {
             'resources.requests: cpu and memory not set; start production at cpu "2", memory "2Gi"',
         ]);
         assert.deepEqual(rules(good({ container: { image: "mcr.microsoft.com/azure-api-management/gateway" } })), [
-            'image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)',
+            `image.tag: got "latest"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`,
         ]);
     });
 
@@ -626,7 +627,7 @@ describe("CrossGuard policy pack", () => {
         const run = await runProgram(stackConfig("dev"), CLOCK, "dev");
         assert.deepEqual(await violations(run.resources), [
             "apim-gateway-min-replicas: replicas: got 1; production needs at least 2 (3 recommended)",
-            'apim-gateway-pinned-image: image.tag: got "v2"; pin a release such as "2.11.1" (or a digest)',
+            `apim-gateway-pinned-image: image.tag: got "v2"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`,
         ]);
     });
 
@@ -643,7 +644,7 @@ describe("CrossGuard policy pack", () => {
             ],
             [
                 { image: { tag: "beta" } },
-                ['apim-gateway-pinned-image: image.tag: got "beta"; pin a release such as "2.11.1" (or a digest)'],
+                [`apim-gateway-pinned-image: image.tag: got "beta"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`],
             ],
             [
                 { configBackup: { enabled: false } },

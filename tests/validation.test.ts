@@ -2,6 +2,7 @@
 // secret's) and what is allowed; all problems of one input come together.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_IMAGE_TAG } from "../components/args";
 import { SelfHostedGateway, SelfHostedGatewayArgs, validateArgs } from "../components";
 import { prefixOf } from "../components/validation";
 import { CLOCK, TEST_CA_PEM } from "./expected";
@@ -566,7 +567,7 @@ describe("validation: the checkable part of a refused input", () => {
     it("still applies the production rules to the rest, in the same round", () => {
         assert.deepEqual(problems({ ...base, replicas: "three", image: { tag: "latest" } }), [
             'gateway.replicas: got "three"; expected a whole number',
-            'gateway.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)',
+            `gateway.image.tag: got "latest"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`,
             PROD,
         ]);
         const replicas = "gateway.replicas: got 1; production needs at least 2 (3 recommended)";

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as In from "@pulumi/kubernetes/types/input";
 import { z } from "zod";
-import { MAX_TOKEN_LIFETIME_DAYS } from "../args";
+import { DEFAULT_IMAGE_TAG, MAX_TOKEN_LIFETIME_DAYS } from "../args";
 import { annotationKey, labelKey, labelMap, plainAnnotations, resourceName } from "./keys";
 import {
     APIM_ID,
@@ -161,7 +161,7 @@ export const argsSchema = z.strictObject({
                 .string()
                 .regex(IMAGE_REPOSITORY, "must be an image repository such as mcr.microsoft.com/azure-api-management/gateway")
                 .optional(),
-            tag: z.string().regex(IMAGE_TAG, "must be an image tag such as 2.11.1").optional(),
+            tag: z.string().regex(IMAGE_TAG, `must be an image tag such as ${DEFAULT_IMAGE_TAG}`).optional(),
             digest: z.string().regex(IMAGE_DIGEST, "must look like sha256:<64 hex characters>").optional(),
             pullPolicy: z.enum(["IfNotPresent", "Always", "Never"]).optional(),
             pullSecrets: z.array(dnsSubdomain).min(1).optional(),

@@ -1,7 +1,9 @@
 // The preflight's checks as pure functions: each takes what a probe found (a command's output, a file's content,
 // an API's answer) and returns one result line with its fix. The rules about the stack config are the project's
 // own (validateArgs, placeholderFindings, chooseIdentity); nothing here re-states them.
+import { DEFAULT_IMAGE_TAG } from "../../components/args";
 import type { BackupAccessMode, SelfHostedGatewayArgs } from "../../components/args";
+import { supportedMinors, supportOf } from "../../components/imageVersions";
 import { placeholderFindings } from "../../components/rules";
 import { defaultConfigurationEndpoint, resolveSettings, Settings } from "../../components/specs";
 import { CLIENT_SECRET_CONFIG_KEY, ClientSecretConfig, withClientSecret } from "../../components/stackConfig";
@@ -28,6 +30,7 @@ export const CHECKS = [
     "stack",
     "placeholders",
     "config",
+    "image",
     "azure sign-in",
     "azure permissions",
     "kube context",
@@ -257,6 +260,30 @@ export function configCheck(config: StackConfig, project: string, stack: string,
               ? ` (dev: ${relaxed.length} production rule${relaxed.length === 1 ? "" : "s"} relaxed: ${relaxed.join(", ")})`
               : "";
     return { result: ok("config", `${STACK_PREFIX} is valid${note}`), args };
+}
+
+// --- gateway image -----------------------------------------------------------------------------------------------
+
+/**
+ * Whether Microsoft still supports the gateway release the stack pins: the last three minor releases of the newest
+ * one (`newest`, the component's default, which Renovate keeps current). An older release is a warning, not a
+ * failure: it still runs, but fixes land only in the newest minor.
+ */
+export function imageCheck(args: Pick<SelfHostedGatewayArgs, "image">, newest: string = DEFAULT_IMAGE_TAG): CheckResult {
+    const given = args.image?.tag;
+    const tag = typeof given === "string" ? given : newest;
+    const minors = supportedMinors(newest);
+    const range = `${minors.slice(0, -1).join(", ")} and ${minors[minors.length - 1]}`;
+    const support = supportOf(tag, newest);
+    if (support === "unsupported") {
+        return warn(
+            "image",
+            `gateway ${tag} is older than the releases Microsoft supports (${range}: the last three minor releases)`,
+            `set image.tag to ${newest} (or another supported release) and roll it out`,
+        );
+    }
+    if (support === "unknown") return ok("image", `gateway ${tag} is a rolling tag (it follows the newest release, ${newest} here)`);
+    return ok("image", `gateway ${tag} is supported (Microsoft supports ${range})`);
 }
 
 /**
