@@ -14,7 +14,7 @@ import {
     settingsFindings,
     tokenFindings,
 } from "./rules";
-import { gatewaySettings } from "./settings";
+import { gatewaySettings, typedSettingsOf } from "./settings";
 import { deploymentSpec, liveTrafficServiceSpec, namespaceLabels, Settings } from "./specs";
 
 /** Runs the rules on the objects the component would build from these arguments. */
@@ -41,6 +41,7 @@ export function profileFindings(
         observability: args.observability,
         tls: args.tls,
         additionalSettings: args.additionalSettings,
+        typed: typedSettingsOf(args, undefined, undefined),
     });
     return [
         ...placeholderFindings(args),

@@ -84,7 +84,7 @@ export const RULES: Record<RuleId, RuleInfo> = {
     },
     "modern-tls": {
         title: "TLS 1.2 or later",
-        key: "hostnames[].tls10Enabled / tls11Enabled",
+        key: "hostnames[].tls10Enabled / tls11Enabled, tls.backendProtocols",
         why: "TLS 1.0 and 1.1 are deprecated and broken; clients must use TLS 1.2 or later",
     },
     "pod-security-level": {
@@ -219,7 +219,10 @@ export function deploymentFindings(d: DeploymentShape, autoscalerMin?: number): 
         add("resource-requests", `resources.requests: ${missing.join(" and ")} not set; start production at cpu "2", memory "2Gi"`);
     }
     if (typeof c?.image === "string" && !isPinned(parseImage(c.image))) {
-        add("pinned-image", `image.tag: got ${shown(parseImage(c.image).tag ?? "latest")}; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`);
+        add(
+            "pinned-image",
+            `image.tag: got ${shown(parseImage(c.image).tag ?? "latest")}; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`,
+        );
     }
     if (!(c?.volumeMounts ?? []).some((m) => m.mountPath === BACKUP_PATH)) {
         add("config-backup", `configBackup.enabled: no volume mounted at ${BACKUP_PATH}; enable the configuration backup`);
@@ -302,11 +305,27 @@ export function placeholderFindings(value: unknown, path = ""): Finding[] {
 /** The setting that turns off validation of the configuration endpoint's certificate. */
 export const DISABLE_CERTIFICATE_VALIDATION = "config.service.endpoint.disableCertificateValidation";
 
-/** The gateway's settings (its ConfigMap data) must keep certificate validation on. Keys compare case-insensitively, as the gateway reads them. */
+/** The backend protocols production refuses, by their setting's last part and their typed option. */
+export const OLD_BACKEND_PROTOCOLS = [
+    { setting: "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls11", option: "tls11", name: "TLS 1.1" },
+    { setting: "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls10", option: "tls10", name: "TLS 1.0" },
+    { setting: "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Ssl30", option: "ssl30", name: "SSL 3.0" },
+] as const;
+
+/**
+ * The gateway's settings (its ConfigMap data) must keep certificate validation on, and TLS 1.1, 1.0 and SSL 3.0 to
+ * backends off. Keys compare case-insensitively, as the gateway reads them.
+ */
 export function settingsFindings(data: Record<string, unknown> | undefined): Finding[] {
-    const entry = Object.entries(data ?? {}).find(([k]) => k.toLowerCase() === DISABLE_CERTIFICATE_VALIDATION.toLowerCase());
-    if (entry === undefined || String(entry[1]).toLowerCase() !== "true") return [];
+    const value = (key: string) => Object.entries(data ?? {}).find(([k]) => k.toLowerCase() === key.toLowerCase())?.[1];
+    const backend = OLD_BACKEND_PROTOCOLS.filter((p) => String(value(p.setting)).toLowerCase() === "true").map((p) => ({
+        rule: "modern-tls" as const,
+        key: `tls.backendProtocols.${p.option}`,
+        message: `tls.backendProtocols.${p.option}: is true; production speaks TLS 1.2 or later to backends, not ${p.name} (remove it, or set it to false)`,
+    }));
+    if (String(value(DISABLE_CERTIFICATE_VALIDATION)).toLowerCase() !== "true") return backend;
     return [
+        ...backend,
         {
             rule: "certificate-validation",
             key: RULES["certificate-validation"].key,

@@ -191,7 +191,7 @@ function everyOption(): SelfHostedGatewayArgs {
             metrics: { azureMonitor: false, statsd: { endpoint: "10.0.41.179:8125", sampling: 0.5, tagFormat: "dogStatsD" } },
             openTelemetry: { collectorUri: "http://otel-collector:4317", systemMetrics: true, histogramBuckets: [5, 10, 25] },
         },
-        additionalSettings: { "net.server.http.forwarded.proto.enabled": true },
+        additionalSettings: { "net.client.http.backend": "DotNetty" },
         apis: [{ apiId: "echo-api" }],
         hostnames: [{ id: "api", hostname: "api.contoso.com" }],
         certificateAuthorities: [{ certificateId: "contoso-root" }],

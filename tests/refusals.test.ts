@@ -495,14 +495,14 @@ const CROSS_FIELD: [string, Record<string, unknown>, string[]][] = [
         "Entra app: both a client secret and an existing Secret",
         aad({ clientSecret: "x", existingSecret: { name: "s" } }),
         [
-            "gateway.auth.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret",
+            "gateway.auth.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret, or a certificate",
         ],
     ],
     [
         "Entra app: neither a client secret nor an existing Secret",
         aad({}),
         [
-            "gateway.auth.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret",
+            "gateway.auth.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret, or a certificate",
         ],
     ],
     [

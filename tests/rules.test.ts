@@ -129,7 +129,11 @@ describe("production rules (pure)", () => {
                 key: "resources.requests",
                 message: 'resources.requests: cpu and memory not set; start production at cpu "2", memory "2Gi"',
             },
-            { rule: "pinned-image", key: "image.tag", message: `image.tag: got "v2"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)` },
+            {
+                rule: "pinned-image",
+                key: "image.tag",
+                message: `image.tag: got "v2"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`,
+            },
             {
                 rule: "config-backup",
                 key: "configBackup.enabled",
@@ -398,7 +402,7 @@ describe("production rules (pure): the edges", () => {
             "external-traffic-local": "service.externalTrafficPolicy",
             "no-placeholders": "(any key)",
             "certificate-validation": "configurationTrust.disableCertificateValidation",
-            "modern-tls": "hostnames[].tls10Enabled / tls11Enabled",
+            "modern-tls": "hostnames[].tls10Enabled / tls11Enabled, tls.backendProtocols",
             "pod-security-level": "namespace.podSecurityLevel",
         });
         assert.deepEqual(deploymentFindings(good()), []);

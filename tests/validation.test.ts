@@ -44,7 +44,7 @@ describe("validation: options", () => {
                 proxy: { https: "https://proxy.corp:3128", bypass: ["localhost"] },
                 configurationTrust: { caCertificates: [TEST_CA_PEM] },
                 observability: { logs: { local: { type: "localsyslog", endpoint: "/dev/log", facility: 7 } } },
-                additionalSettings: { "net.server.http.forwarded.proto.enabled": true },
+                additionalSettings: { "net.client.http.backend": "DotNetty" },
                 apis: [{ apiId: "echo" }],
                 hostnames: [{ id: "api", hostname: "*.contoso.com" }],
                 certificateAuthorities: [{ certificateId: "root" }],
@@ -205,7 +205,7 @@ describe("validation: options", () => {
                 "gateway.observability.openTelemetry.histogramBuckets: got [10,5]; must be strictly increasing",
                 'gateway.additionalSettings["Telemetry.Logs.Std.Level"]: shadows the typed option gateway.observability.logs.std.level; set that instead',
                 'gateway.additionalSettings["neighborhood.host"]: is set by the component (the instance-discovery Service); it cannot be overridden',
-                'gateway.additionalSettings["config.service.auth.azureAd.certificatePath"]: Entra settings belong to gateway.auth (certificate sign-in is not offered); use gateway.auth.azureAdApp or workloadIdentity',
+                'gateway.additionalSettings["config.service.auth.azureAd.certificatePath"]: shadows the typed option gateway.auth.azureAdApp.certificate; set that instead',
                 'gateway.apis[1].apiId: got "Echo" twice; each must be unique',
                 // In the same round, the production rules (the default environment is prod).
                 'gateway.resources.requests: cpu not set; start production at cpu "2", memory "2Gi"',
@@ -230,7 +230,7 @@ describe("validation: options", () => {
                 },
             }),
             [
-                "gateway.auth.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret",
+                "gateway.auth.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret, or a certificate",
             ],
         );
         assert.deepEqual(
@@ -387,7 +387,7 @@ describe("validation: map keys and values that must not slip through", () => {
                 dnsConfig: { options: [{ name: "ndots\n", value: "2\r" }] },
                 observability: { logs: { local: { type: "json", endpoint: "127.0.0.1:8888\nx" } } },
                 additionalSettings: {
-                    "net.server.http.forwarded.proto.enabled": "true\nneighborhood.host: evil",
+                    "net.client.http.backend": "DotNetty\nneighborhood.host: evil",
                     "x.tab": "a\tb",
                     "x.ok": 1,
                 },
@@ -396,7 +396,7 @@ describe("validation: map keys and values that must not slip through", () => {
                 'gateway.dnsConfig.options[0].name: got "ndots\\n"; must not contain line breaks or other control characters',
                 'gateway.dnsConfig.options[0].value: got "2\\r"; must not contain line breaks or other control characters',
                 'gateway.observability.logs.local.endpoint: got "127.0.0.1:8888\\nx"; must not contain line breaks or other control characters',
-                'gateway.additionalSettings["net.server.http.forwarded.proto.enabled"]: contains a line break or another control character; a setting is a single line',
+                'gateway.additionalSettings["net.client.http.backend"]: contains a line break or another control character; a setting is a single line',
                 'gateway.additionalSettings["x.tab"]: contains a line break or another control character; a setting is a single line',
             ],
         );
