@@ -30,6 +30,7 @@ export function profileFindings(
         configMapName: "(generated)",
         secretEnv: [],
         backupClaimName: s.backup.enabled ? "(claim)" : undefined,
+        secretProviderClassName: s.azureAdCertificate?.source === "keyVault" ? "(generated)" : undefined,
         token: tokenExpiry !== undefined ? { expiry: tokenExpiry, keyType: s.keyType } : undefined,
     });
     // The settings as the ConfigMap would carry them (the values known only later do not matter to the rules).
