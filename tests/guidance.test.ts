@@ -4,6 +4,7 @@
 import { strict as assert } from "assert";
 import { SelfHostedGateway, SelfHostedGatewayArgs, validateArgs } from "../components";
 import { scaledObjectAsAutoscaler, findingsFor, SCALED_OBJECT_TYPE } from "../policy/policies";
+import { packageSchema } from "../components/plugin/schema";
 import { settingsFindings } from "../components/rules";
 import { withClientSecret } from "../components/stackConfig";
 import { backupClaimName } from "../components/specs";
@@ -527,5 +528,46 @@ describe("guidance: extension points", () => {
             `gateway.sidecars[0].securityContext.capabilities.drop: must include ALL; ${why} otherwise. Add ALL`,
         ]);
         assert.deepEqual(level("privileged"), []);
+    });
+});
+
+describe("guidance: the options in the plugin's schema (Python and the other languages)", () => {
+    it("derives a named type for each, from the same zod schema that validates them", () => {
+        const schema = packageSchema("0.0.0");
+        const t = (name: string) => schema.types[`apim-gateway:index:${name}`];
+        assert.deepEqual(t("AutoscalingKeda"), {
+            type: "object",
+            properties: {
+                pollingInterval: { type: "integer", plain: true },
+                requestsPerSecond: { $ref: "#/types/apim-gateway:index:AutoscalingKedaRequestsPerSecond", plain: true },
+            },
+        });
+        assert.deepEqual(t("Architecture"), {
+            type: "string",
+            enum: [
+                { value: "amd64", name: "Amd64" },
+                { value: "arm64", name: "Arm64" },
+            ],
+        });
+        assert.deepEqual(Object.keys((t("AuthAzureAdAppCertificate") as { properties: object }).properties), [
+            "existingSecret",
+            "keyVault",
+        ]);
+        assert.deepEqual(Object.keys((t("InstanceDiscovery") as { properties: object }).properties), ["rateLimitPort", "heartbeatPort"]);
+        const inputs = schema.resources["apim-gateway:index:SelfHostedGateway"].inputProperties;
+        assert.deepEqual(
+            ["architecture", "instanceDiscovery", "extraEnv", "extraVolumes", "extraVolumeMounts", "initContainers", "sidecars"].map(
+                (k) => inputs[k]?.$ref ?? inputs[k]?.items?.$ref,
+            ),
+            [
+                "#/types/apim-gateway:index:Architecture",
+                "#/types/apim-gateway:index:InstanceDiscovery",
+                "#/types/apim-gateway:index:ExtraEnv",
+                "#/types/apim-gateway:index:ExtraVolume",
+                "#/types/apim-gateway:index:ExtraVolumeMount",
+                "#/types/apim-gateway:index:InitContainer",
+                "#/types/apim-gateway:index:Sidecar",
+            ],
+        );
     });
 });
