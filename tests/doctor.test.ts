@@ -347,6 +347,32 @@ describe("doctor: Kubernetes", () => {
                 "networkpolicies.networking.k8s.io",
             ],
         );
+        // A Key Vault certificate (no Secret of the component's) and KEDA (its ScaledObject instead of an autoscaler).
+        assert.deepEqual(
+            kinds(
+                args({
+                    auth: {
+                        type: "azureAdApp",
+                        azureAdApp: {
+                            tenantId: "t",
+                            clientId: "c",
+                            certificate: { keyVault: { vaultName: "kv-apim", certificateName: "c", identityClientId: "i" } },
+                        },
+                    },
+                    autoscaling: { maxReplicas: 4, keda: {} },
+                }),
+            ),
+            [
+                "namespaces (cluster)",
+                "configmaps",
+                "persistentvolumeclaims",
+                "deployments.apps",
+                "services",
+                "poddisruptionbudgets.policy",
+                "scaledobjects.keda.sh",
+                "secretproviderclasses.secrets-store.csi.x-k8s.io",
+            ],
+        );
     });
 
     it("asks every verb of every kind, namespaces cluster-wide", () => {

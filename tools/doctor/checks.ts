@@ -417,7 +417,9 @@ export interface KubeKind {
 /** The kinds the component creates for these arguments (SelfHostedGateway's Kubernetes stages). */
 export function kubeKinds(args: SelfHostedGatewayArgs, s: Settings = resolveSettings(args)): KubeKind[] {
     const ns = (resource: string): KubeKind => ({ resource, namespaced: true });
-    const secret = s.authType === "token" || (s.authType === "azureAdApp" && args.auth?.azureAdApp?.existingSecret === undefined);
+    const aad = args.auth?.azureAdApp;
+    const secret =
+        s.authType === "token" || (s.authType === "azureAdApp" && aad?.existingSecret === undefined && aad?.certificate === undefined);
     return [
         ...(s.createNamespace ? [{ resource: "namespaces", namespaced: false }] : []),
         ...(secret ? [ns("secrets")] : []),
@@ -427,7 +429,9 @@ export function kubeKinds(args: SelfHostedGatewayArgs, s: Settings = resolveSett
         ns("deployments.apps"),
         ns("services"),
         ...(s.ha.enabled ? [ns("poddisruptionbudgets.policy")] : []),
-        ...(s.autoscaling ? [ns("horizontalpodautoscalers.autoscaling")] : []),
+        ...(s.autoscaling && s.autoscaling.keda === undefined ? [ns("horizontalpodautoscalers.autoscaling")] : []),
+        ...(s.autoscaling?.keda !== undefined ? [ns("scaledobjects.keda.sh")] : []),
+        ...(s.azureAdCertificate?.source === "keyVault" ? [ns("secretproviderclasses.secrets-store.csi.x-k8s.io")] : []),
         ...(s.networkPolicy ? [ns("networkpolicies.networking.k8s.io")] : []),
     ];
 }
