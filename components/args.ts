@@ -28,6 +28,11 @@ export interface ApimArgs {
      * (usgovernment), azure-api.cn (china); set it for a custom domain.
      */
     configurationEndpoint?: pulumi.Input<string>;
+    /**
+     * `config.service.integration.timeout`: how long the gateway waits on the configuration API, in whole seconds
+     * (1 to 3600). Gateway default 100 (`00:01:40`).
+     */
+    configurationTimeoutSeconds?: number;
 }
 
 export type KeyType = "primary" | "secondary";
@@ -144,6 +149,11 @@ export interface ServiceArgs {
     httpsPort?: number;
     /** LoadBalancer only: `false` stops Kubernetes allocating node ports (Kubernetes default true). */
     allocateLoadBalancerNodePorts?: boolean;
+    /**
+     * `net.server.http.forwarded.proto.enabled`: resolve the called API's scheme from the `X-Forwarded-Proto` header
+     * (http/https) that a TLS-terminating proxy in front sets. Gateway default false.
+     */
+    honorForwardedProto?: boolean;
 }
 
 export type BackupAccessMode = "ReadWriteMany" | "ReadWriteOnce" | "ReadWriteOncePod";
@@ -187,6 +197,32 @@ export interface SecretKeyRefArgs {
     key?: string;
 }
 
+/**
+ * The Entra app's client certificate, mounted read-only into the pods; `config.service.auth.azureAd.certificatePath`
+ * names the file. Exactly one source.
+ */
+export interface AzureAdCertificateArgs {
+    /** A Secret in the gateway's namespace whose key holds the certificate with its private key. */
+    existingSecret?: SecretKeyRefArgs;
+    /**
+     * A certificate in Azure Key Vault, mounted through the Secrets Store CSI driver: the component creates the
+     * `SecretProviderClass` (provider `azure`). The driver and its Azure provider must be installed (on AKS, the
+     * `azure-keyvault-secrets-provider` add-on).
+     */
+    keyVault?: {
+        /** The vault's name. */
+        vaultName: string;
+        /** The Key Vault certificate's name; fetched as its secret, which carries the private key. */
+        certificateName: string;
+        /** Client id of the user-assigned identity that may read the vault (on AKS, the add-on's identity). */
+        identityClientId: pulumi.Input<string>;
+        /** The vault's tenant. Default: `auth.azureAdApp.tenantId`. */
+        tenantId?: pulumi.Input<string>;
+        /** `pfx` (default) or `pem`: the file the driver writes. */
+        format?: "pfx" | "pem";
+    };
+}
+
 export interface AzureAdAppArgs {
     /** Microsoft Entra tenant (directory) id. */
     tenantId: pulumi.Input<string>;
@@ -200,6 +236,8 @@ export interface AzureAdAppArgs {
     clientSecret?: pulumi.Input<string>;
     /** Take the client secret from this existing Kubernetes Secret instead. */
     existingSecret?: SecretKeyRefArgs;
+    /** Sign in with a client certificate instead of a secret (not with clientSecret or existingSecret). */
+    certificate?: AzureAdCertificateArgs;
     /** Authority URL. Default: the gateway's default, `https://login.microsoftonline.com` (other clouds: theirs). */
     authority?: string;
 }
@@ -351,6 +389,32 @@ export interface TlsArgs {
     serverCipherSuites?: string[];
     /** `net.client.tls.ciphers.allowed-suites`: gateway-to-backend cipher suites. */
     clientCipherSuites?: string[];
+    /** `security.certificate-revocation.validation.enabled`: check certificate revocation lists. Gateway default false. */
+    certificateRevocationValidation?: boolean;
+    /** Which protocols the gateway may speak to backends (Microsoft's defaults: TLS 1.3 and 1.2 on, the rest off). */
+    backendProtocols?: BackendProtocolsArgs;
+}
+
+/** `Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.<Tls13|Tls12|Tls11|Tls10|Ssl30>`. */
+export interface BackendProtocolsArgs {
+    /** Gateway default true. */
+    tls13?: boolean;
+    /** Gateway default true. */
+    tls12?: boolean;
+    /** Gateway default false; production refuses true. */
+    tls11?: boolean;
+    /** Gateway default false; production refuses true. */
+    tls10?: boolean;
+    /** Gateway default false; production refuses true. */
+    ssl30?: boolean;
+}
+
+/** The UDP ports the gateway's instances find each other on; the discovery Service and the NetworkPolicy follow them. */
+export interface InstanceDiscoveryArgs {
+    /** `policy.rate-limit.sync.port`: rate-limit synchronisation. Gateway default 4290. */
+    rateLimitPort?: number;
+    /** `neighborhood.heartbeat.port`: heartbeats. Gateway default 4291. */
+    heartbeatPort?: number;
 }
 
 export interface ConfigurationTrustArgs {
@@ -394,6 +458,12 @@ export interface ObservabilityArgs {
     };
     /** Metrics to an OpenTelemetry collector. */
     openTelemetry?: { collectorUri: string; systemMetrics?: boolean; histogramBuckets?: number[] };
+    /**
+     * `logs.applicationinsights.endpoint`: where the gateway sends Application Insights telemetry. Default: the
+     * azure-native cloud's (public: the gateway's own, `https://dc.services.visualstudio.com/v2/track`; china
+     * `https://dc.applicationinsights.azure.cn/v2/track`; usgovernment `https://dc.applicationinsights.us/v2/track`).
+     */
+    applicationInsights?: { endpoint?: string };
 }
 
 export interface AutoscalingArgs {
@@ -404,6 +474,28 @@ export interface AutoscalingArgs {
     maxReplicas: number;
     /** Average CPU utilisation (percent of the CPU request) to aim for. Default 70. */
     targetCpuUtilizationPercentage?: number;
+    /** Average memory utilisation (percent of the memory request) to aim for. Default 80. */
+    targetMemoryUtilizationPercentage?: number;
+    /**
+     * Scale with a KEDA `ScaledObject` instead of the component's HorizontalPodAutoscaler: KEDA creates and owns the
+     * autoscaler (one workload must never have two), on CPU and memory as above, and on requests per second when
+     * `requestsPerSecond` is set. Needs KEDA installed in the cluster.
+     */
+    keda?: KedaArgs;
+}
+
+export interface KedaArgs {
+    /** Seconds between KEDA's checks of each trigger. KEDA default 30. */
+    pollingInterval?: number;
+    /** Requests per second per pod, read from Prometheus (KEDA's `prometheus` scaler). */
+    requestsPerSecond?: {
+        /** The Prometheus server, e.g. `http://prometheus-server.monitoring.svc:9090`. */
+        serverAddress: string;
+        /** A PromQL query whose value is the gateway's current request rate. */
+        query: string;
+        /** The rate each pod should take: KEDA aims for query / threshold pods. */
+        threshold: number;
+    };
 }
 
 export interface ApiAssignmentArgs {
@@ -469,6 +561,11 @@ export interface SelfHostedGatewayArgs {
     tolerations?: TolerationArgs[];
     /** Passed to the pod as is; the Kubernetes API validates its inner structure. */
     affinity?: In.core.v1.Affinity;
+    /**
+     * CPU architecture of the nodes the pods run on (node selector `kubernetes.io/arch`). Default: none (any node).
+     * `arm64` needs a multi-architecture image: release 2.13.0 or later.
+     */
+    architecture?: NodeArchitecture;
     priorityClassName?: string;
     hostAliases?: HostAliasArgs[];
     /** Added to every Kubernetes object (and the pods). */
@@ -483,6 +580,17 @@ export interface SelfHostedGatewayArgs {
     tls?: TlsArgs;
     configurationTrust?: ConfigurationTrustArgs;
     observability?: ObservabilityArgs;
+    instanceDiscovery?: InstanceDiscoveryArgs;
+    /** More environment variables for the gateway container (a value, or `valueFrom` a Secret, ConfigMap or field). */
+    extraEnv?: EnvVarArgs[];
+    /** More pod volumes (a CA bundle from trust-manager, a log directory shared with a sidecar, …). */
+    extraVolumes?: VolumeArgs[];
+    /** Mounts of those volumes into the gateway container. */
+    extraVolumeMounts?: VolumeMountArgs[];
+    /** Containers run to completion before the gateway starts. */
+    initContainers?: ContainerArgs[];
+    /** Containers run beside the gateway in each pod (a log shipper, say). */
+    sidecars?: ContainerArgs[];
     /**
      * Gateway settings not typed here yet (ConfigMap keys, see Microsoft's settings reference).
      * A key that a typed option owns is refused, naming that option.
@@ -496,9 +604,82 @@ export interface SelfHostedGatewayArgs {
     certificateAuthorities?: CertificateAuthorityArgs[];
 }
 
+export type NodeArchitecture = "amd64" | "arm64";
+
+/** An environment variable: a plain value, or one read from a Secret, a ConfigMap or the pod's own fields. */
+export interface EnvVarArgs {
+    name: string;
+    value?: string;
+    valueFrom?: {
+        secretKeyRef?: { name: string; key: string; optional?: boolean };
+        configMapKeyRef?: { name: string; key: string; optional?: boolean };
+        fieldRef?: { fieldPath: string };
+        resourceFieldRef?: { resource: string; containerName?: string; divisor?: Quantity };
+    };
+}
+
+export interface KeyToPathArgs {
+    key: string;
+    path: string;
+    mode?: number;
+}
+
+/** A pod volume: exactly one source. */
+export interface VolumeArgs {
+    name: string;
+    configMap?: { name: string; items?: KeyToPathArgs[]; defaultMode?: number; optional?: boolean };
+    secret?: { secretName: string; items?: KeyToPathArgs[]; defaultMode?: number; optional?: boolean };
+    emptyDir?: { medium?: "Memory"; sizeLimit?: string };
+    persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+    csi?: { driver: string; readOnly?: boolean; volumeAttributes?: Record<string, string> };
+    /** A node directory: the baseline and restricted Pod Security levels forbid it. */
+    hostPath?: {
+        path: string;
+        type?: "DirectoryOrCreate" | "Directory" | "FileOrCreate" | "File" | "Socket" | "CharDevice" | "BlockDevice";
+    };
+}
+
+export interface VolumeMountArgs {
+    name: string;
+    mountPath: string;
+    subPath?: string;
+    readOnly?: boolean;
+}
+
+/** A container's security settings; the component's defaults (no privilege escalation, every capability dropped) apply to what is left out. */
+export interface ContainerSecurityArgs {
+    runAsUser?: number;
+    runAsGroup?: number;
+    runAsNonRoot?: boolean;
+    allowPrivilegeEscalation?: boolean;
+    privileged?: boolean;
+    readOnlyRootFilesystem?: boolean;
+    capabilities?: { add?: string[]; drop?: string[] };
+    seccompProfile?: { type: "RuntimeDefault" | "Localhost" | "Unconfined"; localhostProfile?: string };
+}
+
+/** An init container or a sidecar. */
+export interface ContainerArgs {
+    name: string;
+    image: string;
+    imagePullPolicy?: PullPolicy;
+    command?: string[];
+    args?: string[];
+    workingDir?: string;
+    env?: EnvVarArgs[];
+    ports?: { name?: string; containerPort: number; protocol?: "TCP" | "UDP" | "SCTP"; hostPort?: number }[];
+    resources?: ResourceRequirementsArgs;
+    volumeMounts?: VolumeMountArgs[];
+    securityContext?: ContainerSecurityArgs;
+}
+
 export const DEFAULT_IMAGE_REPOSITORY = "mcr.microsoft.com/azure-api-management/gateway";
-/** Pinned gateway version; bump deliberately. */
-export const DEFAULT_IMAGE_TAG = "2.11.1";
+/**
+ * Pinned gateway version: the newest release (container release notes,
+ * https://github.com/Azure/api-management-self-hosted-gateway/releases/tag/Container-v2.13.2). Renovate proposes
+ * bumps (renovate.json); the supported releases are judged against it (imageVersions.ts).
+ */
+export const DEFAULT_IMAGE_TAG = "2.13.2";
 
 export const DEFAULTS = {
     environment: "prod" as Environment,
@@ -525,6 +706,7 @@ export const DEFAULTS = {
     topologyKeys: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"],
     antiAffinity: "none" as AntiAffinity,
     targetCpuUtilizationPercentage: 70,
+    targetMemoryUtilizationPercentage: 80,
     caDirectory: "/etc/ssl/certs",
     readiness: { periodSeconds: 5, failureThreshold: 3, timeoutSeconds: 3, successThreshold: 1 },
     liveness: { periodSeconds: 10, failureThreshold: 6, timeoutSeconds: 3 },

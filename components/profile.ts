@@ -14,7 +14,7 @@ import {
     settingsFindings,
     tokenFindings,
 } from "./rules";
-import { gatewaySettings } from "./settings";
+import { gatewaySettings, typedSettingsOf } from "./settings";
 import { deploymentSpec, liveTrafficServiceSpec, namespaceLabels, Settings } from "./specs";
 
 /** Runs the rules on the objects the component would build from these arguments. */
@@ -30,6 +30,7 @@ export function profileFindings(
         configMapName: "(generated)",
         secretEnv: [],
         backupClaimName: s.backup.enabled ? "(claim)" : undefined,
+        secretProviderClassName: s.azureAdCertificate?.source === "keyVault" ? "(generated)" : undefined,
         token: tokenExpiry !== undefined ? { expiry: tokenExpiry, keyType: s.keyType } : undefined,
     });
     // The settings as the ConfigMap would carry them (the values known only later do not matter to the rules).
@@ -41,6 +42,7 @@ export function profileFindings(
         observability: args.observability,
         tls: args.tls,
         additionalSettings: args.additionalSettings,
+        typed: typedSettingsOf(args, undefined, undefined),
     });
     const additional = args.additionalSettings ?? {};
     return [

@@ -4,6 +4,7 @@
 // they also hold for projects that import the component or hand-write the YAML.
 
 import { redactUrls } from "./redact";
+import { DEFAULT_IMAGE_TAG } from "./args";
 import { rotationSlackProblem } from "./rotation";
 import { GATEWAY_SETTINGS, settingKeyForm } from "./settings";
 
@@ -86,7 +87,7 @@ export const RULES: Record<RuleId, RuleInfo> = {
     },
     "modern-tls": {
         title: "TLS 1.2 or later",
-        key: "hostnames[].tls10Enabled / tls11Enabled",
+        key: "hostnames[].tls10Enabled / tls11Enabled, tls.backendProtocols",
         why: "TLS 1.0 and 1.1 are deprecated and broken; clients must use TLS 1.2 or later",
     },
     "pod-security-level": {
@@ -228,7 +229,10 @@ export function deploymentFindings(d: DeploymentShape, autoscalerMin?: number): 
         add("resource-requests", `resources.requests: ${missing.join(" and ")} not set; start production at cpu "2", memory "2Gi"`);
     }
     if (typeof c?.image === "string" && !isPinned(parseImage(c.image))) {
-        add("pinned-image", `image.tag: got ${shown(parseImage(c.image).tag ?? "latest")}; pin a release such as "2.11.1" (or a digest)`);
+        add(
+            "pinned-image",
+            `image.tag: got ${shown(parseImage(c.image).tag ?? "latest")}; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`,
+        );
     }
     if (!(c?.volumeMounts ?? []).some((m) => m.mountPath === BACKUP_PATH)) {
         add("config-backup", `configBackup.enabled: no volume mounted at ${BACKUP_PATH}; enable the configuration backup`);
@@ -311,21 +315,31 @@ export function placeholderFindings(value: unknown, path = ""): Finding[] {
 /** The setting that turns off validation of the configuration endpoint's certificate. */
 export const DISABLE_CERTIFICATE_VALIDATION = "config.service.endpoint.disableCertificateValidation";
 
-/** The backend protocols older than TLS 1.2, as the settings reference names them. */
-export const OLD_BACKEND_PROTOCOLS = ["Tls11", "Tls10", "Ssl30"].map(
-    (p) => `Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.${p}`,
-);
+/** The backend protocols production refuses: their setting, the typed option that writes it, and their name. */
+export const OLD_BACKEND_PROTOCOLS = [
+    { setting: "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls11", option: "tls11", name: "TLS 1.1" },
+    { setting: "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls10", option: "tls10", name: "TLS 1.0" },
+    { setting: "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Ssl30", option: "ssl30", name: "SSL 3.0" },
+] as const;
 
 /**
  * The gateway's settings (its ConfigMap data): certificate validation stays on (keys compare as the gateway reads them:
  * case-insensitively, `__` for `.`), every key is one of the gateway's own settings as Microsoft's reference spells it,
- * and no protocol older than TLS 1.2 is allowed to backends.
+ * and TLS 1.1, 1.0 and SSL 3.0 to backends stay off.
  */
 export function settingsFindings(data: Record<string, unknown> | undefined): Finding[] {
     const out: Finding[] = [];
     const isTrue = (v: unknown) => String(v).toLowerCase() === "true";
     for (const [k, v] of Object.entries(data ?? {})) {
         const at = `additionalSettings[${JSON.stringify(k)}]`;
+        const old = OLD_BACKEND_PROTOCOLS.find((p) => settingKeyForm(p.setting) === settingKeyForm(k));
+        if (old !== undefined && isTrue(v)) {
+            out.push({
+                rule: "modern-tls",
+                key: `tls.backendProtocols.${old.option}`,
+                message: `tls.backendProtocols.${old.option}: is true; production speaks TLS 1.2 or later to backends, not ${old.name} (remove it, or set it to false)`,
+            });
+        }
         if (settingKeyForm(k) === DISABLE_CERTIFICATE_VALIDATION.toLowerCase() && isTrue(v)) {
             out.push({
                 rule: "certificate-validation",
@@ -342,12 +356,6 @@ export function settingsFindings(data: Record<string, unknown> | undefined): Fin
                 message:
                     `${at}: is not a setting of the self-hosted gateway as Microsoft's settings reference spells it; the pods read ` +
                     "every setting as an environment variable: remove it",
-            });
-        } else if (OLD_BACKEND_PROTOCOLS.includes(k) && isTrue(v)) {
-            out.push({
-                rule: "modern-tls",
-                key: at,
-                message: `${at}: is true; production allows TLS 1.2 or later to backends only (remove it)`,
             });
         }
     }

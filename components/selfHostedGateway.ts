@@ -8,7 +8,8 @@
 //   namespace       gateway/namespace.ts       the namespace (created, or an existing one's checked name)
 //   authentication  gateway/authentication.ts  the token and its alerts, the ServiceAccount, the Secrets
 //                   gateway/identity.ts        workload identity provisioning in Azure
-//   kubernetes      gateway/kubernetes.ts      ConfigMaps, backup claim, Deployment, PDB, HPA, NetworkPolicy, Services
+//   kubernetes      gateway/kubernetes.ts      ConfigMaps, backup claim, Deployment, PDB, HPA or KEDA ScaledObject,
+//                                              SecretProviderClass, NetworkPolicy, Services
 //   outputs         gateway/outputs.ts         what the component reports
 //
 // gateway/types.ts holds the Plan and what each stage hands on. Pure logic lives in specs.ts, settings.ts,
@@ -51,6 +52,10 @@ export class SelfHostedGateway extends pulumi.ComponentResource {
     public readonly deployment!: k8s.apps.v1.Deployment;
     public readonly disruptionBudget?: k8s.policy.v1.PodDisruptionBudget;
     public readonly autoscaler?: k8s.autoscaling.v2.HorizontalPodAutoscaler;
+    /** `autoscaling.keda`: the KEDA ScaledObject (KEDA creates and owns the autoscaler; there is no `autoscaler` then). */
+    public readonly scaledObject?: k8s.apiextensions.CustomResource;
+    /** A Key Vault client certificate (`auth.azureAdApp.certificate.keyVault`): the Secrets Store CSI driver's SecretProviderClass. */
+    public readonly secretProviderClass?: k8s.apiextensions.CustomResource;
     public readonly networkPolicy?: k8s.networking.v1.NetworkPolicy;
     public readonly service!: k8s.core.v1.Service;
     public readonly discoveryService!: k8s.core.v1.Service;

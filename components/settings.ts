@@ -1,6 +1,17 @@
 // The gateway's settings (its ConfigMap data and a few environment variables), as pure functions.
 // Keys are Microsoft's "self-hosted gateway container configuration settings" reference.
-import type { AuthType, ObservabilityArgs, ProxyArgs, TlsArgs } from "./args";
+import type {
+    AuthType,
+    BackendProtocolsArgs,
+    InstanceDiscoveryArgs,
+    ObservabilityArgs,
+    ProxyArgs,
+    SelfHostedGatewayArgs,
+    TlsArgs,
+} from "./args";
+
+/** The backend protocol settings' common prefix (Microsoft's name, from the managed gateway's protocol settings). */
+export const BACKEND_PROTOCOL_PREFIX = "Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.";
 
 /** Setting keys (ConfigMap) and environment variables that typed options own, with the option that owns each. */
 export const TYPED_SETTINGS: Readonly<Record<string, string>> = {
@@ -35,6 +46,20 @@ export const TYPED_SETTINGS: Readonly<Record<string, string>> = {
     "observability.opentelemetry.histogram.buckets": "observability.openTelemetry.histogramBuckets",
     "net.server.tls.ciphers.allowed-suites": "tls.serverCipherSuites",
     "net.client.tls.ciphers.allowed-suites": "tls.clientCipherSuites",
+    // Microsoft's settings reference, "Self-hosted gateway container configuration settings"
+    // (https://learn.microsoft.com/azure/api-management/self-hosted-gateway-settings-reference).
+    "config.service.auth.azureAd.certificatePath": "auth.azureAdApp.certificate",
+    "config.service.integration.timeout": "apim.configurationTimeoutSeconds",
+    "net.server.http.forwarded.proto.enabled": "service.honorForwardedProto",
+    "security.certificate-revocation.validation.enabled": "tls.certificateRevocationValidation",
+    [`${BACKEND_PROTOCOL_PREFIX}Tls13`]: "tls.backendProtocols.tls13",
+    [`${BACKEND_PROTOCOL_PREFIX}Tls12`]: "tls.backendProtocols.tls12",
+    [`${BACKEND_PROTOCOL_PREFIX}Tls11`]: "tls.backendProtocols.tls11",
+    [`${BACKEND_PROTOCOL_PREFIX}Tls10`]: "tls.backendProtocols.tls10",
+    [`${BACKEND_PROTOCOL_PREFIX}Ssl30`]: "tls.backendProtocols.ssl30",
+    "logs.applicationinsights.endpoint": "observability.applicationInsights.endpoint",
+    "policy.rate-limit.sync.port": "instanceDiscovery.rateLimitPort",
+    "neighborhood.heartbeat.port": "instanceDiscovery.heartbeatPort",
     HTTP_PROXY: "proxy.http",
     HTTPS_PROXY: "proxy.https",
     NO_PROXY: "proxy.bypass",
@@ -162,7 +187,7 @@ export function settingOwner(key: string): SettingOwner | undefined {
     if (typed !== undefined) return { kind: "option", path: TYPED_SETTINGS[typed] };
     const own = Object.keys(COMPONENT_SETTINGS).find((t) => t.toLowerCase() === k);
     if (own !== undefined) return { kind: "component", what: COMPONENT_SETTINGS[own] };
-    // Any other Entra setting (certificatePath, …) would bypass auth.*: certificate sign-in needs a mounted file we do not offer.
+    // Any other Entra setting would bypass auth.* (the certificate's path is typed: auth.azureAdApp.certificate).
     if (k.startsWith("config.service.auth.")) return { kind: "auth" };
     return undefined;
 }
@@ -183,6 +208,86 @@ export interface SettingsInput {
     observability?: ObservabilityArgs;
     tls?: TlsArgs;
     additionalSettings?: Record<string, string | number | boolean>;
+    /** The typed settings of Microsoft's current reference (typedSettings below). */
+    typed?: TypedSettingsInput;
+}
+
+/** The typed settings: each is written only when its option is set, so the gateway's own default otherwise holds. */
+export interface TypedSettingsInput {
+    /** The mounted client certificate's path in the pod (auth.azureAdApp.certificate). */
+    azureAdCertificatePath?: string;
+    configurationTimeoutSeconds?: number;
+    honorForwardedProto?: boolean;
+    certificateRevocationValidation?: boolean;
+    backendProtocols?: BackendProtocolsArgs;
+    /** The option, or the sovereign cloud's endpoint (applicationInsightsEndpointFor). */
+    applicationInsightsEndpoint?: string;
+    instanceDiscovery?: InstanceDiscoveryArgs;
+}
+
+/**
+ * The typed settings of these arguments. `applicationInsightsDefault`: the cloud's endpoint when the option is not
+ * set (applicationInsightsEndpointFor); `certificatePath`: where a client certificate is mounted, when there is one.
+ */
+export function typedSettingsOf(
+    args: SelfHostedGatewayArgs,
+    applicationInsightsDefault: string | undefined,
+    certificatePath: string | undefined,
+): TypedSettingsInput {
+    const endpoint = args.observability?.applicationInsights?.endpoint ?? applicationInsightsDefault;
+    return {
+        ...(certificatePath !== undefined ? { azureAdCertificatePath: certificatePath } : {}),
+        ...(args.apim.configurationTimeoutSeconds !== undefined
+            ? { configurationTimeoutSeconds: args.apim.configurationTimeoutSeconds }
+            : {}),
+        ...(args.service?.honorForwardedProto !== undefined ? { honorForwardedProto: args.service.honorForwardedProto } : {}),
+        ...(args.tls?.certificateRevocationValidation !== undefined
+            ? { certificateRevocationValidation: args.tls.certificateRevocationValidation }
+            : {}),
+        ...(args.tls?.backendProtocols !== undefined ? { backendProtocols: args.tls.backendProtocols } : {}),
+        ...(endpoint !== undefined ? { applicationInsightsEndpoint: endpoint } : {}),
+        ...(args.instanceDiscovery !== undefined ? { instanceDiscovery: args.instanceDiscovery } : {}),
+    };
+}
+
+/** Seconds as a .NET TimeSpan, `hh:mm:ss` (the reference's default for the integration timeout is `00:01:40`). */
+export function timeSpan(seconds: number): string {
+    const two = (n: number) => String(n).padStart(2, "0");
+    return `${two(Math.floor(seconds / 3600))}:${two(Math.floor((seconds % 3600) / 60))}:${two(seconds % 60)}`;
+}
+
+const PROTOCOL_KEYS = { tls13: "Tls13", tls12: "Tls12", tls11: "Tls11", tls10: "Tls10", ssl30: "Ssl30" } as const;
+
+/** The typed settings' ConfigMap keys and values. */
+export function typedSettings(t: TypedSettingsInput | undefined): Record<string, string> {
+    const d: Record<string, string> = {};
+    if (t === undefined) return d;
+    if (t.azureAdCertificatePath !== undefined) d["config.service.auth.azureAd.certificatePath"] = t.azureAdCertificatePath;
+    if (t.configurationTimeoutSeconds !== undefined) d["config.service.integration.timeout"] = timeSpan(t.configurationTimeoutSeconds);
+    if (t.honorForwardedProto !== undefined) d["net.server.http.forwarded.proto.enabled"] = String(t.honorForwardedProto);
+    if (t.certificateRevocationValidation !== undefined) {
+        d["security.certificate-revocation.validation.enabled"] = String(t.certificateRevocationValidation);
+    }
+    for (const [option, suffix] of Object.entries(PROTOCOL_KEYS)) {
+        const v = t.backendProtocols?.[option as keyof BackendProtocolsArgs];
+        if (v !== undefined) d[`${BACKEND_PROTOCOL_PREFIX}${suffix}`] = String(v);
+    }
+    if (t.applicationInsightsEndpoint !== undefined) d["logs.applicationinsights.endpoint"] = t.applicationInsightsEndpoint;
+    if (t.instanceDiscovery?.rateLimitPort !== undefined) d["policy.rate-limit.sync.port"] = String(t.instanceDiscovery.rateLimitPort);
+    if (t.instanceDiscovery?.heartbeatPort !== undefined) d["neighborhood.heartbeat.port"] = String(t.instanceDiscovery.heartbeatPort);
+    return d;
+}
+
+/**
+ * The Application Insights ingestion endpoint of a sovereign cloud; undefined for public (the gateway's default,
+ * `https://dc.services.visualstudio.com/v2/track`). Source: the settings reference's "Sovereign clouds" table.
+ */
+export function applicationInsightsEndpointFor(cloud: "public" | "usgovernment" | "china"): string | undefined {
+    return cloud === "china"
+        ? "https://dc.applicationinsights.azure.cn/v2/track"
+        : cloud === "usgovernment"
+          ? "https://dc.applicationinsights.us/v2/track"
+          : undefined;
 }
 
 /**
@@ -216,6 +321,7 @@ export function gatewaySettings(i: SettingsInput): Record<string, string> {
     Object.assign(d, observabilitySettings(i.observability));
     if (i.tls?.serverCipherSuites) d["net.server.tls.ciphers.allowed-suites"] = i.tls.serverCipherSuites.join(",");
     if (i.tls?.clientCipherSuites) d["net.client.tls.ciphers.allowed-suites"] = i.tls.clientCipherSuites.join(",");
+    Object.assign(d, typedSettings(i.typed));
     for (const [k, v] of Object.entries(i.additionalSettings ?? {})) {
         d[k] = String(v);
     }

@@ -4,6 +4,8 @@ import * as crypto from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as In from "@pulumi/kubernetes/types/input";
 import { gatewaySettings, proxyEnv } from "./settings";
+import { extensionsOf, Extensions, extraContainers, extraEnvVars, extraMounts, extraVolumes } from "./extensions";
+import { azureAdCertificateOf, AzureAdCertificate, certificateMount, certificateVolume } from "./certificate";
 import type { AzureEnvironment } from "./token/credential";
 import {
     AntiAffinity,
@@ -20,6 +22,7 @@ import {
     IntOrPercent,
     KeyType,
     NetworkPolicyPeerArgs,
+    NodeArchitecture,
     PullPolicy,
     Quantity,
     SelfHostedGatewayArgs,
@@ -31,9 +34,12 @@ import {
 export const PORTS = {
     http: 8080,
     https: 8081,
+    /** The gateway's defaults (`policy.rate-limit.sync.port`, `neighborhood.heartbeat.port`); instanceDiscovery moves them. */
     rateLimit: 4290,
     heartbeat: 4291,
 } as const;
+/** The node label a node's CPU architecture is in (a well-known Kubernetes label). */
+export const ARCH_LABEL = "kubernetes.io/arch";
 export const STATUS_PATH = "/status-0123456789abcdef";
 export const BACKUP_MOUNT_PATH = "/apim/config";
 export const GATEWAY_UID = 1001;
@@ -102,7 +108,14 @@ export interface Settings {
         topologyKeys: string[];
         antiAffinity: AntiAffinity;
     };
-    autoscaling?: { minReplicas: number; maxReplicas: number; targetCpuUtilizationPercentage: number };
+    autoscaling?: {
+        minReplicas: number;
+        maxReplicas: number;
+        targetCpuUtilizationPercentage: number;
+        targetMemoryUtilizationPercentage: number;
+        /** KEDA owns the autoscaler (a ScaledObject) instead of the component's HorizontalPodAutoscaler. */
+        keda?: { pollingInterval?: number; requestsPerSecond?: { serverAddress: string; query: string; threshold: number } };
+    };
     probes: { readiness: ProbeTiming; liveness: ProbeTiming; startup: ProbeTiming };
     podSecurity: { runAsUser: number; runAsGroup: number; fsGroup: number; fsGroupChangePolicy?: "OnRootMismatch" | "Always" };
     nodeSelector?: Record<string, string>;
@@ -123,6 +136,13 @@ export interface Settings {
     localSyslogPath?: string;
     /** The cluster's DNS domain (for the fully qualified instance-discovery name). */
     clusterDomain: string;
+    /** The UDP ports the instances find each other on (the gateway's defaults unless instanceDiscovery moves them). */
+    ports: { rateLimit: number; heartbeat: number };
+    architecture?: NodeArchitecture;
+    /** The Entra app's client certificate, when auth.azureAdApp.certificate is set. */
+    azureAdCertificate?: AzureAdCertificate;
+    /** Extra env, volumes, mounts, init containers and sidecars. */
+    extensions: Extensions;
 }
 
 /** The node's syslog socket, mounted into the pod for the localsyslog log sink (as the Helm chart does). */
@@ -228,6 +248,8 @@ function resolveExtras(args: SelfHostedGatewayArgs) {
                       minReplicas: as.minReplicas ?? replicas,
                       maxReplicas: as.maxReplicas,
                       targetCpuUtilizationPercentage: as.targetCpuUtilizationPercentage ?? DEFAULTS.targetCpuUtilizationPercentage,
+                      targetMemoryUtilizationPercentage: as.targetMemoryUtilizationPercentage ?? DEFAULTS.targetMemoryUtilizationPercentage,
+                      ...(as.keda !== undefined ? { keda: as.keda } : {}),
                   }
                 : undefined,
         probes: {
@@ -260,6 +282,13 @@ function resolveExtras(args: SelfHostedGatewayArgs) {
         },
         localSyslogPath: args.observability?.logs?.local?.type === "localsyslog" ? args.observability.logs.local.endpoint : undefined,
         clusterDomain: args.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN,
+        ports: {
+            rateLimit: args.instanceDiscovery?.rateLimitPort ?? PORTS.rateLimit,
+            heartbeat: args.instanceDiscovery?.heartbeatPort ?? PORTS.heartbeat,
+        },
+        architecture: args.architecture,
+        azureAdCertificate: azureAdCertificateOf(args),
+        extensions: extensionsOf(args),
     };
 }
 
@@ -273,6 +302,7 @@ export function objectNames(name: string) {
         backupClaim: `${name}-config-backup`,
         serviceAccount: name,
         autoscaler: name,
+        scaledObject: name,
         networkPolicy: name,
     };
 }
@@ -337,6 +367,8 @@ export interface PodInputs {
     backupClaimName?: pulumi.Input<string>;
     /** Token mode only: the annotations that roll the pods on rotation. */
     token?: { expiry: string; keyType: KeyType };
+    /** The SecretProviderClass the component created for a Key Vault client certificate. */
+    secretProviderClassName?: pulumi.Input<string>;
     /** ConfigMap holding the configuration endpoint's CA certificates (`ca-<i>.crt`). */
     caConfigMapName?: pulumi.Input<string>;
     serviceAccountName?: pulumi.Input<string>;
@@ -411,18 +443,25 @@ export function deploymentSpec(name: string, s: Settings, p: PodInputs): In.apps
     const env: In.core.v1.EnvVar[] = [
         ...p.secretEnv.map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secretName, key: e.key } } })),
         ...s.proxyEnv,
+        ...extraEnvVars(s.extensions),
     ];
     const mounts: In.core.v1.VolumeMount[] = [
         ...(p.backupClaimName ? [{ name: "config-backup", mountPath: BACKUP_MOUNT_PATH }] : []),
         ...(p.caConfigMapName ? caMounts(s) : []),
         ...(s.localSyslogPath ? [{ name: "local-syslog", mountPath: s.localSyslogPath }] : []),
+        ...(s.azureAdCertificate ? [certificateMount()] : []),
+        ...extraMounts(s.extensions),
     ];
     const volumes: In.core.v1.Volume[] = [
         ...(p.backupClaimName ? [{ name: "config-backup", persistentVolumeClaim: { claimName: p.backupClaimName } }] : []),
         ...(p.caConfigMapName ? [{ name: "configuration-ca", configMap: { name: p.caConfigMapName } }] : []),
         // localsyslog writes to the node's syslog socket, as the Helm chart mounts it.
         ...(s.localSyslogPath ? [{ name: "local-syslog", hostPath: { path: HOST_SYSLOG_SOCKET, type: "Socket" } }] : []),
+        ...(s.azureAdCertificate ? [certificateVolume(s.azureAdCertificate, p.secretProviderClassName)] : []),
+        ...extraVolumes(s.extensions),
     ];
+    const nodeSelector = s.architecture !== undefined ? { ...(s.nodeSelector ?? {}), [ARCH_LABEL]: s.architecture } : s.nodeSelector;
+    const { initContainers, sidecars } = extraContainers(s.extensions);
     return {
         // With an autoscaler, the HorizontalPodAutoscaler owns the replica count.
         ...(s.autoscaling ? {} : { replicas: s.replicas }),
@@ -454,7 +493,7 @@ export function deploymentSpec(name: string, s: Settings, p: PodInputs): In.apps
                 ...(s.dnsConfig ? { dnsConfig: s.dnsConfig } : {}),
                 ...(p.serviceAccountName !== undefined ? { serviceAccountName: p.serviceAccountName } : {}),
                 ...(s.pullSecrets ? { imagePullSecrets: s.pullSecrets.map((n) => ({ name: n })) } : {}),
-                ...(s.nodeSelector ? { nodeSelector: s.nodeSelector } : {}),
+                ...(nodeSelector ? { nodeSelector } : {}),
                 ...(s.tolerations ? { tolerations: s.tolerations } : {}),
                 ...(s.priorityClassName ? { priorityClassName: s.priorityClassName } : {}),
                 ...(s.hostAliases ? { hostAliases: s.hostAliases } : {}),
@@ -467,6 +506,7 @@ export function deploymentSpec(name: string, s: Settings, p: PodInputs): In.apps
                     ...(s.podSecurity.fsGroupChangePolicy ? { fsGroupChangePolicy: s.podSecurity.fsGroupChangePolicy } : {}),
                     seccompProfile: { type: "RuntimeDefault" },
                 },
+                ...(initContainers.length > 0 ? { initContainers } : {}),
                 containers: [
                     {
                         name: "gateway",
@@ -475,8 +515,8 @@ export function deploymentSpec(name: string, s: Settings, p: PodInputs): In.apps
                         ports: [
                             { name: "http", containerPort: PORTS.http, protocol: "TCP" },
                             { name: "https", containerPort: PORTS.https, protocol: "TCP" },
-                            { name: "rate-limit-dc", containerPort: PORTS.rateLimit, protocol: "UDP" },
-                            { name: "dc-heartbeat", containerPort: PORTS.heartbeat, protocol: "UDP" },
+                            { name: "rate-limit-dc", containerPort: s.ports.rateLimit, protocol: "UDP" },
+                            { name: "dc-heartbeat", containerPort: s.ports.heartbeat, protocol: "UDP" },
                         ],
                         readinessProbe: probeSpec(s.probes.readiness),
                         livenessProbe: probeSpec(s.probes.liveness),
@@ -496,6 +536,7 @@ export function deploymentSpec(name: string, s: Settings, p: PodInputs): In.apps
                         },
                         ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
                     },
+                    ...sidecars,
                 ],
                 ...(volumes.length > 0 ? { volumes } : {}),
             },
@@ -519,6 +560,44 @@ export function autoscalerSpec(deploymentName: pulumi.Input<string>, s: Settings
                 type: "Resource",
                 resource: { name: "cpu", target: { type: "Utilization", averageUtilization: a.targetCpuUtilizationPercentage } },
             },
+            // The deployment guide scales on CPU and memory.
+            {
+                type: "Resource",
+                resource: { name: "memory", target: { type: "Utilization", averageUtilization: a.targetMemoryUtilizationPercentage } },
+            },
+        ],
+    };
+}
+
+/** The KEDA API version of ScaledObject (the CRD of github.com/kedacore/keda/v2, config/crd/bases). */
+export const SCALED_OBJECT_API_VERSION = "keda.sh/v1alpha1";
+
+/**
+ * A KEDA ScaledObject for the Deployment: KEDA creates and owns the HorizontalPodAutoscaler (KEDA's admission webhook
+ * refuses a ScaledObject on a workload another autoscaler scales, so the component creates no HPA of its own then).
+ * Triggers (KEDA's scalers): `cpu` and `memory` on utilisation, as the HPA would, and `prometheus` for requests per
+ * second when asked. Never below the replica floor (KEDA's cpu/memory triggers refuse minReplicaCount 0).
+ */
+export function scaledObjectSpec(deploymentName: pulumi.Input<string>, s: Settings): Record<string, unknown> {
+    const a = s.autoscaling;
+    if (a?.keda === undefined) throw new Error("scaledObjectSpec: KEDA autoscaling is off");
+    const rps = a.keda.requestsPerSecond;
+    return {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deploymentName },
+        minReplicaCount: a.minReplicas,
+        maxReplicaCount: a.maxReplicas,
+        ...(a.keda.pollingInterval !== undefined ? { pollingInterval: a.keda.pollingInterval } : {}),
+        triggers: [
+            { type: "cpu", metricType: "Utilization", metadata: { value: String(a.targetCpuUtilizationPercentage) } },
+            { type: "memory", metricType: "Utilization", metadata: { value: String(a.targetMemoryUtilizationPercentage) } },
+            ...(rps !== undefined
+                ? [
+                      {
+                          type: "prometheus",
+                          metadata: { serverAddress: rps.serverAddress, query: rps.query, threshold: String(rps.threshold) },
+                      },
+                  ]
+                : []),
         ],
     };
 }
@@ -544,8 +623,8 @@ export function networkPolicySpec(name: string, s: Settings): In.networking.v1.N
             {
                 from: [own],
                 ports: [
-                    { protocol: "UDP", port: PORTS.rateLimit },
-                    { protocol: "UDP", port: PORTS.heartbeat },
+                    { protocol: "UDP", port: s.ports.rateLimit },
+                    { protocol: "UDP", port: s.ports.heartbeat },
                 ],
             },
         ],
@@ -566,13 +645,16 @@ export function liveTrafficServiceSpec(name: string, s: Settings, loadBalancerIP
     };
 }
 
-export function discoveryServiceSpec(name: string): In.core.v1.ServiceSpec {
+export function discoveryServiceSpec(
+    name: string,
+    ports: Settings["ports"] = { rateLimit: PORTS.rateLimit, heartbeat: PORTS.heartbeat },
+): In.core.v1.ServiceSpec {
     return {
         clusterIP: "None",
         selector: selectorLabels(name),
         ports: [
-            { name: "rate-limit-discovery", port: PORTS.rateLimit, targetPort: "rate-limit-dc", protocol: "UDP" },
-            { name: "discovery-heartbeat", port: PORTS.heartbeat, targetPort: "dc-heartbeat", protocol: "UDP" },
+            { name: "rate-limit-discovery", port: ports.rateLimit, targetPort: "rate-limit-dc", protocol: "UDP" },
+            { name: "discovery-heartbeat", port: ports.heartbeat, targetPort: "dc-heartbeat", protocol: "UDP" },
         ],
     };
 }

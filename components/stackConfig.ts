@@ -41,15 +41,24 @@ export function withClientSecret(
                 `remove it (pulumi config rm ${project}:${CLIENT_SECRET_CONFIG_KEY} --stack ${stack}) or set gateway.auth.type`,
         );
     }
+    const certificate = aad !== undefined && aad.certificate !== undefined;
+    if (secret !== undefined && type === "azureAdApp" && certificate) {
+        problems.push(
+            `${CLIENT_SECRET_CONFIG_KEY}: is set but gateway.auth.azureAdApp.certificate signs the app in; remove one ` +
+                `(pulumi config rm ${project}:${CLIENT_SECRET_CONFIG_KEY} --stack ${stack}, or remove the certificate)`,
+        );
+        return { raw, problems };
+    }
     if (
         type === "azureAdApp" &&
         secret === undefined &&
         aad !== undefined &&
         aad.existingSecret === undefined &&
+        !certificate &&
         !("clientSecret" in aad)
     ) {
         problems.push(
-            `${CLIENT_SECRET_CONFIG_KEY}: required when gateway.auth.type is "azureAdApp" (unless gateway.auth.azureAdApp.existingSecret names a Kubernetes Secret); run: ${set}`,
+            `${CLIENT_SECRET_CONFIG_KEY}: required when gateway.auth.type is "azureAdApp" (unless gateway.auth.azureAdApp.existingSecret names a Kubernetes Secret, or gateway.auth.azureAdApp.certificate signs the app in); run: ${set}`,
         );
     }
     if (secret === undefined || aad === undefined || "clientSecret" in aad) return { raw, problems };

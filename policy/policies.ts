@@ -28,6 +28,8 @@ import {
 export const DEPLOYMENT_TYPE = "kubernetes:apps/v1:Deployment";
 export const SERVICE_TYPE = "kubernetes:core/v1:Service";
 export const HPA_TYPE = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+/** A KEDA ScaledObject: KEDA creates the autoscaler from it, with `minReplicaCount` as its floor (KEDA's default 0). */
+export const SCALED_OBJECT_TYPE = "kubernetes:keda.sh/v1alpha1:ScaledObject";
 export const TOKEN_TYPE = "apim-gateway:index:GatewayToken";
 export const NAMESPACE_TYPE = "kubernetes:core/v1:Namespace";
 export const CONFIG_MAP_TYPE = "kubernetes:core/v1:ConfigMap";
@@ -44,12 +46,26 @@ export type Registered = Pick<PolicyResource, "type" | "props" | "urn">;
 
 /** Findings for every resource of a stack, each with the URN it belongs to. */
 export function stackFindings(resources: Registered[], now: Date): { urn: string; finding: Finding }[] {
-    const autoscalers = resources.filter((r) => r.type === HPA_TYPE).map((r) => r.props as AutoscalerShape);
+    const autoscalers = [
+        ...resources.filter((r) => r.type === HPA_TYPE).map((r) => r.props as AutoscalerShape),
+        ...resources.filter((r) => r.type === SCALED_OBJECT_TYPE).map((r) => scaledObjectAsAutoscaler(r.props)),
+    ];
     const out: { urn: string; finding: Finding }[] = [];
     for (const r of resources) {
         for (const finding of findingsFor(r.type, r.props, now, autoscalers)) out.push({ urn: r.urn, finding });
     }
     return out;
+}
+
+/** A ScaledObject read as the autoscaler KEDA makes of it (its target defaults to a Deployment, its floor to 0). */
+export function scaledObjectAsAutoscaler(props: Record<string, unknown>): AutoscalerShape {
+    const spec = (props.spec ?? {}) as { scaleTargetRef?: { kind?: unknown; name?: unknown }; minReplicaCount?: unknown };
+    return {
+        spec: {
+            scaleTargetRef: { kind: spec.scaleTargetRef?.kind ?? "Deployment", name: spec.scaleTargetRef?.name },
+            minReplicas: typeof spec.minReplicaCount === "number" ? spec.minReplicaCount : 0,
+        },
+    };
 }
 
 /** The findings for one registered resource, whatever its type. */

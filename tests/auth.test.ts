@@ -206,6 +206,8 @@ describe("auth: Microsoft Entra app (azureAdApp)", () => {
             "config.service.auth.azureAd.authority": "https://login.chinacloudapi.cn",
             "config.service.auth.tokenAudience": "https://azure-api.cn/configuration",
             "gateway.name": "edge",
+            // The settings reference's sovereign-cloud table: Application Insights in Azure China.
+            "logs.applicationinsights.endpoint": "https://dc.applicationinsights.azure.cn/v2/track",
             // The configuration endpoint's default domain follows the cloud too.
             "config.service.endpoint": "contoso-apim.configuration.azure-api.cn",
         });
@@ -462,7 +464,8 @@ describe("auth: an Azure cloud the component does not know", () => {
         assert.equal(
             error?.message,
             'SelfHostedGateway "edge": azure-native environment "germany" is not one of public, usgovernment, china; ' +
-                "set args.apim.configurationEndpoint, args.auth.tokenAudience, args.auth.azureAdApp.authority explicitly for other clouds",
+                "set args.apim.configurationEndpoint, args.auth.tokenAudience, args.auth.azureAdApp.authority, " +
+                "args.observability.applicationInsights.endpoint explicitly for other clouds",
         );
         assert.deepEqual(
             resources.map((r) => r.type),
@@ -477,7 +480,11 @@ describe("auth: an Azure cloud the component does not know", () => {
             azureAdApp: { ...ids, clientSecret: pulumi.secret("x"), authority: "https://login.example/" },
         });
         const { resources } = await build(
-            { ...entra, apim: { ...entra.apim, configurationEndpoint: "apim.configuration.example" } },
+            {
+                ...entra,
+                apim: { ...entra.apim, configurationEndpoint: "apim.configuration.example" },
+                observability: { applicationInsights: { endpoint: "https://dc.applicationinsights.example/v2/track" } },
+            },
             germany,
         );
         assert.equal(resources.filter((r) => r.type === "kubernetes:apps/v1:Deployment").length, 1);
@@ -488,7 +495,7 @@ describe("auth: an Azure cloud the component does not know", () => {
         assert.equal(
             error?.message,
             'SelfHostedGateway "edge": azure-native environment "germany" is not one of public, usgovernment, china; ' +
-                "set args.token.armEndpoint, args.apim.configurationEndpoint explicitly for other clouds",
+                "set args.token.armEndpoint, args.apim.configurationEndpoint, args.observability.applicationInsights.endpoint explicitly for other clouds",
         );
     });
 });

@@ -15,6 +15,7 @@ import {
     reset,
 } from "./harness";
 import { CLOCK, SECRET_SIG } from "./expected";
+import { DEFAULT_IMAGE_TAG } from "../components/args";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const SERVICE = "kubernetes:core/v1:Service";
@@ -65,7 +66,7 @@ describe("SelfHostedGateway component", () => {
         assert.deepEqual(dep.spec.strategy, { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: "25%" } });
         const pod = dep.spec.template.spec;
         assert.equal(pod.dnsPolicy, "ClusterFirst");
-        assert.equal(pod.containers[0].image, "mcr.microsoft.com/azure-api-management/gateway:2.11.1");
+        assert.equal(pod.containers[0].image, `mcr.microsoft.com/azure-api-management/gateway:${DEFAULT_IMAGE_TAG}`);
         assert.deepEqual(pod.containers[0].resources, { requests: { cpu: "2", memory: "2Gi" } });
         assert.deepEqual(pod.volumes, [{ name: "config-backup", persistentVolumeClaim: { claimName: "edge-config-backup-6af1e5f2" } }]);
         assert.deepEqual(one(resources, PVC).inputs.spec, { accessModes: ["ReadWriteMany"], resources: { requests: { storage: "50Mi" } } });

@@ -34,6 +34,7 @@ import {
     stackCheck,
     storageClassCheck,
     summary,
+    imageCheck,
 } from "../tools/doctor/checks";
 import { parseArgs } from "../tools/doctor/main";
 
@@ -245,6 +246,28 @@ describe("doctor: the stack file", () => {
     });
 });
 
+describe("doctor: the gateway image", () => {
+    it("ok for a supported release, a warning naming the fix for an older one, ok for a rolling tag", () => {
+        assert.deepEqual(imageCheck({ image: { tag: "2.11.0" } }, "2.13.2"), {
+            check: "image",
+            status: "ok",
+            message: "gateway 2.11.0 is supported (Microsoft supports 2.13, 2.12 and 2.11)",
+        });
+        assert.deepEqual(imageCheck({ image: { tag: "2.10.3" } }, "2.13.2"), {
+            check: "image",
+            status: "warn",
+            message: "gateway 2.10.3 is older than the releases Microsoft supports (2.13, 2.12 and 2.11: the last three minor releases)",
+            fix: "set image.tag to 2.13.2 (or another supported release) and roll it out",
+        });
+        assert.deepEqual(imageCheck({ image: { tag: "v2" } }, "2.13.2"), {
+            check: "image",
+            status: "ok",
+            message: "gateway v2 is a rolling tag (it follows the newest release, 2.13.2 here)",
+        });
+        assert.equal(imageCheck({}, "2.13.2").message, "gateway 2.13.2 is supported (Microsoft supports 2.13, 2.12 and 2.11)");
+    });
+});
+
 describe("doctor: Azure permissions", () => {
     it("matches role actions with wildcards, case-insensitively, and nothing else", () => {
         assert.equal(actionMatches("*", `${GW}/generateToken/action`), true);
@@ -388,6 +411,32 @@ describe("doctor: Kubernetes", () => {
                 "poddisruptionbudgets.policy",
                 "horizontalpodautoscalers.autoscaling",
                 "networkpolicies.networking.k8s.io",
+            ],
+        );
+        // A Key Vault certificate (no Secret of the component's) and KEDA (its ScaledObject instead of an autoscaler).
+        assert.deepEqual(
+            kinds(
+                args({
+                    auth: {
+                        type: "azureAdApp",
+                        azureAdApp: {
+                            tenantId: "t",
+                            clientId: "c",
+                            certificate: { keyVault: { vaultName: "kv-apim", certificateName: "c", identityClientId: "i" } },
+                        },
+                    },
+                    autoscaling: { maxReplicas: 4, keda: {} },
+                }),
+            ),
+            [
+                "namespaces (cluster)",
+                "configmaps",
+                "persistentvolumeclaims",
+                "deployments.apps",
+                "services",
+                "poddisruptionbudgets.policy",
+                "scaledobjects.keda.sh",
+                "secretproviderclasses.secrets-store.csi.x-k8s.io",
             ],
         );
     });

@@ -1,6 +1,7 @@
 // Literal expected objects for the prod stack at the reference clock 2026-11-23T10:00:00Z
 // (7-day windows counted from Monday 1970-01-05: the window is [2026-11-23, 2026-11-30), and its token expires
 // 30 days after the window start less the 15-minute clock-skew margin, 2026-12-22T23:45:00Z).
+import { DEFAULT_IMAGE_TAG } from "../components/args";
 export const CLOCK = "2026-11-23T10:00:00Z";
 /** The last second of CLOCK's window. */
 export const SAME_WINDOW_CLOCK = "2026-11-29T23:59:59Z";
@@ -59,7 +60,7 @@ export const PROD_DEPLOYMENT = {
                     {
                         env: [{ name: "config.service.auth", valueFrom: { secretKeyRef: { key: "value", name: PROD_TOKEN_SECRET_NAME } } }],
                         envFrom: [{ configMapRef: { name: "apim-gw-prod-env-8e850e54" } }],
-                        image: "mcr.microsoft.com/azure-api-management/gateway:2.11.1",
+                        image: `mcr.microsoft.com/azure-api-management/gateway:${DEFAULT_IMAGE_TAG}`,
                         imagePullPolicy: "IfNotPresent",
                         livenessProbe: probe(10, 6),
                         name: "gateway",

@@ -72,7 +72,7 @@ describe("Kubernetes OpenAPI schema", () => {
         );
     });
 
-    it("validates the objects of the other auth modes: azureAdApp, workload identity (provisioned), existing Secret", async () => {
+    it("validates the objects of the other auth modes: azureAdApp (secret, certificate), workload identity (provisioned), existing Secret", async () => {
         const base = everyOption();
         const modes: { args: SelfHostedGatewayArgs; kinds: string[] }[] = [
             {
@@ -89,6 +89,16 @@ describe("Kubernetes OpenAPI schema", () => {
                     auth: {
                         type: "workloadIdentity",
                         workloadIdentity: { provision: { oidcIssuerUrl: "https://oidc.example/issuer/", location: "westeurope" } },
+                    },
+                },
+                kinds: ["ServiceAccount/gw-service-account"],
+            },
+            {
+                args: {
+                    ...base,
+                    auth: {
+                        type: "azureAdApp",
+                        azureAdApp: { tenantId: GUID_A, clientId: GUID_B, certificate: { existingSecret: { name: "app-cert" } } },
                     },
                 },
                 kinds: ["ServiceAccount/gw-service-account"],
@@ -132,11 +142,12 @@ function everyOption(): SelfHostedGatewayArgs {
             gatewayName: "gw",
             location: { name: "x" },
             configurationEndpoint: "cfg.contoso.com",
+            configurationTimeoutSeconds: 150,
         },
         namespace: { name: "gw", create: false },
         replicas: 5,
         rollingUpdate: { maxUnavailable: 1, maxSurge: "50%" },
-        image: { tag: "2.11.1", digest: `sha256:${"b".repeat(64)}`, pullPolicy: "Always", pullSecrets: ["acr-pull"] },
+        image: { tag: "2.13.2", digest: `sha256:${"b".repeat(64)}`, pullPolicy: "Always", pullSecrets: ["acr-pull"] },
         resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { memory: "1Gi" } },
         service: {
             type: "LoadBalancer",
@@ -145,12 +156,14 @@ function everyOption(): SelfHostedGatewayArgs {
             httpPort: 81,
             httpsPort: 444,
             allocateLoadBalancerNodePorts: false,
+            honorForwardedProto: true,
         },
         configBackup: { existingClaimName: "backup" },
         dnsPolicy: "None",
         dnsConfig: { nameservers: ["1.1.1.1"], options: [{ name: "ndots", value: "1" }] },
         highAvailability: { maxUnavailable: "20%", topologySpread: { whenUnsatisfiable: "DoNotSchedule" }, antiAffinity: "required" },
-        autoscaling: { minReplicas: 5, maxReplicas: 10, targetCpuUtilizationPercentage: 60 },
+        autoscaling: { minReplicas: 5, maxReplicas: 10, targetCpuUtilizationPercentage: 60, targetMemoryUtilizationPercentage: 70 },
+        architecture: "arm64",
         probes: {
             readiness: { periodSeconds: 3, successThreshold: 2 },
             liveness: { initialDelaySeconds: 5 },
@@ -181,7 +194,45 @@ function everyOption(): SelfHostedGatewayArgs {
             ],
         },
         proxy: { http: "http://proxy.corp:3128", https: "http://proxy.corp:3128", bypass: ["localhost", ".svc.cluster.local"] },
-        tls: { serverCipherSuites: ["TLS_AES_256_GCM_SHA384"], clientCipherSuites: ["TLS_AES_128_GCM_SHA256"] },
+        tls: {
+            serverCipherSuites: ["TLS_AES_256_GCM_SHA384"],
+            clientCipherSuites: ["TLS_AES_128_GCM_SHA256"],
+            certificateRevocationValidation: true,
+            backendProtocols: { tls13: true, tls12: true },
+        },
+        instanceDiscovery: { rateLimitPort: 5290, heartbeatPort: 5291 },
+        extraEnv: [
+            { name: "SSL_CERT_DIR", value: "/etc/trust-bundle" },
+            { name: "POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+            { name: "CPU_LIMIT", valueFrom: { resourceFieldRef: { resource: "limits.cpu", divisor: "1m" } } },
+            { name: "SHIPPER_TOKEN", valueFrom: { secretKeyRef: { name: "shipper", key: "token", optional: true } } },
+        ],
+        extraVolumes: [
+            { name: "trust-bundle", configMap: { name: "corp-trust", items: [{ key: "bundle.pem", path: "bundle.pem", mode: 0o444 }] } },
+            { name: "logs", emptyDir: { medium: "Memory", sizeLimit: "64Mi" } },
+            { name: "extra-secret", secret: { secretName: "extra", defaultMode: 0o400 } },
+            { name: "scratch", persistentVolumeClaim: { claimName: "scratch", readOnly: true } },
+            { name: "vault", csi: { driver: "secrets-store.csi.k8s.io", readOnly: true, volumeAttributes: { secretProviderClass: "x" } } },
+        ],
+        extraVolumeMounts: [{ name: "trust-bundle", mountPath: "/etc/trust-bundle", readOnly: true }],
+        initContainers: [{ name: "warm-up", image: "busybox:1.36", command: ["sh", "-c"], args: ["true"], workingDir: "/tmp" }],
+        sidecars: [
+            {
+                name: "shipper",
+                image: "fluent/fluent-bit:3.2",
+                imagePullPolicy: "IfNotPresent",
+                env: [{ name: "LEVEL", value: "info" }],
+                ports: [{ name: "metrics", containerPort: 2020, protocol: "TCP" }],
+                resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+                volumeMounts: [{ name: "logs", mountPath: "/var/log/apim" }],
+                securityContext: {
+                    runAsUser: 2000,
+                    runAsGroup: 2000,
+                    readOnlyRootFilesystem: true,
+                    seccompProfile: { type: "RuntimeDefault" },
+                },
+            },
+        ],
         configurationTrust: { caCertificates: [TEST_CA_PEM] },
         observability: {
             logs: {
@@ -190,8 +241,8 @@ function everyOption(): SelfHostedGatewayArgs {
             },
             metrics: { azureMonitor: false, statsd: { endpoint: "10.0.41.179:8125", sampling: 0.5, tagFormat: "dogStatsD" } },
             openTelemetry: { collectorUri: "http://otel-collector:4317", systemMetrics: true, histogramBuckets: [5, 10, 25] },
+            applicationInsights: { endpoint: "https://dc.applicationinsights.us/v2/track" },
         },
-        additionalSettings: { "net.server.http.forwarded.proto.enabled": true },
         apis: [{ apiId: "echo-api" }],
         hostnames: [{ id: "api", hostname: "api.contoso.com" }],
         certificateAuthorities: [{ certificateId: "contoso-root" }],

@@ -126,7 +126,11 @@ describe("options: autoscaling", () => {
                 scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "edge" },
                 minReplicas: 3,
                 maxReplicas: 10,
-                metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+                metrics: [
+                    { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } },
+                    // The deployment guide scales on CPU and memory; 80% of the memory request by default.
+                    { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 80 } } },
+                ],
             },
         });
         assert.equal("replicas" in specOf(resources), false, "the autoscaler owns spec.replicas");
@@ -134,12 +138,17 @@ describe("options: autoscaling", () => {
     });
 
     it("takes an explicit minimum and target, and is absent when disabled", async () => {
-        const on = await build(minimal({ autoscaling: { minReplicas: 4, maxReplicas: 8, targetCpuUtilizationPercentage: 55 } }));
+        const on = await build(
+            minimal({
+                autoscaling: { minReplicas: 4, maxReplicas: 8, targetCpuUtilizationPercentage: 55, targetMemoryUtilizationPercentage: 65 },
+            }),
+        );
         const spec = one(on.resources, HPA).inputs.spec as Record<string, unknown>;
         assert.equal(spec.minReplicas, 4);
         assert.equal(spec.maxReplicas, 8);
         assert.deepEqual(spec.metrics, [
             { type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 55 } } },
+            { type: "Resource", resource: { name: "memory", target: { type: "Utilization", averageUtilization: 65 } } },
         ]);
         const off = await build(minimal({ autoscaling: { enabled: false, maxReplicas: 8 } }));
         assert.equal(ofType(off.resources, HPA).length, 0);
@@ -344,7 +353,7 @@ describe("options: labels, annotations, ServiceAccount, NetworkPolicy, namespace
 });
 
 describe("options: network, telemetry and additional settings", () => {
-    it("sets the proxy variables next to the token, and maps TLS, telemetry and additional settings", async () => {
+    it("sets the proxy variables next to the token, and maps TLS and telemetry", async () => {
         const { resources } = await build(
             minimal({
                 proxy: { http: "http://proxy.corp:3128", https: "http://proxy.corp:3128", bypass: ["localhost", ".svc.cluster.local"] },
@@ -357,7 +366,6 @@ describe("options: network, telemetry and additional settings", () => {
                     metrics: { azureMonitor: false, statsd: { endpoint: "udp://statsd.monitoring:8125" } },
                     openTelemetry: { collectorUri: "http://otel-collector.monitoring:4317" },
                 },
-                additionalSettings: { "net.server.http.forwarded.proto.enabled": true, "config.service.integration.timeout": "00:03:00" },
             }),
         );
         assert.deepEqual(podOf(resources).containers[0].env, [
@@ -379,8 +387,6 @@ describe("options: network, telemetry and additional settings", () => {
             "observability.opentelemetry.collector.uri": "http://otel-collector.monitoring:4317",
             "net.server.tls.ciphers.allowed-suites": "TLS_AES_256_GCM_SHA384",
             "net.client.tls.ciphers.allowed-suites": "TLS_AES_128_GCM_SHA256,TLS_AES_256_GCM_SHA384",
-            "net.server.http.forwarded.proto.enabled": "true",
-            "config.service.integration.timeout": "00:03:00",
         });
     });
 });

@@ -1,5 +1,6 @@
 // Each refused value gets one line naming its key path, the value and the fix; a value at a limit is accepted.
 import { strict as assert } from "assert";
+import { DEFAULT_IMAGE_TAG } from "../components/args";
 import { validateArgs } from "../components";
 import { TEST_CA_PEM as PEM } from "./expected";
 
@@ -118,7 +119,7 @@ const CASES: [string, Record<string, unknown>, string[]][] = [
         { image: { repository: "Mcr/x", tag: ".x", digest: "sha256:abc" } },
         [
             'gateway.image.repository: got "Mcr/x"; must be an image repository such as mcr.microsoft.com/azure-api-management/gateway',
-            'gateway.image.tag: got ".x"; must be an image tag such as 2.11.1',
+            `gateway.image.tag: got ".x"; must be an image tag such as ${DEFAULT_IMAGE_TAG}`,
             'gateway.image.digest: got "sha256:abc"; must look like sha256:<64 hex characters>',
         ],
     ],
@@ -525,14 +526,14 @@ const CROSS_FIELD: [string, Record<string, unknown>, string[]][] = [
         "Entra app: both a client secret and an existing Secret",
         aad({ clientSecret: "x", existingSecret: { name: "s" } }),
         [
-            "gateway.auth.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret",
+            "gateway.auth.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret, or a certificate",
         ],
     ],
     [
         "Entra app: neither a client secret nor an existing Secret",
         aad({}),
         [
-            "gateway.auth.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret",
+            "gateway.auth.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret, or a certificate",
         ],
     ],
     [

@@ -4,6 +4,7 @@ import { strict as assert } from "assert";
 import type { StackValidationArgs } from "@pulumi/policy";
 import { SelfHostedGateway, SelfHostedGatewayArgs, validateArgs } from "../components";
 import { redactUrls } from "../components/redact";
+import { DEFAULT_IMAGE_TAG } from "../components/args";
 import {
     autoscalerFloor,
     deploymentFindings,
@@ -129,7 +130,11 @@ describe("production rules (pure)", () => {
                 key: "resources.requests",
                 message: 'resources.requests: cpu and memory not set; start production at cpu "2", memory "2Gi"',
             },
-            { rule: "pinned-image", key: "image.tag", message: 'image.tag: got "v2"; pin a release such as "2.11.1" (or a digest)' },
+            {
+                rule: "pinned-image",
+                key: "image.tag",
+                message: `image.tag: got "v2"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`,
+            },
             {
                 rule: "config-backup",
                 key: "configBackup.enabled",
@@ -170,7 +175,7 @@ describe("environment profile", () => {
             error?.message,
             'SelfHostedGateway "gw": invalid arguments (4 problems):\n' +
                 "  - args.replicas: got 1; production needs at least 2 (3 recommended)\n" +
-                '  - args.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)\n' +
+                `  - args.image.tag: got "latest"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)\n` +
                 "  - args.configBackup.enabled: no volume mounted at /apim/config; enable the configuration backup\n" +
                 '  - args.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack',
         );
@@ -185,7 +190,7 @@ describe("environment profile", () => {
         await capturingLogs(() => built(minimal({ environment: "dev", replicas: 1, image: { tag: "v2" } })));
         assert.deepEqual(logs, [
             "warning: [runtime] dev environment, production rule relaxed: args.replicas: got 1; production needs at least 2 (3 recommended)",
-            'warning: [runtime] dev environment, production rule relaxed: args.image.tag: got "v2"; pin a release such as "2.11.1" (or a digest)',
+            `warning: [runtime] dev environment, production rule relaxed: args.image.tag: got "v2"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`,
         ]);
     });
 
@@ -193,7 +198,7 @@ describe("environment profile", () => {
         const dev = await runProgram(stackConfig("dev"), CLOCK, "dev");
         assert.deepEqual(dev.logs, [
             "warning: [runtime] dev environment, production rule relaxed: gateway.replicas: got 1; production needs at least 2 (3 recommended)",
-            'warning: [runtime] dev environment, production rule relaxed: gateway.image.tag: got "v2"; pin a release such as "2.11.1" (or a digest)',
+            `warning: [runtime] dev environment, production rule relaxed: gateway.image.tag: got "v2"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`,
         ]);
         assert.deepEqual((await runProgram(stackConfig("prod"), CLOCK, "prod")).logs, []);
     });
@@ -228,7 +233,7 @@ describe("one round of errors, one naming", () => {
             await programError(prodCfg(), CLOCK, "prod"),
             "Stack config 'apim-gateway:gateway' of stack 'prod' is invalid (3 problems):\n" +
                 '  - gateway.replicas: got "three"; expected a whole number\n' +
-                '  - gateway.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)\n' +
+                `  - gateway.image.tag: got "latest"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)\n` +
                 '  - gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack\n' +
                 "Fix it in Pulumi.prod.yaml (see docs/configuration.md).",
         );
@@ -243,7 +248,7 @@ describe("one round of errors, one naming", () => {
                 '  - gateway.replicas: got "three"; expected a whole number\n' +
                 '  - gateway.apim.gatewayName: got "Edge_GW"; it prefixes Kubernetes object names, so it must be a DNS-1123 label of at ' +
                 "most 44 characters (lower-case letters, digits, '-')\n" +
-                '  - gateway.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)\n' +
+                `  - gateway.image.tag: got "latest"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)\n` +
                 '  - gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack\n' +
                 "Fix it in Pulumi.prod.yaml (see docs/configuration.md).",
         );
@@ -261,7 +266,7 @@ describe("one round of errors, one naming", () => {
             error?.message,
             'SelfHostedGateway "gw": invalid arguments (3 problems):\n' +
                 '  - args.replicas: got "three"; expected a whole number\n' +
-                '  - args.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)\n' +
+                `  - args.image.tag: got "latest"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)\n` +
                 '  - args.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack',
         );
     });
@@ -304,7 +309,7 @@ describe("placeholders and security rules (prod errors, dev warnings)", () => {
             'warning: [runtime] dev environment, production rule relaxed: gateway.apim.resourceGroupName: got "REPLACE-ME-resource-group"; replace the REPLACE-ME placeholder with your own value',
             'warning: [runtime] dev environment, production rule relaxed: gateway.apim.serviceName: got "REPLACE-ME-apim-service"; replace the REPLACE-ME placeholder with your own value',
             "warning: [runtime] dev environment, production rule relaxed: gateway.replicas: got 1; production needs at least 2 (3 recommended)",
-            'warning: [runtime] dev environment, production rule relaxed: gateway.image.tag: got "v2"; pin a release such as "2.11.1" (or a digest)',
+            `warning: [runtime] dev environment, production rule relaxed: gateway.image.tag: got "v2"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`,
         ]);
     });
 
@@ -401,7 +406,7 @@ describe("production rules (pure): the edges", () => {
             "external-traffic-local": "service.externalTrafficPolicy",
             "no-placeholders": "(any key)",
             "certificate-validation": "configurationTrust.disableCertificateValidation",
-            "modern-tls": "hostnames[].tls10Enabled / tls11Enabled",
+            "modern-tls": "hostnames[].tls10Enabled / tls11Enabled, tls.backendProtocols",
             "pod-security-level": "namespace.podSecurityLevel",
             "gateway-settings": "additionalSettings",
         });
@@ -507,7 +512,7 @@ describe("production rules (pure): the edges", () => {
             'resources.requests: cpu and memory not set; start production at cpu "2", memory "2Gi"',
         ]);
         assert.deepEqual(rules(good({ container: { image: "mcr.microsoft.com/azure-api-management/gateway" } })), [
-            'image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)',
+            `image.tag: got "latest"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`,
         ]);
     });
 
@@ -636,7 +641,7 @@ describe("CrossGuard policy pack", () => {
         const run = await runProgram(stackConfig("dev"), CLOCK, "dev");
         assert.deepEqual(await violations(run.resources), [
             "apim-gateway-min-replicas: replicas: got 1; production needs at least 2 (3 recommended)",
-            'apim-gateway-pinned-image: image.tag: got "v2"; pin a release such as "2.11.1" (or a digest)',
+            `apim-gateway-pinned-image: image.tag: got "v2"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`,
         ]);
     });
 
@@ -653,7 +658,7 @@ describe("CrossGuard policy pack", () => {
             ],
             [
                 { image: { tag: "beta" } },
-                ['apim-gateway-pinned-image: image.tag: got "beta"; pin a release such as "2.11.1" (or a digest)'],
+                [`apim-gateway-pinned-image: image.tag: got "beta"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`],
             ],
             [
                 { configBackup: { enabled: false } },
@@ -830,8 +835,7 @@ describe("the policy pack on gateway settings", () => {
         assert.deepEqual(found, [
             "apim-gateway-certificate-validation: configurationTrust.disableCertificateValidation: is true; production validates the configuration " +
                 "endpoint's certificate (trust a private CA with configurationTrust.caCertificates instead)",
-            'apim-gateway-modern-tls: additionalSettings["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Ssl30"]: is true; ' +
-                "production allows TLS 1.2 or later to backends only (remove it)",
+            "apim-gateway-modern-tls: tls.backendProtocols.ssl30: is true; production speaks TLS 1.2 or later to backends, not SSL 3.0 (remove it, or set it to false)",
             notASetting("config__service__endpoint__disableCertificateValidation"),
             notASetting("SSL_CERT_FILE"),
             notASetting("all_proxy"),

@@ -121,8 +121,8 @@ describe("gateway settings (ConfigMap data)", () => {
                     clientCipherSuites: ["TLS_AES_128_GCM_SHA256"],
                 },
                 additionalSettings: {
-                    "net.server.http.forwarded.proto.enabled": true,
-                    "config.service.integration.timeout": "00:02:00",
+                    "k8s.ingress.enabled": false,
+                    "net.client.http.backend": "DotNetty",
                     "neighborhood.heartbeat.port": 4391,
                 },
             }),
@@ -132,8 +132,8 @@ describe("gateway settings (ConfigMap data)", () => {
                 "certificates.local.ca.enabled": "true",
                 "net.server.tls.ciphers.allowed-suites": "TLS_AES_256_GCM_SHA384,TLS_AES_128_GCM_SHA256",
                 "net.client.tls.ciphers.allowed-suites": "TLS_AES_128_GCM_SHA256",
-                "net.server.http.forwarded.proto.enabled": "true",
-                "config.service.integration.timeout": "00:02:00",
+                "k8s.ingress.enabled": "false",
+                "net.client.http.backend": "DotNetty",
                 "neighborhood.heartbeat.port": "4391",
             },
         );
@@ -201,8 +201,12 @@ describe("gateway settings (ConfigMap data)", () => {
         assert.deepEqual(settingOwner("Telemetry.Logs.Std.Level"), { kind: "option", path: "observability.logs.std.level" });
         assert.deepEqual(settingOwner("https_proxy"), { kind: "option", path: "proxy.https" });
         assert.deepEqual(settingOwner("neighborhood.host"), { kind: "component", what: "the instance-discovery Service" });
-        assert.deepEqual(settingOwner("config.service.auth.azureAd.certificatePath"), { kind: "auth" });
-        assert.equal(settingOwner("net.server.http.forwarded.proto.enabled"), undefined);
+        assert.deepEqual(settingOwner("config.service.auth.azureAd.certificatePath"), {
+            kind: "option",
+            path: "auth.azureAdApp.certificate",
+        });
+        assert.deepEqual(settingOwner("config.service.auth.azureAd.somethingNew"), { kind: "auth" });
+        assert.equal(settingOwner("net.client.http.backend"), undefined);
     });
 
     it("owns exactly the keys the options write, each by an option that exists", () => {
@@ -226,6 +230,15 @@ describe("gateway settings (ConfigMap data)", () => {
                 openTelemetry: { collectorUri: "http://otel:4317", systemMetrics: true, histogramBuckets: [1, 2] },
             },
             tls: { serverCipherSuites: ["a"], clientCipherSuites: ["b"] },
+            typed: {
+                azureAdCertificatePath: "/apim/azure-ad/client-certificate",
+                configurationTimeoutSeconds: 100,
+                honorForwardedProto: true,
+                certificateRevocationValidation: true,
+                backendProtocols: { tls13: true, tls12: true, tls11: false, tls10: false, ssl30: false },
+                applicationInsightsEndpoint: "https://dc.applicationinsights.us/v2/track",
+                instanceDiscovery: { rateLimitPort: 5290, heartbeatPort: 5291 },
+            },
         };
         const sinks: NonNullable<NonNullable<SettingsInput["observability"]>["logs"]>["local"][] = [
             { type: "localsyslog", endpoint: "/dev/log", facility: 7 },

@@ -310,7 +310,7 @@ describe("stack program: bad config", () => {
                 '  - gateway.replicas: got "3"; expected a whole number\n' +
                 '  - gateway.rollingUpdate.maxSurge: got "2 Gi"; expected a whole number ≥ 0 or a percentage such as "25%"\n' +
                 '  - gateway.resources.requests.memory: got "2 Gi"; expected a Kubernetes quantity such as "500m", "2", "512Mi" or "2Gi" (no spaces)\n' +
-                "  - gateway.service.tpye: unknown key; allowed keys here: type, externalTrafficPolicy, annotations, loadBalancerIP, httpPort, httpsPort, allocateLoadBalancerNodePorts\n" +
+                "  - gateway.service.tpye: unknown key; allowed keys here: type, externalTrafficPolicy, annotations, loadBalancerIP, httpPort, httpsPort, allocateLoadBalancerNodePorts, honorForwardedProto\n" +
                 "Fix it in Pulumi.bad.yaml (see docs/configuration.md).",
         );
         assert.equal(msg.includes("    at "), false, "no stack trace");
@@ -410,7 +410,7 @@ describe("stack program: Entra app (azureAdApp) with the client secret in its ow
         const msg = await failure({ "apim-gateway:gateway": gateway() });
         assert.match(
             msg,
-            /azureAdClientSecret: required when gateway\.auth\.type is "azureAdApp" \(unless gateway\.auth\.azureAdApp\.existingSecret names a Kubernetes Secret\); run: pulumi config set --secret apim-gateway:azureAdClientSecret <client-secret> --stack prod/,
+            /azureAdClientSecret: required when gateway\.auth\.type is "azureAdApp" \(unless gateway\.auth\.azureAdApp\.existingSecret names a Kubernetes Secret, or gateway\.auth\.azureAdApp\.certificate signs the app in\); run: pulumi config set --secret apim-gateway:azureAdClientSecret <client-secret> --stack prod/,
         );
     });
 

@@ -2,6 +2,7 @@
 // secret's) and what is allowed; all problems of one input come together.
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_IMAGE_TAG } from "../components/args";
 import { SelfHostedGateway, SelfHostedGatewayArgs, validateArgs } from "../components";
 import { prefixOf } from "../components/validation";
 import { CLOCK, TEST_CA_PEM } from "./expected";
@@ -47,7 +48,6 @@ describe("validation: options", () => {
                 // localsyslog mounts a hostPath, which a created namespace's Pod Security level forbids: an existing one.
                 namespace: { name: "gw", create: false },
                 observability: { logs: { local: { type: "localsyslog", endpoint: "/dev/log", facility: 7 } } },
-                additionalSettings: { "net.server.http.forwarded.proto.enabled": true },
                 apis: [{ apiId: "echo" }],
                 hostnames: [{ id: "api", hostname: "*.contoso.com" }],
                 certificateAuthorities: [{ certificateId: "root" }],
@@ -208,7 +208,7 @@ describe("validation: options", () => {
                 "gateway.observability.openTelemetry.histogramBuckets: got [10,5]; must be strictly increasing",
                 'gateway.additionalSettings["Telemetry.Logs.Std.Level"]: shadows the typed option gateway.observability.logs.std.level; set that instead',
                 'gateway.additionalSettings["neighborhood.host"]: is set by the component (the instance-discovery Service); it cannot be overridden',
-                'gateway.additionalSettings["config.service.auth.azureAd.certificatePath"]: Entra settings belong to gateway.auth (certificate sign-in is not offered); use gateway.auth.azureAdApp or workloadIdentity',
+                'gateway.additionalSettings["config.service.auth.azureAd.certificatePath"]: shadows the typed option gateway.auth.azureAdApp.certificate; set that instead',
                 'gateway.apis[1].apiId: got "Echo" twice; each must be unique',
                 // In the same round, the production rules (the default environment is prod).
                 'gateway.resources.requests: cpu not set; start production at cpu "2", memory "2Gi"',
@@ -233,7 +233,7 @@ describe("validation: options", () => {
                 },
             }),
             [
-                "gateway.auth.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret",
+                "gateway.auth.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret, or a certificate",
             ],
         );
         assert.deepEqual(
@@ -416,17 +416,20 @@ describe("validation: map keys and values that must not slip through", () => {
                 dnsConfig: { options: [{ name: "ndots\n", value: "2\r" }] },
                 observability: { logs: { local: { type: "json", endpoint: "127.0.0.1:8888\nx" } } },
                 additionalSettings: {
-                    "net.server.http.forwarded.proto.enabled": "true\nneighborhood.host: evil",
-                    "config.service.integration.timeout": "a\tb",
-                    "security.certificate-revocation.validation.enabled": 1,
+                    "telemetry.logs.local.rfc5424.endpoint": "127.0.0.1:514\nneighborhood.host: evil",
+                    "telemetry.logs.local.rfc5424.facility": "a\tb",
+                    "runtime.deployment.mechanism": 1,
                 },
             }),
             [
                 'gateway.dnsConfig.options[0].name: got "ndots\\n"; must not contain line breaks or other control characters',
                 'gateway.dnsConfig.options[0].value: got "2\\r"; must not contain line breaks or other control characters',
                 'gateway.observability.logs.local.endpoint: got "127.0.0.1:8888\\nx"; must not contain line breaks or other control characters',
-                'gateway.additionalSettings["net.server.http.forwarded.proto.enabled"]: contains a line break or another control character; a setting is a single line',
-                'gateway.additionalSettings["config.service.integration.timeout"]: contains a line break or another control character; a setting is a single line',
+                'gateway.additionalSettings["telemetry.logs.local.rfc5424.endpoint"]: shadows the typed option gateway.observability.logs.local.endpoint; set that instead',
+                'gateway.additionalSettings["telemetry.logs.local.rfc5424.endpoint"]: contains a line break or another control character; a setting is a single line',
+                'gateway.additionalSettings["telemetry.logs.local.rfc5424.facility"]: shadows the typed option gateway.observability.logs.local.facility; set that instead',
+                'gateway.additionalSettings["telemetry.logs.local.rfc5424.facility"]: contains a line break or another control character; a setting is a single line',
+                'gateway.additionalSettings["runtime.deployment.mechanism"]: is set by the component (deployment metadata); it cannot be overridden',
             ],
         );
     });
@@ -497,7 +500,7 @@ describe("validation: map keys and values that must not slip through", () => {
                     "neighborhood.heartbeat.port": 4391,
                     ASPNETCORE_URLS: "http://+:80",
                     "no.such.setting": 1,
-                    // Accepted as the reference spells them.
+                    // Spelled as the reference spells them, but each is a typed option's now: named.
                     "config.service.integration.timeout": "00:03:00",
                     "net.server.http.forwarded.proto.enabled": true,
                     "security.certificate-revocation.validation.enabled": true,
@@ -512,13 +515,17 @@ describe("validation: map keys and values that must not slip through", () => {
             `gateway.additionalSettings["SSL_CERT_FILE"]: ${NOT_A_SETTING}`,
             `gateway.additionalSettings["all_proxy"]: ${NOT_A_SETTING}`,
             `gateway.additionalSettings["DOTNET_STARTUP_HOOKS"]: ${NOT_A_SETTING}`,
-            'gateway.additionalSettings["Config.Service.Integration.Timeout"]: write it as Microsoft\'s settings reference spells it: "config.service.integration.timeout"',
+            'gateway.additionalSettings["Config.Service.Integration.Timeout"]: shadows the typed option gateway.apim.configurationTimeoutSeconds; set that instead',
             'gateway.additionalSettings["https_proxy"]: shadows the typed option gateway.proxy.https; set that instead',
             'gateway.additionalSettings["Telemetry__Logs__Std"]: shadows the typed option gateway.observability.logs.std.format; set that instead',
             'gateway.additionalSettings["k8s.ingress.enabled"]: is not offered: the Ingress integration (preview) reads the Kubernetes API from the pods, and the pods get no ServiceAccount token',
-            'gateway.additionalSettings["neighborhood.heartbeat.port"]: is set by the component (the heartbeat port 4291 of the pods and the instance-discovery Service); it cannot be overridden',
+            'gateway.additionalSettings["neighborhood.heartbeat.port"]: shadows the typed option gateway.instanceDiscovery.heartbeatPort; set that instead',
             `gateway.additionalSettings["ASPNETCORE_URLS"]: ${NOT_A_SETTING}`,
             `gateway.additionalSettings["no.such.setting"]: ${NOT_A_SETTING}`,
+            'gateway.additionalSettings["config.service.integration.timeout"]: shadows the typed option gateway.apim.configurationTimeoutSeconds; set that instead',
+            'gateway.additionalSettings["net.server.http.forwarded.proto.enabled"]: shadows the typed option gateway.service.honorForwardedProto; set that instead',
+            'gateway.additionalSettings["security.certificate-revocation.validation.enabled"]: shadows the typed option gateway.tls.certificateRevocationValidation; set that instead',
+            'gateway.additionalSettings["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls13"]: shadows the typed option gateway.tls.backendProtocols.tls13; set that instead',
             // The production rules, in the same round: the `__` spelling still turns validation off.
             "gateway.configurationTrust.disableCertificateValidation: is true; production validates the configuration endpoint's certificate (trust a private CA with configurationTrust.caCertificates instead)",
             'gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack',
@@ -538,20 +545,27 @@ describe("validation: map keys and values that must not slip through", () => {
             "gateway",
         );
         assert.deepEqual(old.ok ? [] : old.problems, [
-            'gateway.additionalSettings["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls10"]: is true; production allows TLS 1.2 or later to backends only (remove it)',
+            'gateway.additionalSettings["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls10"]: shadows the typed option gateway.tls.backendProtocols.tls10; set that instead',
+            'gateway.additionalSettings["Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls11"]: shadows the typed option gateway.tls.backendProtocols.tls11; set that instead',
+            // The production rule still reads the map the component would build, and names the typed option.
+            "gateway.tls.backendProtocols.tls10: is true; production speaks TLS 1.2 or later to backends, not TLS 1.0 (remove it, or set it to false)",
             'gateway.environment: is "prod" (the default), so these rules are errors; set it to "dev" only for a non-production stack',
         ]);
     });
 
     it("refuses a settings map larger than a ConfigMap holds, naming additionalSettings", () => {
         // 1 MiB of value alone; the message counts every key and value of the map the component would build.
+        // Every setting of the reference has a typed option now, so the key is refused too; the size is judged all the same.
+        const shadows =
+            'gateway.additionalSettings["logs.applicationinsights.endpoint"]: shadows the typed option gateway.observability.applicationInsights.endpoint; set that instead';
         assert.deepEqual(problemsOf({ ...base, additionalSettings: { "logs.applicationinsights.endpoint": "x".repeat(1024 * 1024) } }), [
+            shadows,
             "gateway.additionalSettings: the gateway's settings come to 1049084 bytes, more than the 1048576 bytes (1 MiB) a ConfigMap holds; " +
                 "shorten or remove the largest values",
         ]);
         assert.deepEqual(
             problemsOf({ ...base, additionalSettings: { "logs.applicationinsights.endpoint": "x".repeat(1024 * 1024 - 1000) } }),
-            [],
+            [shadows],
         );
     });
 
@@ -690,7 +704,7 @@ describe("validation: the checkable part of a refused input", () => {
     it("still applies the production rules to the rest, in the same round", () => {
         assert.deepEqual(problems({ ...base, replicas: "three", image: { tag: "latest" } }), [
             'gateway.replicas: got "three"; expected a whole number',
-            'gateway.image.tag: got "latest"; pin a release such as "2.11.1" (or a digest)',
+            `gateway.image.tag: got "latest"; pin a release such as "${DEFAULT_IMAGE_TAG}" (or a digest)`,
             PROD,
         ]);
         const replicas = "gateway.replicas: got 1; production needs at least 2 (3 recommended)";

@@ -72,7 +72,7 @@ describe("warnings: the plan's warnings as data", () => {
             "(edge-instance-discovery.<namespace>.svc.corp.internal) must resolve there, or the gateway's instances do not find each " +
             "other (rate limits and heartbeats stay per pod); keep ClusterFirst unless you need Default";
         assert.deepEqual(planWarnings(quiet({ dnsPolicy: "Default", replicas: 2, clusterDomain: "corp.internal" })), [line]);
-        const autoscaling = { minReplicas: 1, maxReplicas: 3, targetCpuUtilizationPercentage: 70 };
+        const autoscaling = { minReplicas: 1, maxReplicas: 3, targetCpuUtilizationPercentage: 70, targetMemoryUtilizationPercentage: 80 };
         assert.deepEqual(planWarnings(quiet({ dnsPolicy: "Default", autoscaling, clusterDomain: "corp.internal" })), [line]);
         assert.deepEqual(planWarnings(quiet({ dnsPolicy: "ClusterFirst", replicas: 2 })), []);
     });

@@ -3,7 +3,8 @@
 // Services. Their specs come from the pure functions of ../specs.ts and ../settings.ts.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { AuthSettings, gatewaySettings, tokenAudienceFor } from "../settings";
+import { CERTIFICATE_PATH, secretProviderClassSpec, SECRET_PROVIDER_CLASS_API_VERSION } from "../certificate";
+import { applicationInsightsEndpointFor, AuthSettings, gatewaySettings, tokenAudienceFor, typedSettingsOf } from "../settings";
 import {
     autoscalerSpec,
     backupClaimName,
@@ -16,6 +17,8 @@ import {
     instanceDiscoveryHost,
     liveTrafficServiceSpec,
     networkPolicySpec,
+    scaledObjectSpec,
+    SCALED_OBJECT_API_VERSION,
 } from "../specs";
 import { CLOUDS } from "../token/credential";
 import type { SelfHostedGateway } from "../selfHostedGateway";
@@ -74,6 +77,11 @@ export function createKubernetesObjects(
                 observability: args.observability,
                 tls: args.tls,
                 additionalSettings: args.additionalSettings,
+                typed: typedSettingsOf(
+                    args,
+                    args.observability?.applicationInsights?.endpoint === undefined ? applicationInsightsEndpointFor(p.cloud()) : undefined,
+                    s.azureAdCertificate !== undefined ? CERTIFICATE_PATH : undefined,
+                ),
             });
         });
     const configMap = new k8s.core.v1.ConfigMap(`${name}-env`, { metadata: meta, data: settingsData }, child);
@@ -104,6 +112,25 @@ export function createKubernetesObjects(
         }
     }
 
+    // A Key Vault client certificate: the SecretProviderClass the CSI driver mounts it with (auto-named, so a change
+    // gives a new class and the pods roll onto it).
+    const cert = s.azureAdCertificate;
+    const secretProviderClass =
+        cert?.source === "keyVault"
+            ? new k8s.apiextensions.CustomResource(
+                  `${name}-azure-ad-certificate`,
+                  {
+                      apiVersion: SECRET_PROVIDER_CLASS_API_VERSION,
+                      kind: "SecretProviderClass",
+                      metadata: meta,
+                      spec: pulumi
+                          .all([cert.identityClientId, cert.tenantId])
+                          .apply(([identity, tenant]) => secretProviderClassSpec(cert, identity, tenant)),
+                  },
+                  child,
+              )
+            : undefined;
+
     const saName = a.saName;
     const deployment = new k8s.apps.v1.Deployment(
         `${name}-deployment`,
@@ -115,6 +142,7 @@ export function createKubernetesObjects(
                 backupClaimName: claimName,
                 token: p.token ? { expiry: p.token.expiry, keyType: p.token.keyType } : undefined,
                 caConfigMapName: caConfigMap?.metadata.name,
+                secretProviderClassName: secretProviderClass?.metadata.name,
                 serviceAccountName: saName !== undefined ? a.serviceAccountName.apply((n) => n ?? saName) : undefined,
             }),
         },
@@ -129,13 +157,28 @@ export function createKubernetesObjects(
     const disruptionBudget = s.ha.enabled
         ? new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: meta, spec: disruptionBudgetSpec(name, s) }, child)
         : undefined;
-    const autoscaler = s.autoscaling
-        ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-              `${name}-hpa`,
-              { metadata: { name: names.autoscaler, ...meta }, spec: autoscalerSpec(deployment.metadata.name, s) },
-              child,
-          )
-        : undefined;
+    // KEDA creates and owns the autoscaler itself: a second one on the same Deployment would fight it.
+    const scaledObject =
+        s.autoscaling?.keda !== undefined
+            ? new k8s.apiextensions.CustomResource(
+                  `${name}-scaled-object`,
+                  {
+                      apiVersion: SCALED_OBJECT_API_VERSION,
+                      kind: "ScaledObject",
+                      metadata: { name: names.scaledObject, ...meta },
+                      spec: scaledObjectSpec(deployment.metadata.name, s),
+                  },
+                  child,
+              )
+            : undefined;
+    const autoscaler =
+        s.autoscaling && s.autoscaling.keda === undefined
+            ? new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+                  `${name}-hpa`,
+                  { metadata: { name: names.autoscaler, ...meta }, spec: autoscalerSpec(deployment.metadata.name, s) },
+                  child,
+              )
+            : undefined;
     const networkPolicy = s.networkPolicy
         ? new k8s.networking.v1.NetworkPolicy(
               `${name}-network-policy`,
@@ -166,7 +209,7 @@ export function createKubernetesObjects(
     );
     const discoveryService = new k8s.core.v1.Service(
         `${name}-instance-discovery`,
-        { metadata: { name: names.discovery, ...meta }, spec: discoveryServiceSpec(name) },
+        { metadata: { name: names.discovery, ...meta }, spec: discoveryServiceSpec(name, s.ports) },
         child,
     );
     return {
@@ -176,6 +219,8 @@ export function createKubernetesObjects(
         deployment,
         disruptionBudget,
         autoscaler,
+        scaledObject,
+        secretProviderClass,
         networkPolicy,
         service,
         discoveryService,

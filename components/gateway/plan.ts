@@ -49,6 +49,7 @@ export function createPlan(self: SelfHostedGateway, name: string, args: SelfHost
         ...(args.apim.configurationEndpoint === undefined ? ["apim.configurationEndpoint"] : []),
         ...(entra && args.auth?.tokenAudience === undefined ? ["auth.tokenAudience"] : []),
         ...(s.authType === "azureAdApp" && args.auth?.azureAdApp?.authority === undefined ? ["auth.azureAdApp.authority"] : []),
+        ...(args.observability?.applicationInsights?.endpoint === undefined ? ["observability.applicationInsights.endpoint"] : []),
     ].map((k) => `${prefix}.${k}`);
     let knownCloud: AzureEnvironment | undefined;
     if (cloudKeys.length > 0) {

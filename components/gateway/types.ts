@@ -66,6 +66,8 @@ export type KubernetesObjects = Pick<
     | "deployment"
     | "disruptionBudget"
     | "autoscaler"
+    | "scaledObject"
+    | "secretProviderClass"
     | "networkPolicy"
     | "service"
     | "discoveryService"

@@ -12,6 +12,7 @@ import {
     SETTINGS_NOT_OFFERED,
 } from "../settings";
 import { redactUrls } from "../redact";
+import { guidanceProblems } from "./guidance";
 import { NO_CONTROL_CHARACTERS } from "./schema";
 
 /** Cross-field rules the schema alone cannot say. */
@@ -83,7 +84,7 @@ export function crossFieldProblems(args: SelfHostedGatewayArgs, prefix: string):
             `${prefix}.configBackup.enabled: is false, so storageClassName/existingClaimName would be ignored; remove them or enable the backup`,
         );
     }
-    problems.push(...authProblems(args, prefix), ...optionProblems(args, prefix));
+    problems.push(...authProblems(args, prefix), ...optionProblems(args, prefix), ...guidanceProblems(args, prefix));
     return problems;
 }
 
@@ -110,9 +111,14 @@ export function authProblems(args: SelfHostedGatewayArgs, prefix: string): strin
         problems.push(`${p}.tokenAudience: only applies to the Entra modes (azureAdApp, workloadIdentity); remove it`);
     }
     const aad = auth.azureAdApp;
-    if (type === "azureAdApp" && aad !== undefined && (aad.clientSecret === undefined) === (aad.existingSecret === undefined)) {
+    if (
+        type === "azureAdApp" &&
+        aad !== undefined &&
+        aad.certificate === undefined &&
+        (aad.clientSecret === undefined) === (aad.existingSecret === undefined)
+    ) {
         problems.push(
-            `${p}.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret`,
+            `${p}.azureAdApp: set exactly one of clientSecret (a Pulumi secret; in the stack program, the secret key apim-gateway:azureAdClientSecret) and existingSecret, or a certificate`,
         );
     }
     const wi = auth.workloadIdentity;
@@ -280,7 +286,7 @@ export function optionProblems(args: SelfHostedGatewayArgs, prefix: string): str
             problems.push(`${at}: is set by the component (${owner.what}); it cannot be overridden`);
         } else if (owner?.kind === "auth") {
             problems.push(
-                `${at}: Entra settings belong to ${prefix}.auth (certificate sign-in is not offered); use ${prefix}.auth.azureAdApp or workloadIdentity`,
+                `${at}: Entra settings belong to ${prefix}.auth; use ${prefix}.auth.azureAdApp (a client secret or certificate) or workloadIdentity`,
             );
         } else if (notOffered !== undefined) {
             problems.push(`${at}: is not offered: ${notOffered.why}`);

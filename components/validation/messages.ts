@@ -28,7 +28,9 @@ export const plainMessages: z.core.$ZodErrorMap = (iss) => {
                 ? `must be at most ${iss.maximum} characters`
                 : iss.origin === "array"
                   ? `must have at most ${items(iss.maximum)}`
-                  : `must be at most ${iss.maximum}`;
+                  : iss.inclusive === false
+                    ? `must be less than ${iss.maximum}`
+                    : `must be at most ${iss.maximum}`;
         case "too_small":
             return iss.origin === "string"
                 ? Number(iss.minimum) <= 1
@@ -36,7 +38,9 @@ export const plainMessages: z.core.$ZodErrorMap = (iss) => {
                     : `must be at least ${iss.minimum} characters`
                 : iss.origin === "array"
                   ? `must have at least ${items(iss.minimum)}`
-                  : `must be at least ${iss.minimum}`;
+                  : iss.inclusive === false
+                    ? `must be greater than ${iss.minimum}`
+                    : `must be at least ${iss.minimum}`;
         default:
             return undefined;
     }

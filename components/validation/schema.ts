@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as In from "@pulumi/kubernetes/types/input";
 import { z } from "zod";
-import { MAX_TOKEN_LIFETIME_DAYS } from "../args";
+import { DEFAULT_IMAGE_TAG, MAX_TOKEN_LIFETIME_DAYS } from "../args";
 import { annotationKey, labelKey, labelMap, plainAnnotations, resourceName } from "./keys";
 import {
     APIM_ID,
@@ -23,6 +23,7 @@ import {
     WILDCARD_HOSTNAME,
 } from "./names";
 import { httpsUrl, proxyUrl, url } from "./urls";
+import { guidanceSchemas } from "./guidanceSchema";
 
 /** The message of a value that is neither the plain value nor an Output (messages.ts explains the plain branch instead). */
 export const DEFERRED_MESSAGE = "expected a string";
@@ -89,6 +90,19 @@ const affinity = z.strictObject({
     podAntiAffinity: z.record(z.string(), z.unknown()).optional(),
 }) as unknown as z.ZodType<In.core.v1.Affinity, In.core.v1.Affinity>;
 
+/** The options of Microsoft's current guidance (guidanceSchema.ts), from the primitives above. */
+export const guidance = guidanceSchemas({
+    dnsLabel,
+    dnsSubdomain,
+    nonEmpty,
+    port,
+    quantity,
+    secretKeyRef,
+    input,
+    NO_CONTROL,
+    NO_CONTROL_CHARACTERS,
+});
+
 export const apimSchema = z.strictObject({
     resourceGroupName: input(nonEmpty.max(90).regex(/^[-\w._()]+$/, "letters, digits, '-', '_', '.', '(' and ')' only")),
     serviceName: input(
@@ -111,6 +125,7 @@ export const apimSchema = z.strictObject({
     configurationEndpoint: input(
         z.string().regex(HOSTNAME, "must be a host name such as apim.configuration.contoso.com (no https://, no path)"),
     ).optional(),
+    configurationTimeoutSeconds: z.int().min(1).max(3600).optional(),
 });
 
 /** An ARM resource id of one kind (the kinds Event Grid delivers API Management's events to). */
@@ -175,7 +190,7 @@ export const argsSchema = z.strictObject({
                 .string()
                 .regex(IMAGE_REPOSITORY, "must be an image repository such as mcr.microsoft.com/azure-api-management/gateway")
                 .optional(),
-            tag: z.string().regex(IMAGE_TAG, "must be an image tag such as 2.11.1").optional(),
+            tag: z.string().regex(IMAGE_TAG, `must be an image tag such as ${DEFAULT_IMAGE_TAG}`).optional(),
             digest: z.string().regex(IMAGE_DIGEST, "must look like sha256:<64 hex characters>").optional(),
             pullPolicy: z.enum(["IfNotPresent", "Always", "Never"]).optional(),
             pullSecrets: z.array(dnsSubdomain).min(1).optional(),
@@ -196,6 +211,7 @@ export const argsSchema = z.strictObject({
             httpPort: port.optional(),
             httpsPort: port.optional(),
             allocateLoadBalancerNodePorts: z.boolean().optional(),
+            honorForwardedProto: z.boolean().optional(),
         })
         .optional(),
     configBackup: z
@@ -241,6 +257,7 @@ export function optionsShape() {
                         clientId: input(guid),
                         clientSecret: input(nonEmpty).optional(),
                         existingSecret: secretKeyRef.optional(),
+                        certificate: guidance.azureAdCertificate.optional(),
                         authority: httpsUrl.optional(),
                     })
                     .optional(),
@@ -295,6 +312,8 @@ export function optionsShape() {
                 minReplicas: z.int().min(1).max(100).optional(),
                 maxReplicas: z.int().min(1).max(100),
                 targetCpuUtilizationPercentage: z.int().min(1).max(100).optional(),
+                targetMemoryUtilizationPercentage: z.int().min(1).max(100).optional(),
+                keda: guidance.keda.optional(),
             })
             .optional(),
         probes: z
@@ -326,6 +345,7 @@ export function optionsShape() {
             )
             .optional(),
         affinity: affinity.optional(),
+        architecture: guidance.architecture.optional(),
         priorityClassName: dnsSubdomain.optional(),
         hostAliases: z
             .array(
@@ -378,6 +398,8 @@ export function optionsShape() {
                     .array(z.string().regex(/^TLS_[A-Z0-9_]+$/, "must be a cipher suite name such as TLS_AES_256_GCM_SHA384"))
                     .min(1)
                     .optional(),
+                certificateRevocationValidation: z.boolean().optional(),
+                backendProtocols: guidance.backendProtocols.optional(),
             })
             .optional(),
         configurationTrust: z
@@ -445,8 +467,11 @@ export function optionsShape() {
                         histogramBuckets: z.array(z.number().positive()).min(1).optional(),
                     })
                     .optional(),
+                applicationInsights: guidance.applicationInsights.optional(),
             })
             .optional(),
+        instanceDiscovery: guidance.instanceDiscovery.optional(),
+        ...guidance.extensionShape(),
         additionalSettings: z
             .record(
                 z.string().max(253).regex(CONFIG_KEY, "must be a setting name: letters, digits, '-', '_' and '.'"),

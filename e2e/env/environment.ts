@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { makeCa, makeLeaf } from "./certs";
 import { Cluster, startCluster } from "./cluster";
+import { crdDir, installCrds } from "./crds";
 import { FakeArm, startFakeArm } from "./fakeArm";
 import { startWebhookReceiver, WebhookReceiver } from "./webhookReceiver";
 
@@ -66,10 +67,13 @@ export const E2E_INSTANCE = { resourceGroup: "rg-apim-e2e", service: "apim-e2e" 
 export async function startEnvironment(opts: { dir?: string; cluster?: boolean } = {}): Promise<E2eEnvironment> {
     const toolchain = toolchainBin();
     const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "apim-e2e-"));
+    const crds = opts.cluster === false ? undefined : crdDir(REPO);
     const cluster = opts.cluster === false ? undefined : await startCluster(path.join(dir, "cluster"), toolchain);
     let arm: FakeArm | undefined;
     let webhook: WebhookReceiver | undefined;
     try {
+        // KEDA's and the Secrets Store CSI driver's CRDs, so the apiserver validates the component's custom objects.
+        if (cluster && crds) await installCrds(cluster.kube, crds);
         const user = {
             name: "e2e-operator@example.test",
             objectId: "7b0c0e2e-0000-4000-8000-00000000e2e0",

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
+import { DEFAULT_IMAGE_TAG } from "../../components/args";
 import { validateArgs } from "../../components/validation";
 import { REPO, STAND_IN_BIN } from "../env/environment";
 import { pulumiCli } from "../harness/pulumi";
@@ -141,6 +142,7 @@ describe("npm run doctor: the preflight on the real engine", function () {
             `${pad("ok", "stack")}dev (given with --stack)`,
             `${pad("ok", "placeholders")}none left in Pulumi.dev.yaml`,
             `${pad("ok", "config")}gateway is valid (dev: 2 production rules relaxed: gateway.replicas, gateway.image.tag)`,
+            `${pad("ok", "image")}gateway v2 is a rolling tag (it follows the newest release, ${DEFAULT_IMAGE_TAG} here)`,
             `${pad("ok", "azure sign-in")}${who}, for ${env.vars.APIM_E2E_ARM_ENDPOINT}`,
             `${pad("ok", "azure permissions")}${who} may create gateway apim-gw-dev and call generateToken on it (${where})`,
             `${pad("ok", "apim tier")}Developer, a tier that offers self-hosted gateways (${where})`,
@@ -301,7 +303,7 @@ describe("npm run doctor: the preflight on the real engine", function () {
         assert.equal(line(run, "kube permissions"), line(ready, "kube permissions"));
         assert.match(
             run.lines[run.lines.length - 1],
-            /^6 ok, 0 warn, 4 FAIL, 2 skipped \(\d+\.\d s\): fix the FAIL lines, then run npm run doctor again$/,
+            /^7 ok, 0 warn, 4 FAIL, 2 skipped \(\d+\.\d s\): fix the FAIL lines, then run npm run doctor again$/,
         );
         assert.equal(run.code, 1);
     });

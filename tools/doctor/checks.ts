@@ -1,7 +1,9 @@
 // The preflight's checks as pure functions: each takes what a probe found (a command's output, a file's content,
 // an API's answer) and returns one result line with its fix. The rules about the stack config are the project's
 // own (validateArgs, placeholderFindings, chooseIdentity); nothing here re-states them.
+import { DEFAULT_IMAGE_TAG } from "../../components/args";
 import type { BackupAccessMode, SelfHostedGatewayArgs } from "../../components/args";
+import { supportedMinors, supportOf } from "../../components/imageVersions";
 import { placeholderFindings } from "../../components/rules";
 import { defaultConfigurationEndpoint, resolveSettings, Settings } from "../../components/specs";
 import {
@@ -35,6 +37,7 @@ export const CHECKS = [
     "stack",
     "placeholders",
     "config",
+    "image",
     "azure sign-in",
     "azure permissions",
     "apim tier",
@@ -284,6 +287,30 @@ export function configCheck(config: StackConfig, project: string, stack: string,
     return { result: ok("config", `${STACK_PREFIX} is valid${note}`), args };
 }
 
+// --- gateway image -----------------------------------------------------------------------------------------------
+
+/**
+ * Whether Microsoft still supports the gateway release the stack pins: the last three minor releases of the newest
+ * one (`newest`, the component's default, which Renovate keeps current). An older release is a warning, not a
+ * failure: it still runs, but fixes land only in the newest minor.
+ */
+export function imageCheck(args: Pick<SelfHostedGatewayArgs, "image">, newest: string = DEFAULT_IMAGE_TAG): CheckResult {
+    const given = args.image?.tag;
+    const tag = typeof given === "string" ? given : newest;
+    const minors = supportedMinors(newest);
+    const range = `${minors.slice(0, -1).join(", ")} and ${minors[minors.length - 1]}`;
+    const support = supportOf(tag, newest);
+    if (support === "unsupported") {
+        return warn(
+            "image",
+            `gateway ${tag} is older than the releases Microsoft supports (${range}: the last three minor releases)`,
+            `set image.tag to ${newest} (or another supported release) and roll it out`,
+        );
+    }
+    if (support === "unknown") return ok("image", `gateway ${tag} is a rolling tag (it follows the newest release, ${newest} here)`);
+    return ok("image", `gateway ${tag} is supported (Microsoft supports ${range})`);
+}
+
 /**
  * The arguments as far as they can be read when the validator refused them (the Kubernetes and DNS checks still
  * run on a stack that has, say, placeholders in prod); undefined when they are not an object with the basics.
@@ -456,7 +483,9 @@ export interface KubeKind {
 /** The kinds the component creates for these arguments (SelfHostedGateway's Kubernetes stages). */
 export function kubeKinds(args: SelfHostedGatewayArgs, s: Settings = resolveSettings(args)): KubeKind[] {
     const ns = (resource: string): KubeKind => ({ resource, namespaced: true });
-    const secret = s.authType === "token" || (s.authType === "azureAdApp" && args.auth?.azureAdApp?.existingSecret === undefined);
+    const aad = args.auth?.azureAdApp;
+    const secret =
+        s.authType === "token" || (s.authType === "azureAdApp" && aad?.existingSecret === undefined && aad?.certificate === undefined);
     return [
         ...(s.createNamespace ? [{ resource: "namespaces", namespaced: false }] : []),
         ...(secret ? [ns("secrets")] : []),
@@ -466,7 +495,9 @@ export function kubeKinds(args: SelfHostedGatewayArgs, s: Settings = resolveSett
         ns("deployments.apps"),
         ns("services"),
         ...(s.ha.enabled ? [ns("poddisruptionbudgets.policy")] : []),
-        ...(s.autoscaling ? [ns("horizontalpodautoscalers.autoscaling")] : []),
+        ...(s.autoscaling && s.autoscaling.keda === undefined ? [ns("horizontalpodautoscalers.autoscaling")] : []),
+        ...(s.autoscaling?.keda !== undefined ? [ns("scaledobjects.keda.sh")] : []),
+        ...(s.azureAdCertificate?.source === "keyVault" ? [ns("secretproviderclasses.secrets-store.csi.x-k8s.io")] : []),
         ...(s.networkPolicy ? [ns("networkpolicies.networking.k8s.io")] : []),
     ];
 }

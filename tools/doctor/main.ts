@@ -23,6 +23,7 @@ import {
     cloudOf,
     CommandResult,
     configCheck,
+    imageCheck,
     configurationHost,
     dnsCheck,
     exitCode,
@@ -148,6 +149,7 @@ export async function doctor(
     if (filePath === undefined) {
         set(skip("placeholders", "no stack (see stack)"));
         set(skip("config", "no stack (see stack)"));
+        set(skip("image", "no stack (see stack)"));
     } else if (!fs.existsSync(filePath)) {
         set({
             check: "placeholders",
@@ -156,6 +158,7 @@ export async function doctor(
             fix: `copy Pulumi.dev.yaml to ${file} and replace its REPLACE-ME values`,
         });
         set(skip("config", `no ${file}`));
+        set(skip("image", `no ${file}`));
     } else {
         try {
             const doc = (parse(fs.readFileSync(filePath, "utf8")) ?? {}) as { config?: unknown };
@@ -168,6 +171,7 @@ export async function doctor(
                 fix: `fix the YAML of ${file}`,
             });
             set(skip("config", `${file} is not valid YAML`));
+            set(skip("image", `${file} is not valid YAML`));
         }
     }
     const placeholders = config ? placeholderKeys(config, projectName) : [];
@@ -177,6 +181,7 @@ export async function doctor(
         const verdict = configCheck(config, projectName, stack.split("/").pop()!, placeholders, new Date());
         set(verdict.result);
         args = verdict.args ?? readableArgs(config, projectName);
+        set(args !== undefined ? imageCheck(args) : skip("image", "the config cannot be read (see config)"));
     }
     const lookupConfig: StackConfig = config ?? {};
     /** Why the checks that need the stack's arguments cannot run, when they cannot. */
