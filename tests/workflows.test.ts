@@ -559,10 +559,10 @@ const rotationPreview = (...extra: { op: string; urn: string }[]) => ({
         { op: "delete-replaced", urn: SECRET_URN },
         { op: "delete-replaced", urn: TOKEN_URN },
         { op: "same", urn: CONFIGMAP_URN },
-        { op: "read", urn: "urn:pulumi:prod::apim-gateway::pulumi:pulumi:StackReference::apim-gw-prod-previous" },
+        { op: "same", urn: "urn:pulumi:prod::apim-gateway::apim-gateway:index:KubernetesTarget::apim-gw-prod-kubernetes-target" },
         ...extra,
     ],
-    changeSummary: { replace: 2, update: 1, same: 2 },
+    changeSummary: { replace: 2, update: 1, same: 3 },
 });
 
 describe("rotate.yml scripts (stand-in gh and pulumi)", function () {

@@ -2,7 +2,11 @@
 // Node.js plugin host through package.json `main` for `pulumi package add <path-or-git-url>`). Shipped as
 // compiled JavaScript, so it starts without type-checking anything.
 import * as provider from "@pulumi/pulumi/provider";
+import { gatewayTokenMethods, issueToken } from "../token/provider";
 import { PACKAGE_VERSION } from "../version";
+import { engineAddress, engineNotify } from "./engineLog";
 import { SelfHostedGatewayProvider } from "./provider";
 
-void provider.main(new SelfHostedGatewayProvider(PACKAGE_VERSION), process.argv.slice(2));
+const args = process.argv.slice(2);
+const token = gatewayTokenMethods(issueToken, process.env, engineNotify(engineAddress(args)));
+void provider.main(new SelfHostedGatewayProvider(PACKAGE_VERSION, token), args);
