@@ -33,6 +33,10 @@ describe("e2e harness", () => {
             ),
             LOCK,
         );
+        // As the Automation API reported it to the e2e suite: the same, wrapped once more.
+        const command =
+            "Command failed with exit code 1: pulumi up --yes --skip-preview --client=127.0.0.1:35847 --stack race --non-interactive";
+        assert.equal(engineError(`code: -2\n stdout: \n stderr: ${command}\n${LOCK}\n err?: Error: ${command}\n${LOCK}\n`), LOCK);
         assert.equal(engineError(`code: 255\n stdout: Updating (dev)\n stderr: ${LOCK}\n\n err?: Error: exit status 255\n`), LOCK);
         assert.equal(engineError("the runner exited with 1 and wrote no result"), "the runner exited with 1 and wrote no result");
         assert.equal(engineError(undefined), "(no reason given)");
