@@ -3,17 +3,19 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { formatProblems, SelfHostedGateway, validateArgs } from "./components";
+import { CLUSTER_TARGET, yamlTarget } from "./components/kubernetesTarget/provider";
+import { KubernetesTarget } from "./components/kubernetesTarget/resource";
 import { describeFindings, profileFindings } from "./components/profile";
-import { rotationNotice, tokenPlan } from "./components/rotation";
+import { tokenPlan } from "./components/rotation";
 import { resolveSettings } from "./components/specs";
 import {
     CLIENT_SECRET_CONFIG_KEY,
     ClientSecretConfig,
-    selfReferenceName,
     WEBHOOK_URL_CONFIG_KEY,
     withClientSecret,
     withWebhookUrl,
 } from "./components/stackConfig";
+import { ROTATION_NOTICE_CONFIG_KEY } from "./components/token/resource";
 import { nameProblems, renderDirProblems } from "./components/validation";
 
 const config = new pulumi.Config();
@@ -30,16 +32,19 @@ function fail(problems: string[], setting = "gateway"): never {
 }
 
 let raw: unknown;
-let notices = true;
 try {
     raw = config.getObject<unknown>("gateway");
 } catch {
     fail([`gateway: is not valid JSON/YAML; it must be an object`]);
 }
+// The token's provider prints the rotation notices (components/token/provider.ts); the token reads this key itself.
 try {
-    notices = config.getBoolean("rotationNotice") ?? true;
+    config.getBoolean(ROTATION_NOTICE_CONFIG_KEY);
 } catch {
-    fail([`rotationNotice: got ${JSON.stringify(config.get("rotationNotice"))}; expected true or false`], "rotationNotice");
+    fail(
+        [`${ROTATION_NOTICE_CONFIG_KEY}: got ${JSON.stringify(config.get(ROTATION_NOTICE_CONFIG_KEY))}; expected true or false`],
+        ROTATION_NOTICE_CONFIG_KEY,
+    );
 }
 if (raw === undefined) {
     fail([`gateway: required; set it in Pulumi.${stack}.yaml (copy Pulumi.dev.yaml as a start)`]);
@@ -95,32 +100,17 @@ const renderIssues = renderDirProblems(renderYamlTo);
 if (renderIssues.length > 0) {
     fail(renderIssues, "renderYamlTo");
 }
-// This stack's own last outputs, read through a reference to itself (for the token notice and the render guard).
-const tokenNotices = notices && (args.auth?.type ?? "token") === "token";
-const self =
-    tokenNotices || renderYamlTo !== undefined
-        ? new pulumi.StackReference(`${name}-previous`, { name: selfReferenceName(pulumi.getOrganization(), pulumi.getProject(), stack) })
-        : undefined;
-
 /**
- * Where the Kubernetes side goes: "cluster" or "yaml:<dir>". Switching a stack that has applied to a cluster over to
- * rendering would make Pulumi replace, i.e. delete, the live objects, so that is refused (the preview fails, before
- * `pulumi up` changes anything); render from a stack of its own instead.
+ * Where the Kubernetes side goes: "cluster" or "yaml:<dir>", kept in the stack's state by a resource of this package.
+ * Switching a stack that has applied to a cluster over to rendering would make Pulumi replace, i.e. delete, the live
+ * objects, so that resource's provider refuses it (the preview fails, before `pulumi up` changes anything); render
+ * from a stack of its own instead. The refusal comes from the resource's last inputs, which the engine hands to its
+ * provider: the stack never reads its own checkpoint while the engine writes it.
  */
-export const kubernetesTarget =
-    renderYamlTo === undefined || self === undefined
-        ? pulumi.output("cluster")
-        : pulumi.all([self.getOutputDetails("kubernetesTarget"), self.getOutputDetails("deploymentName")]).apply(([target, deployed]) => {
-              const previous = typeof target.value === "string" ? target.value : deployed.value !== undefined ? "cluster" : undefined;
-              if (previous === "cluster") {
-                  throw new pulumi.RunError(
-                      `renderYamlTo: stack '${stack}' has deployed the gateway to a cluster; rendering from it would delete the live ` +
-                          `Kubernetes objects (their provider would change). Render from a stack of its own: pulumi stack init ${stack}-gitops, ` +
-                          `copy this stack's config there, and set apim-gateway:renderYamlTo on that stack only.`,
-                  );
-              }
-              return `yaml:${renderYamlTo}`;
-          });
+const target = new KubernetesTarget(`${name}-kubernetes-target`, {
+    target: renderYamlTo === undefined ? CLUSTER_TARGET : yamlTarget(renderYamlTo),
+});
+export const kubernetesTarget = target.target;
 
 let opts: pulumi.ComponentResourceOptions | undefined;
 if (renderYamlTo !== undefined) {
@@ -138,19 +128,6 @@ if (renderYamlTo !== undefined) {
 }
 
 const gw = new SelfHostedGateway(name, args, opts);
-
-// One plain line when a rotation is due, a warning when the stored token is (nearly) expired.
-if (tokenNotices && self !== undefined) {
-    const stored = pulumi.output(self.getOutputDetails("tokenExpiry")).apply((d) => (typeof d.value === "string" ? d.value : undefined));
-    pulumi.all([stored, gw.tokenExpiry, gw.tokenKeyType, gw.tokenRotatesAfter]).apply(([prev, expiry, keyType, rotatesAfter]) => {
-        if (expiry === undefined || keyType === undefined || rotatesAfter === undefined) return;
-        const next = { expiry, keyType, rotatesAfter };
-        const notice = rotationNotice({ stored: prev, next, now: new Date(Date.now()), stack, dryRun: pulumi.runtime.isDryRun() });
-        if (notice) {
-            void (notice.level === "warn" ? pulumi.log.warn(notice.message) : pulumi.log.info(notice.message));
-        }
-    });
-}
 
 export const gatewayId = gw.gateway.id;
 export const authType = gw.authType;

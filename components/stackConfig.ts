@@ -127,14 +127,3 @@ export function withWebhookUrl(
     return { raw: { ...(raw as Record<string, unknown>), token: { ...token, expiryAlerts: { ...alerts, webhookUrl } } }, problems };
 }
 
-/** The organization DIY backends (file://, s3://, azblob://, ...) report for every stack. */
-export const DIY_ORGANIZATION = "organization";
-
-/**
- * The name under which the stack program reads its own last outputs. Pulumi Cloud needs `org/project/stack`; a DIY
- * backend refuses slashes in its legacy layout and resolves a plain name in the current project in its project
- * layout, so a plain stack name is the one that works in both.
- */
-export function selfReferenceName(organization: string, project: string, stack: string): string {
-    return organization === DIY_ORGANIZATION ? stack : `${organization}/${project}/${stack}`;
-}

@@ -7,3 +7,5 @@ export const PACKAGE_NAME = "apim-gateway";
 export const SELF_HOSTED_GATEWAY_TYPE = `${PACKAGE_NAME}:index:SelfHostedGateway`;
 /** The GatewayToken custom resource's type token. */
 export const GATEWAY_TOKEN_TYPE = `${PACKAGE_NAME}:index:GatewayToken`;
+/** The KubernetesTarget custom resource's type token (where a stack's Kubernetes objects go; the render guard). */
+export const KUBERNETES_TARGET_TYPE = `${PACKAGE_NAME}:index:KubernetesTarget`;

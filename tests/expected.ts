@@ -200,6 +200,8 @@ export const PROD_TOKEN_INPUTS = {
     expiry: CLOCK_EXPIRY,
     gatewayResourceId: PROD_GATEWAY_ID,
     keyType: "primary",
+    // For the token provider's notice: an update (not a preview), and when the next token is due.
+    rotationNotice: { preview: false, rotatesAfter: "2026-11-30T00:00:00Z" },
 };
 
 /** A PEM-shaped fake CA certificate (the gateway never parses it in tests). */

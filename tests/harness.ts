@@ -24,8 +24,6 @@ export interface Registered {
 export const registered: Registered[] = [];
 /** Invokes the program made since the last reset (mocks throw on any). */
 export const invokes: string[] = [];
-/** Outputs of the stack's previous update, as its self StackReference reads them. */
-export const previous: { outputs: Record<string, unknown> } = { outputs: {} };
 /** Every line the program logged since the last reset. */
 export const logs: string[] = [];
 
@@ -69,9 +67,6 @@ export const mocks: pulumi.runtime.Mocks = {
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
         const inputs = args.inputs as Record<string, unknown>;
         registered.push({ type: args.type, name: args.name, inputs, ...(args.provider ? { provider: args.provider } : {}) });
-        if (args.type === "pulumi:pulumi:StackReference") {
-            return { id: String(inputs.name), state: { name: inputs.name, outputs: previous.outputs, secretOutputNames: [] } };
-        }
         if (args.type === "azure-native:apimanagement:Gateway") {
             const id =
                 `/subscriptions/${FAKE_SUBSCRIPTION}/resourceGroups/${inputs.resourceGroupName}` +
@@ -204,11 +199,10 @@ export async function runProgram(
     config: Record<string, unknown>,
     clock: string,
     stack = "test",
-    opts: { previousOutputs?: Record<string, unknown>; preview?: boolean; program?: string; project?: string } = {},
+    opts: { preview?: boolean; program?: string; project?: string } = {},
 ): Promise<{ resources: Registered[]; outputs: Record<string, unknown>; secretOutputs: string[]; logs: string[] }> {
     await useMocks(config, stack, opts.preview ?? false, opts.project);
     reset();
-    previous.outputs = opts.previousOutputs ?? {};
     // The stack program by default; `program` runs another project's entry file (e.g. examples/consumer).
     const programPath = require.resolve(opts.program ?? "../index");
     delete require.cache[programPath];
@@ -333,7 +327,7 @@ export async function programError(
     config: Record<string, unknown>,
     clock: string,
     stack: string,
-    opts: { previousOutputs?: Record<string, unknown>; preview?: boolean; registers?: boolean; label?: string } = {},
+    opts: { preview?: boolean; registers?: boolean; label?: string } = {},
 ): Promise<string> {
     const label = opts.label ? `${opts.label}: ` : "";
     try {

@@ -7,6 +7,10 @@ import { one, programError, registered, runProgram, stackConfig } from "./harnes
 
 const RENDERER = "urn:pulumi:prod::apim-gateway::pulumi:providers:kubernetes::apim-gw-prod-render-yaml::apim-gw-prod-render-yaml-id";
 
+/** The KubernetesTarget's own instance of this package's provider, as the mock names its reference. */
+const TARGET_PROVIDER =
+    "urn:pulumi:prod::apim-gateway::pulumi:providers:apim-gateway::apim-gw-prod-kubernetes-target-provider::apim-gw-prod-kubernetes-target-provider-id";
+
 /** The token's own instance of this package's provider, as the mock names its reference. */
 const TOKEN_PROVIDER =
     "urn:pulumi:prod::apim-gateway::apim-gateway:index:SelfHostedGateway$pulumi:providers:apim-gateway::apim-gw-prod-token-provider::apim-gw-prod-token-provider-id";
@@ -23,7 +27,8 @@ describe("renderYamlTo (GitOps rendering)", () => {
             .filter((r) => r.type !== "pulumi:providers:kubernetes")
             .map((r) => `${r.type}::${r.name} -> ${r.provider ?? "default"}`);
         assert.deepEqual(byProvider, [
-            "pulumi:pulumi:StackReference::apim-gw-prod-previous -> default",
+            "pulumi:providers:apim-gateway::apim-gw-prod-kubernetes-target-provider -> default",
+            `apim-gateway:index:KubernetesTarget::apim-gw-prod-kubernetes-target -> ${TARGET_PROVIDER}`,
             "apim-gateway:index:SelfHostedGateway::apim-gw-prod -> default",
             "pulumi:providers:apim-gateway::apim-gw-prod-token-provider -> default",
             `kubernetes:core/v1:Namespace::apim-gw-prod-namespace -> ${RENDERER}`,
@@ -43,27 +48,19 @@ describe("renderYamlTo (GitOps rendering)", () => {
         ]);
     });
 
-    it("exports where the Kubernetes side went, and refuses to switch a stack that has deployed to a cluster", async () => {
-        const config = { ...stackConfig("prod"), "apim-gateway:renderYamlTo": "rendered/prod" };
-        assert.equal((await runProgram(config, CLOCK, "prod")).outputs.kubernetesTarget, "yaml:rendered/prod");
-        const again = await runProgram(config, CLOCK, "prod", {
-            previousOutputs: { kubernetesTarget: "yaml:rendered/prod", deploymentName: "apim-gw-prod" },
-        });
-        assert.equal(again.outputs.kubernetesTarget, "yaml:rendered/prod");
-        assert.equal((await runProgram(stackConfig("prod"), CLOCK, "prod")).outputs.kubernetesTarget, "cluster");
-        for (const previousOutputs of [
-            { kubernetesTarget: "cluster", deploymentName: "apim-gw-prod" },
-            { deploymentName: "apim-gw-prod" },
-        ]) {
-            assert.equal(
-                await programError(config, CLOCK, "prod", { previousOutputs, preview: true, registers: true }),
-                // The render provider's directory waits for this check, so no file is written when it fails.
-                'error serializing property "renderYamlToDirectory": ' +
-                    "renderYamlTo: stack 'prod' has deployed the gateway to a cluster; rendering from it would delete the live Kubernetes objects " +
-                    "(their provider would change). Render from a stack of its own: pulumi stack init prod-gitops, copy this stack's config " +
-                    "there, and set apim-gateway:renderYamlTo on that stack only.",
-            );
-        }
+    it("records where the Kubernetes side goes in a KubernetesTarget, and exports it", async () => {
+        // The refusal to switch a stack that has deployed to a cluster is that resource's provider's check, which
+        // sees the last recorded target (tests/kubernetesTarget.test.ts); the program reads no state of its own.
+        const rendered = await runProgram({ ...stackConfig("prod"), "apim-gateway:renderYamlTo": "rendered/prod" }, CLOCK, "prod");
+        assert.deepEqual(one(rendered.resources, "apim-gateway:index:KubernetesTarget").inputs, { target: "yaml:rendered/prod" });
+        assert.equal(rendered.outputs.kubernetesTarget, "yaml:rendered/prod");
+        const applied = await runProgram(stackConfig("prod"), CLOCK, "prod");
+        assert.deepEqual(one(applied.resources, "apim-gateway:index:KubernetesTarget").inputs, { target: "cluster" });
+        assert.equal(applied.outputs.kubernetesTarget, "cluster");
+        assert.deepEqual(
+            [...rendered.resources, ...applied.resources].filter((r) => r.type === "pulumi:pulumi:StackReference"),
+            [],
+        );
     });
 
     it("renders the same objects as an apply, with the same inputs", async () => {
@@ -74,8 +71,11 @@ describe("renderYamlTo (GitOps rendering)", () => {
         assert.deepEqual(k8sOf(rendered.resources), k8sOf(applied.resources));
         assert.deepEqual(
             applied.resources.filter((r) => r.provider !== undefined).map((r) => `${r.type}::${r.name} -> ${r.provider}`),
-            [`apim-gateway:index:GatewayToken::apim-gw-prod-token -> ${TOKEN_PROVIDER}`],
-            "without renderYamlTo every resource but the token (its own provider instance) uses its default provider",
+            [
+                `apim-gateway:index:KubernetesTarget::apim-gw-prod-kubernetes-target -> ${TARGET_PROVIDER}`,
+                `apim-gateway:index:GatewayToken::apim-gw-prod-token -> ${TOKEN_PROVIDER}`,
+            ],
+            "without renderYamlTo every resource but this package's two (each its own provider instance) uses its default provider",
         );
         assert.deepEqual(applied.logs, []);
     });

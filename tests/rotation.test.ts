@@ -340,6 +340,8 @@ describe("rotation windows (properties over random clocks and settings)", () => 
                 const expected = [
                     "apim-gateway:index:GatewayToken::gw-token.expiry",
                     ...(s.alternateKeys ? ["apim-gateway:index:GatewayToken::gw-token.keyType"] : []),
+                    // What the token's notice says is due next (not kept in state: the provider's check takes it out).
+                    "apim-gateway:index:GatewayToken::gw-token.rotationNotice.rotatesAfter",
                     "kubernetes:apps/v1:Deployment::gw-deployment.spec.template.metadata.annotations.apim-gateway/token-expiry",
                     ...(s.alternateKeys
                         ? ["kubernetes:apps/v1:Deployment::gw-deployment.spec.template.metadata.annotations.apim-gateway/token-key"]

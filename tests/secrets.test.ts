@@ -31,10 +31,7 @@ describe("secret hygiene", () => {
     for (const stack of ["dev", "prod"]) {
         for (const mode of ["preview", "update"] as const) {
             it(`${stack} ${mode}: the token appears only in the Secret, wrapped as secret; never in outputs or logs`, async () => {
-                const run = await runProgram(stackConfig(stack), NEXT_WINDOW_CLOCK, stack, {
-                    preview: mode === "preview",
-                    previousOutputs: { tokenExpiry: "2026-12-22T23:45:00Z" },
-                });
+                const run = await runProgram(stackConfig(stack), NEXT_WINDOW_CLOCK, stack, { preview: mode === "preview" });
                 const gw = `apim-gw-${stack}`;
                 assert.deepEqual(holders(run.resources), [`kubernetes:core/v1:Secret::${gw}-token-secret`]);
                 const secret = run.resources.find((r) => r.name === `${gw}-token-secret`) as Registered;
@@ -44,7 +41,11 @@ describe("secret hygiene", () => {
                     false,
                 );
                 assert.deepEqual(run.secretOutputs, []);
-                assert.ok(run.logs.length > 0, "the rotation notice was logged");
+                // The rotation notice comes from the token's provider (tests/tokenProvider.test.ts), not the program.
+                assert.deepEqual(
+                    run.logs.filter((l) => /token/i.test(l)),
+                    [],
+                );
                 assert.deepEqual(
                     run.logs.filter((l) => MARKERS.some((m) => l.includes(m))),
                     [],

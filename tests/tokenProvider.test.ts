@@ -23,12 +23,14 @@ import {
     tokenSubject,
 } from "../components/token/credential";
 import { GATEWAY_TOKEN_TYPE } from "../components/typeTokens";
+import { RotationNotice, tokenPlan } from "../components/rotation";
 import {
     checkTokenInputs,
     diffTokenInputs,
     GatewayTokenInputs,
     gatewayTokenMethods,
     secretValue,
+    stackOfUrn,
     tokenId,
     UNKNOWN,
     unwrapSecrets,
@@ -38,7 +40,7 @@ import * as providerProto from "@pulumi/pulumi/proto/provider_pb";
 import * as structProto from "google-protobuf/google/protobuf/struct_pb";
 import { structToJavaScript } from "../components/plugin/decode";
 import { ROOT } from "./harness";
-import { GrpcFailure, startPlugin } from "./servedPlugin";
+import { GrpcFailure, startFakeEngine, startPlugin } from "./servedPlugin";
 
 const GW = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/svc/gateways/gw";
 const inputs: GatewayTokenInputs = {
@@ -178,6 +180,134 @@ describe("GatewayToken provider", () => {
         await assert.rejects(methods.create({ ...inputs, keyType: "tertiary" }), {
             message: 'keyType: got "tertiary"; expected "primary" or "secondary"',
         });
+    });
+});
+
+describe("GatewayToken rotation notice (the provider's check sees the stored token)", () => {
+    const PROD = `urn:pulumi:prod::apim-gateway::apim-gateway:index:SelfHostedGateway$${GATEWAY_TOKEN_TYPE}::apim-gw-prod-token`;
+    const settings = { lifetimeDays: 30, rotateEveryDays: 7, keyType: "primary" as const, alternateKeys: false };
+    /** The token the prod stack stored in the window of 2026-11-23 (expiring 2026-12-22T23:45:00Z). */
+    const stored = { ...inputs, expiry: "2026-12-22T23:45:00Z" };
+    /** What one check at `clock` says: the inputs are what the program asks for at that clock. */
+    const noticesAt = async (clock: string, preview: boolean, olds: Record<string, unknown> = stored) => {
+        const said: { notice: RotationNotice; urn: string }[] = [];
+        const methods = gatewayTokenMethods(
+            async () => assert.fail("a check never issues a token"),
+            {},
+            (notice, urn) => void said.push({ notice, urn }),
+            () => Date.parse(clock),
+        );
+        const plan = tokenPlan(new Date(clock), settings);
+        const news = {
+            ...inputs,
+            expiry: plan.expiry,
+            keyType: plan.keyType,
+            rotationNotice: { preview, rotatesAfter: plan.rotatesAfter },
+        };
+        const checked = await methods.check(olds, news, PROD);
+        // The notice context never reaches state or a diff.
+        assert.deepEqual(checked, { inputs: { ...inputs, expiry: plan.expiry, keyType: plan.keyType }, failures: [] });
+        for (const s of said) assert.equal(s.urn, PROD);
+        return said.map((s) => s.notice);
+    };
+
+    it("says nothing on a first deployment or inside the same window", async () => {
+        assert.deepEqual(await noticesAt("2026-11-23T10:00:00Z", true, {}), []);
+        assert.deepEqual(await noticesAt("2026-11-23T10:00:00Z", true), []);
+        assert.deepEqual(await noticesAt("2026-11-23T10:00:00Z", false), []);
+    });
+
+    it("says in one plain line that rotation is due", async () => {
+        assert.deepEqual(await noticesAt("2026-12-01T08:00:00Z", true), [
+            {
+                level: "info",
+                message:
+                    "Token rotation due: the next `pulumi up` issues a new token (primary key) that expires 2026-12-29T23:45:00Z; " +
+                    "the current token expires 2026-12-22T23:45:00Z (21 days left).",
+            },
+        ]);
+    });
+
+    it("warns, naming the command, when the stored token is within 3 days of expiry or expired", async () => {
+        assert.deepEqual(await noticesAt("2026-12-21T05:45:00Z", true), [
+            {
+                level: "warn",
+                message:
+                    "Gateway token is about to expire: the current token expires 2026-12-22T23:45:00Z (42 h left). Run `pulumi up --stack prod` now; " +
+                    "an expired token stops configuration sync (traffic keeps flowing).",
+            },
+        ]);
+        assert.deepEqual(await noticesAt("2026-12-23T00:00:00Z", true), [
+            {
+                level: "warn",
+                message:
+                    "Gateway token has expired: the current token expires 2026-12-22T23:45:00Z (expired). Run `pulumi up --stack prod` now; " +
+                    "an expired token stops configuration sync (traffic keeps flowing).",
+            },
+        ]);
+    });
+
+    it("during `pulumi up` says it is issuing a new token", async () => {
+        assert.deepEqual(await noticesAt("2026-12-01T08:00:00Z", false), [
+            {
+                level: "info",
+                message:
+                    "Token rotation: issuing a new gateway token (primary key) that expires 2026-12-29T23:45:00Z; " +
+                    "the current token expires 2026-12-22T23:45:00Z (21 days left).",
+            },
+        ]);
+    });
+
+    it("says nothing without the program's notice context (rotationNotice off), on bad inputs, or with an unknown expiry", async () => {
+        const said: RotationNotice[] = [];
+        const methods = gatewayTokenMethods(
+            async () => "x",
+            {},
+            (n) => void said.push(n),
+            () => Date.parse("2026-12-01T08:00:00Z"),
+        );
+        const next = { ...inputs, expiry: "2026-12-29T23:45:00Z" };
+        const context = { preview: true, rotatesAfter: "2026-12-07T00:00:00Z" };
+        assert.deepEqual(await methods.check(stored, next, PROD), { inputs: next, failures: [] });
+        const bad = await methods.check(stored, { ...next, keyType: "tertiary", rotationNotice: context }, PROD);
+        assert.deepEqual(bad.failures, [{ property: "keyType", reason: 'got "tertiary"; expected "primary" or "secondary"' }]);
+        await methods.check(stored, { ...next, expiry: UNKNOWN, rotationNotice: context }, PROD);
+        await methods.check(stored, { ...next, rotationNotice: { preview: "yes", rotatesAfter: 1 } }, PROD);
+        assert.deepEqual(said, []);
+        // The same check with the context does speak: the silence above is the missing or bad context's.
+        await methods.check(stored, { ...next, rotationNotice: context }, PROD);
+        assert.equal(said.length, 1);
+    });
+
+    it("names the stack from the URN", () => {
+        assert.equal(stackOfUrn(PROD), "prod");
+        assert.equal(stackOfUrn("urn:pulumi:team-a.dev::p::t::n"), "team-a.dev");
+    });
+
+    it("reaches the engine's log from the plugin process, at its level and on the token's URN", async () => {
+        const engine = await startFakeEngine();
+        const plugin = await startPlugin({ LD_PRELOAD: undefined }, undefined, undefined, [engine.address]);
+        try {
+            const now = new Date();
+            // A stored token that expired an hour ago, and the next one due: the warning of a preview.
+            const olds = { ...inputs, expiry: new Date(now.getTime() - 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z") };
+            const plan = tokenPlan(now, settings);
+            const news = { ...inputs, expiry: plan.expiry, rotationNotice: { preview: true, rotatesAfter: plan.rotatesAfter } };
+            const checked = await plugin.check(PROD, news, olds);
+            assert.deepEqual(checked, { inputs: { ...inputs, expiry: plan.expiry }, failures: [] });
+            assert.deepEqual(engine.logs, [
+                {
+                    severity: "WARNING",
+                    message:
+                        `Gateway token has expired: the current token expires ${olds.expiry} (expired). Run \`pulumi up --stack prod\` now; ` +
+                        "an expired token stops configuration sync (traffic keeps flowing).",
+                    urn: PROD,
+                },
+            ]);
+        } finally {
+            plugin.stop();
+            engine.stop();
+        }
     });
 });
 

@@ -649,7 +649,7 @@ case "$1" in
 esac
 `;
 // pulumi: `stack export --file` copies $FIX/state.json; `preview --json` prints $FIX/preview.json; `stack output`
-// prints $FIX/next; `up` succeeds. Every call is logged.
+// prints $FIX/next; `up` succeeds, or fails printing $FIX/up.stderr when there is one. Every call is logged.
 const PULUMI_STUB = `#!/usr/bin/env bash
 set -euo pipefail
 { printf '%s' "$(basename "$0")" | base64 -w0; for a in "$@"; do printf ' '; printf '%s' "$a" | base64 -w0; done; echo; } >> "$STUB_LOG"
@@ -659,7 +659,7 @@ case "$1 \${2:-}" in
     cp "$FIX/state.json" "$out" ;;
   "stack output") cat "$FIX/next" ;;
   preview*) cat "$FIX/preview.json" ;;
-  up*) ;;
+  up*) if [ -f "$FIX/up.stderr" ]; then cat "$FIX/up.stderr" >&2; exit 255; fi ;;
   *) exit 2 ;;
 esac
 `;
@@ -739,10 +739,10 @@ const rotationPreview = (...extra: { op: string; urn: string }[]) => ({
         { op: "delete-replaced", urn: SECRET_URN },
         { op: "delete-replaced", urn: TOKEN_URN },
         { op: "same", urn: CONFIGMAP_URN },
-        { op: "read", urn: "urn:pulumi:prod::apim-gateway::pulumi:pulumi:StackReference::apim-gw-prod-previous" },
+        { op: "same", urn: "urn:pulumi:prod::apim-gateway::apim-gateway:index:KubernetesTarget::apim-gw-prod-kubernetes-target" },
         ...extra,
     ],
-    changeSummary: { replace: 2, update: 1, same: 2 },
+    changeSummary: { replace: 2, update: 1, same: 3 },
 });
 
 describe("rotate.yml scripts (stand-in gh and pulumi)", function () {
@@ -996,6 +996,33 @@ describe("rotate.yml scripts (stand-in gh and pulumi)", function () {
                 "no pulumi up",
             );
         }
+    });
+
+    it("rotate: refused by another run's lock, says what to do; other failures fail without that advice", () => {
+        // The engine's words, as the e2e suite saw them on an azblob:// backend (teamBackend.e2e.ts), and Pulumi Cloud's.
+        for (const refusal of [
+            "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or delete the lock file with `pulumi cancel`.\n" +
+                "  azblob://state/.pulumi/locks/organization/apim-gateway/prod/1.json: created by runner@host (pid 7) at 2026-12-06T04:13:54Z\n",
+            "error: [409] Conflict: Another update is currently in progress.\n",
+        ]) {
+            const r = runStep(step("rotate"), rotateEnv, { "preview.json": rotationPreview(), next: FUTURE, "up.stderr": refusal });
+            assert.equal(r.code, 255);
+            assert.equal(r.stdout.includes(refusal), true, "Pulumi's own error is shown");
+            assert.match(
+                r.stdout,
+                /::error::prod: another Pulumi run holds the stack's lock \(a deploy, or a pulumi up from elsewhere\), so this rotation changed nothing\. Run rotate-tokens again once that run has ended\. If none is running, a cancelled or crashed run left its lock behind: follow docs\/token-rotation\.md, 'After a crashed pulumi up' \(pulumi cancel --yes --stack prod\), then run rotate-tokens again\./,
+            );
+            assert.deepEqual(
+                r.calls.map((c) => c.slice(0, 2)),
+                [
+                    ["pulumi", "preview"],
+                    ["pulumi", "up"],
+                ],
+            );
+        }
+        const other = runStep(step("rotate"), rotateEnv, { "preview.json": rotationPreview(), next: FUTURE, "up.stderr": "error: 403\n" });
+        assert.equal(other.code, 255);
+        assert.doesNotMatch(other.stdout, /holds the stack's lock/);
     });
 
     it("rotate: fails when the update leaves tokenRotatesAfter in the past", () => {

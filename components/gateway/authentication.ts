@@ -34,7 +34,13 @@ export function createAuthentication(
     if (p.token !== undefined) {
         resources.token = new GatewayToken(
             `${name}-token`,
-            { gatewayResourceId: gateway.id, keyType: p.token.keyType, expiry: p.token.expiry, armEndpoint: p.token.armEndpoint },
+            {
+                gatewayResourceId: gateway.id,
+                keyType: p.token.keyType,
+                expiry: p.token.expiry,
+                armEndpoint: p.token.armEndpoint,
+                rotatesAfter: p.token.rotatesAfter,
+            },
             child,
         );
         if (args.token?.expiryAlerts !== undefined) {

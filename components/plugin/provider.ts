@@ -1,6 +1,7 @@
 // The resource provider behind this package's plugin (bin/pulumi-resource-apim-gateway). It serves
 //   - the SelfHostedGateway component to Python, Go, C#, Java and YAML programs (construct), and
-//   - the GatewayToken custom resource to every program, TypeScript included (check/diff/create/...).
+//   - the GatewayToken custom resource to every program, TypeScript included (check/diff/create/...), and
+//   - the KubernetesTarget custom resource of the stack program (where its Kubernetes objects go; the render guard).
 // Serving the token from the plugin, rather than as a dynamic resource, means no closure serialization, no
 // @pulumi/pulumi needed in the consumer's folder, and errors that reach the user as written.
 import type * as pulumi from "@pulumi/pulumi";
@@ -8,8 +9,9 @@ import type * as provider from "@pulumi/pulumi/provider";
 import type { SelfHostedGatewayArgs } from "../args";
 import type { Outputs } from "../gateway/types";
 import { SelfHostedGateway } from "../selfHostedGateway";
+import { kubernetesTargetMethods } from "../kubernetesTarget/provider";
 import { gatewayTokenMethods } from "../token/provider";
-import { GATEWAY_TOKEN_TYPE, SELF_HOSTED_GATEWAY_TYPE } from "../typeTokens";
+import { GATEWAY_TOKEN_TYPE, KUBERNETES_TARGET_TYPE, SELF_HOSTED_GATEWAY_TYPE } from "../typeTokens";
 import { packageSchema } from "./schema";
 
 /**
@@ -47,6 +49,7 @@ export function urnType(urn: string): string {
 
 export class SelfHostedGatewayProvider implements provider.Provider {
     private readonly token: ReturnType<typeof gatewayTokenMethods>;
+    private readonly target = kubernetesTargetMethods();
 
     constructor(
         public readonly version: string,
@@ -59,41 +62,38 @@ export class SelfHostedGatewayProvider implements provider.Provider {
         return JSON.stringify(packageSchema(this.version));
     }
 
-    private expectToken(urn: string): void {
+    /** Which custom resource a URN names; anything else is refused. */
+    private served(urn: string): "token" | "target" {
         const type = urnType(urn);
-        if (type !== GATEWAY_TOKEN_TYPE) {
-            throw new Error(`unknown resource type ${JSON.stringify(type)}; this provider serves ${GATEWAY_TOKEN_TYPE}`);
-        }
+        if (type === GATEWAY_TOKEN_TYPE) return "token";
+        if (type === KUBERNETES_TARGET_TYPE) return "target";
+        throw new Error(
+            `unknown resource type ${JSON.stringify(type)}; this provider serves ${GATEWAY_TOKEN_TYPE} and ${KUBERNETES_TARGET_TYPE}`,
+        );
     }
 
     async check(urn: string, olds: unknown, news: unknown): Promise<provider.CheckResult> {
-        this.expectToken(urn);
-        return this.token.check(olds, news);
+        return this.served(urn) === "token" ? this.token.check(olds, news, urn) : this.target.check(olds, news, urn);
     }
 
     async diff(_id: string, urn: string, olds: unknown, news: unknown): Promise<provider.DiffResult> {
-        this.expectToken(urn);
-        return this.token.diff(olds, news);
+        return this.served(urn) === "token" ? this.token.diff(olds, news) : this.target.diff(olds, news);
     }
 
     async create(urn: string, inputs: unknown): Promise<provider.CreateResult> {
-        this.expectToken(urn);
-        return this.token.create(inputs);
+        return this.served(urn) === "token" ? this.token.create(inputs) : this.target.create(urn, inputs);
     }
 
     async update(_id: string, urn: string, olds: unknown, news: unknown): Promise<provider.UpdateResult> {
-        this.expectToken(urn);
-        return this.token.update(olds, news);
+        return this.served(urn) === "token" ? this.token.update(olds, news) : this.target.update(news);
     }
 
     async read(id: string, urn: string, props?: unknown): Promise<provider.ReadResult> {
-        this.expectToken(urn);
-        return this.token.read(id, props);
+        return this.served(urn) === "token" ? this.token.read(id, props) : this.target.read(id, props);
     }
 
     async delete(_id: string, urn: string): Promise<void> {
-        this.expectToken(urn);
-        return this.token.delete();
+        return this.served(urn) === "token" ? this.token.delete() : this.target.delete();
     }
 
     async construct(

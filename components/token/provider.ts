@@ -6,9 +6,14 @@
 // a fresh one. Tokens cannot be revoked one by one, so delete does nothing (regenerating the key is the kill
 // switch). The inputs carry the azure-native stack config that names the identity (its secret parts as Pulumi
 // secrets); ARM_* variables and the Azure CLI login are read in the plugin's own process.
+//
+// The one-line rotation notice comes from here too: the engine hands `check` the token in state (the old inputs)
+// and the one this run asks for, and the program adds whether the run is a preview (`rotationNotice`, an input that
+// `check` takes out, so it never reaches state or a diff). The stack never reads its own checkpoint for it.
 import type * as provider from "@pulumi/pulumi/provider";
 import type { KeyType } from "../args";
 import { redactUrls } from "../redact";
+import { RotationNotice, rotationNotice } from "../rotation";
 import { ArmCallOptions, ArmError, GENERATE_TOKEN_API_VERSION, generateGatewayToken, parseGatewayId, scrub, tokenExpiryOf } from "./arm";
 import {
     armTokenGetter,
@@ -41,6 +46,53 @@ export interface GatewayTokenState extends Omit<GatewayTokenInputs, "azureNative
     value: string;
     /** The expiry the token carries (yyyy-MM-ddTHH:mm:ssZ), which may differ from the requested `expiry`. */
     expiresAt: string;
+}
+
+/**
+ * What the program tells the token's check for the rotation notice: whether the run is a preview, and when the next
+ * token is due (the end of this window). Without it the check says nothing (`apim-gateway:rotationNotice false`).
+ */
+export interface RotationNoticeContext {
+    preview: boolean;
+    rotatesAfter: string;
+}
+
+/** The input that carries the RotationNoticeContext; `check` removes it from the inputs it returns. */
+export const ROTATION_NOTICE_INPUT = "rotationNotice";
+
+/** Delivers a notice to the engine, attached to the resource with this URN. */
+export type Notify = (notice: RotationNotice, urn: string) => void | Promise<void>;
+
+function isNoticeContext(v: unknown): v is RotationNoticeContext {
+    const o = v as Partial<RotationNoticeContext> | undefined;
+    return typeof o === "object" && o !== null && typeof o.preview === "boolean" && typeof o.rotatesAfter === "string";
+}
+
+/** The stack's name in a URN (`urn:pulumi:<stack>::<project>::<type>::<name>`). */
+export function stackOfUrn(urn: string): string {
+    return urn.split("::")[0].replace(/^urn:pulumi:/, "");
+}
+
+/**
+ * The notice for one check: the token in state (`olds`, the inputs it was issued with; none on a first deployment)
+ * against the one `news` asks for. The wording and levels are rotationNotice's (components/rotation.ts).
+ */
+export function tokenNotice(
+    olds: Partial<GatewayTokenInputs>,
+    news: Partial<GatewayTokenInputs>,
+    context: RotationNoticeContext,
+    stack: string,
+    now: Date,
+): RotationNotice | undefined {
+    const known = (v: unknown): v is string => typeof v === "string" && v !== UNKNOWN;
+    if (!known(news.expiry) || (news.keyType !== "primary" && news.keyType !== "secondary")) return undefined;
+    return rotationNotice({
+        stored: known(olds.expiry) ? olds.expiry : undefined,
+        next: { expiry: news.expiry, keyType: news.keyType, rotatesAfter: context.rotatesAfter },
+        now,
+        stack,
+        dryRun: context.preview,
+    });
 }
 
 /** The inputs whose change means a new token. */
@@ -173,12 +225,27 @@ export const issueToken: TokenIssuer = async (inputs, env, overrides: Partial<Ar
     return generateGatewayToken({ ...inputs, apiVersion: inputs.apiVersion ?? GENERATE_TOKEN_API_VERSION }, opts);
 };
 
-/** The resource provider methods for GatewayToken, over an injectable issuer (tests pass a fake). */
-export function gatewayTokenMethods(issue: TokenIssuer = issueToken, env: NodeJS.ProcessEnv = process.env) {
+/**
+ * The resource provider methods for GatewayToken, over an injectable issuer, notice sink and clock (tests pass
+ * fakes; the plugin sends notices to the engine's log).
+ */
+export function gatewayTokenMethods(
+    issue: TokenIssuer = issueToken,
+    env: NodeJS.ProcessEnv = process.env,
+    notify: Notify = () => undefined,
+    now: () => number = Date.now,
+) {
     return {
-        async check(_olds: unknown, news: unknown): Promise<provider.CheckResult> {
-            const plain = unwrapSecrets(news) as Partial<GatewayTokenInputs>;
-            return { inputs: markSecrets(news), failures: checkTokenInputs(plain) };
+        async check(olds: unknown, news: unknown, urn = ""): Promise<provider.CheckResult> {
+            const { [ROTATION_NOTICE_INPUT]: context, ...inputs } = (news ?? {}) as Record<string, unknown>;
+            const plain = unwrapSecrets(inputs) as Partial<GatewayTokenInputs>;
+            const failures = checkTokenInputs(plain);
+            if (failures.length === 0 && isNoticeContext(context)) {
+                const stored = unwrapSecrets(olds ?? {}) as Partial<GatewayTokenInputs>;
+                const notice = tokenNotice(stored, plain, context, stackOfUrn(urn), new Date(now()));
+                if (notice !== undefined) await notify(notice, urn);
+            }
+            return { inputs: markSecrets(inputs), failures };
         },
         async diff(olds: unknown, news: unknown): Promise<provider.DiffResult> {
             return diffTokenInputs(unwrapSecrets(olds) as GatewayTokenInputs, unwrapSecrets(news) as GatewayTokenInputs);

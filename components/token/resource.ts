@@ -6,7 +6,16 @@ import type { KeyType } from "../args";
 import { PACKAGE_VERSION, PLUGIN_DOWNLOAD_URL } from "../version";
 import { GENERATE_TOKEN_API_VERSION } from "./arm";
 import { GATEWAY_TOKEN_TYPE, PACKAGE_NAME } from "../typeTokens";
-import { AZURE_NATIVE_IDENTITY_KEYS, AZURE_NATIVE_SECRET_KEYS, AzureNativeConfig } from "./provider";
+import {
+    AZURE_NATIVE_IDENTITY_KEYS,
+    AZURE_NATIVE_SECRET_KEYS,
+    AzureNativeConfig,
+    ROTATION_NOTICE_INPUT,
+    RotationNoticeContext,
+} from "./provider";
+
+/** The stack config key (in the package's namespace, `apim-gateway:rotationNotice`) that turns the notices off. */
+export const ROTATION_NOTICE_CONFIG_KEY = "rotationNotice";
 
 export interface GatewayTokenArgs {
     gatewayResourceId: pulumi.Input<string>;
@@ -15,6 +24,23 @@ export interface GatewayTokenArgs {
     armEndpoint: pulumi.Input<string>;
     /** The azure-native stack config that names the identity; by default read from this stack's config. */
     azureNative?: pulumi.Input<AzureNativeConfig>;
+    /**
+     * When the next token is due (the end of this window). With it, the token's provider prints one line about the
+     * token in each preview and update (docs/token-rotation.md), unless `apim-gateway:rotationNotice` is false.
+     */
+    rotatesAfter?: pulumi.Input<string>;
+}
+
+/** Whether this stack wants the rotation notices (`apim-gateway:rotationNotice`, default true). */
+export function rotationNoticesOn(): boolean {
+    return new pulumi.Config(PACKAGE_NAME).getBoolean(ROTATION_NOTICE_CONFIG_KEY) ?? true;
+}
+
+/** The notice context the token's check reads (the run's kind comes from the program: the engine does not tell a provider). */
+export function rotationNoticeContext(rotatesAfter: pulumi.Input<string> | undefined): pulumi.Input<RotationNoticeContext> | undefined {
+    if (rotatesAfter === undefined || !rotationNoticesOn()) return undefined;
+    const preview = pulumi.runtime.isDryRun();
+    return pulumi.output(rotatesAfter).apply((r) => ({ preview, rotatesAfter: r }));
 }
 
 /** The azure-native stack config that chooses the identity (the secret parts as Pulumi secrets). */
@@ -58,6 +84,7 @@ export class GatewayToken extends pulumi.CustomResource {
 
     constructor(name: string, args: GatewayTokenArgs, opts?: pulumi.CustomResourceOptions) {
         const azureNative = args.azureNative ?? azureNativeIdentityConfig();
+        const notice = rotationNoticeContext(args.rotatesAfter);
         const provider = opts?.provider ?? new TokenProvider(`${name}-provider`, { parent: opts?.parent });
         super(
             GATEWAY_TOKEN_TYPE,
@@ -69,6 +96,7 @@ export class GatewayToken extends pulumi.CustomResource {
                 armEndpoint: args.armEndpoint,
                 apiVersion: GENERATE_TOKEN_API_VERSION,
                 ...(azureNative !== undefined ? { azureNative } : {}),
+                ...(notice !== undefined ? { [ROTATION_NOTICE_INPUT]: notice } : {}),
                 value: undefined,
                 expiresAt: undefined,
             },

@@ -1,11 +1,13 @@
 // The real-engine e2e environment: the toolchain built from Go modules on PATH, a local Kubernetes cluster,
-// a fresh file backend, and the Azure stand-ins (fake ARM, fake `az`, stand-in azure-native plugin).
+// a fresh state backend (a file backend, or with APIM_E2E_BACKEND=azblob an azblob:// one on Azurite), and the Azure
+// stand-ins (fake ARM, fake `az`, stand-in azure-native plugin).
 // `npm run e2e:shell -- <command>` runs a command inside it; the e2e suite starts one per run.
 import { execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { Azurite, startAzurite } from "./azurite";
 import { makeCa, makeLeaf } from "./certs";
 import { Cluster, startCluster } from "./cluster";
 import { crdDir, installCrds } from "./crds";
@@ -26,6 +28,9 @@ export interface E2eEnvironment {
     arm: FakeArm;
     /** The webhook receiver stand-in (Event Grid deliveries land there). */
     webhook: WebhookReceiver;
+    /** Where the state is: "file", or "azblob" (then `azurite` is the emulator serving it). */
+    backend: E2eBackend;
+    azurite?: Azurite;
     /** The signed-in test identity the fake `az` reports. */
     user: { name: string; objectId: string; tenantId: string; subscriptionId: string };
     stop(): Promise<void>;
@@ -64,14 +69,26 @@ function fakeAccessToken(user: E2eEnvironment["user"]): string {
 /** The API Management instance the environment starts with (a Developer-tier instance in the fake ARM). */
 export const E2E_INSTANCE = { resourceGroup: "rg-apim-e2e", service: "apim-e2e" };
 
-export async function startEnvironment(opts: { dir?: string; cluster?: boolean } = {}): Promise<E2eEnvironment> {
+export type E2eBackend = "file" | "azblob";
+
+/** The state backend APIM_E2E_BACKEND asks for (default "file"); anything else is refused, naming the values. */
+export function backendFromEnv(value: string | undefined = process.env.APIM_E2E_BACKEND): E2eBackend {
+    if (value === undefined || value === "" || value === "file") return "file";
+    if (value === "azblob") return "azblob";
+    throw new Error(`APIM_E2E_BACKEND: got ${JSON.stringify(value)}; expected "file" (the default) or "azblob" (Azurite)`);
+}
+
+export async function startEnvironment(opts: { dir?: string; cluster?: boolean; backend?: E2eBackend } = {}): Promise<E2eEnvironment> {
+    const backend = opts.backend ?? backendFromEnv();
     const toolchain = toolchainBin();
     const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "apim-e2e-"));
     const crds = opts.cluster === false ? undefined : crdDir(REPO);
     const cluster = opts.cluster === false ? undefined : await startCluster(path.join(dir, "cluster"), toolchain);
     let arm: FakeArm | undefined;
     let webhook: WebhookReceiver | undefined;
+    let azurite: Azurite | undefined;
     try {
+        if (backend === "azblob") azurite = await startAzurite(path.join(dir, "azurite"));
         // KEDA's and the Secrets Store CSI driver's CRDs, so the apiserver validates the component's custom objects.
         if (cluster && crds) await installCrds(cluster.kube, crds);
         const user = {
@@ -121,6 +138,8 @@ export async function startEnvironment(opts: { dir?: string; cluster?: boolean }
             PATH: [toolchain, STAND_IN_BIN, process.env.PATH ?? ""].join(path.delimiter),
             ...(cluster ? { KUBECONFIG: cluster.kubeconfig } : {}),
             PULUMI_BACKEND_URL: `file://${state}`,
+            ...(azurite ? azurite.vars : {}),
+            APIM_E2E_BACKEND: backend,
             PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase-not-a-secret",
             PULUMI_HOME: pulumiHome,
             PULUMI_SKIP_UPDATE_CHECK: "true",
@@ -150,10 +169,13 @@ export async function startEnvironment(opts: { dir?: string; cluster?: boolean }
             cluster,
             arm: started,
             webhook: receiver,
+            backend,
+            azurite,
             user,
             async stop() {
                 await started.close();
                 await receiver.close();
+                await azurite?.stop();
                 await cluster?.stop();
                 if (process.env.APIM_E2E_KEEP === "1") {
                     process.stderr.write(`[e2e] kept ${dir} (logs: cluster/*.log, arm-requests.jsonl)\n`);
@@ -165,6 +187,7 @@ export async function startEnvironment(opts: { dir?: string; cluster?: boolean }
     } catch (e) {
         await arm?.close();
         await webhook?.close();
+        await azurite?.stop();
         await cluster?.stop();
         throw e;
     }

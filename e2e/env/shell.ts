@@ -1,4 +1,4 @@
-// npm run e2e:shell -- <command...>
+// npm run e2e:shell -- <command...>            (APIM_E2E_BACKEND=azblob: the state on Azurite, azblob://)
 // Starts the real-engine environment (e2e/env/environment.ts), runs the command inside it, tears it all down,
 // and exits with the command's status. Without a command it opens $SHELL there.
 import { spawn } from "child_process";
@@ -13,7 +13,8 @@ async function main(): Promise<number> {
         [
             `[e2e] environment up in ${((Date.now() - started) / 1000).toFixed(1)} s (${env.dir})`,
             `[e2e]   KUBECONFIG=${env.vars.KUBECONFIG ?? "(no cluster)"}`,
-            `[e2e]   PULUMI_BACKEND_URL=${env.vars.PULUMI_BACKEND_URL}`,
+            `[e2e]   PULUMI_BACKEND_URL=${env.vars.PULUMI_BACKEND_URL}` +
+                (env.azurite ? `   (Azurite ${env.azurite.endpoint}, log ${env.azurite.log}; AZURE_STORAGE_ACCOUNT/KEY set)` : ""),
             `[e2e]   APIM_E2E_ARM_ENDPOINT=${env.vars.APIM_E2E_ARM_ENDPOINT}   (fake ARM, a test double)`,
             `[e2e]   APIM_E2E_ARM_CONTROL=${env.vars.APIM_E2E_ARM_CONTROL}`,
             `[e2e]   APIM_E2E_ARM_LOG=${env.vars.APIM_E2E_ARM_LOG}`,

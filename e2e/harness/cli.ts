@@ -7,7 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { REPO, type E2eEnvironment } from "../env/environment";
-import { inline } from "./pulumi";
+import { engineError, inline } from "./pulumi";
 
 const USAGE =
     "usage: npm run e2e:pulumi -- <up|preview|refresh|destroy> --stack <name> [--cwd <project dir>] [--program <file>] [--expect-no-changes]";
@@ -40,7 +40,7 @@ async function main(): Promise<number> {
     const project = /^name:\s*(\S+)/m.exec(fs.readFileSync(path.join(cwd, "Pulumi.yaml"), "utf8"))?.[1];
     if (!project) fail(`no project name in ${path.join(cwd, "Pulumi.yaml")}`);
     const run = await inline(env, { op, stack, project, workDir: cwd, program, expectNoChanges, echo: true });
-    if (!run.result.ok) process.stderr.write(`\ne2e:pulumi: ${op} failed\n`);
+    if (!run.result.ok) process.stderr.write(`\ne2e:pulumi: ${op} failed: ${engineError(run.result.error)}\n`);
     return run.result.ok ? 0 : 1;
 }
 

@@ -143,3 +143,14 @@ export function exportStack(env: E2eEnvironment, workDir: string, stack: string)
     if (r.code !== 0) throw new Error(`pulumi stack export failed: ${r.stderr}`);
     return r.stdout;
 }
+
+/**
+ * The engine's own error, as the `pulumi` command line prints it. The Automation API wraps the CLI's failure as
+ * "code: N\n stdout: ...\n stderr: Command failed with exit code 1: pulumi up ...\n<the CLI's stderr>\n err?: ...";
+ * what is left without the wrapping and the command line is the engine's reason (the stack's lock, for one).
+ */
+export function engineError(error: string | undefined): string {
+    if (!error) return "(no reason given)";
+    const stderr = /\n stderr: ([\s\S]*?)(?:\n err\?: [\s\S]*)?$/.exec(error)?.[1] ?? error;
+    return stderr.replace(/^Command failed with exit code -?\d+: [^\n]*\n/, "").trim() || error.trim();
+}

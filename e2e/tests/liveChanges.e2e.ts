@@ -1,13 +1,13 @@
 // Changes to a live stack that used to hang or open a gap, on the real engine and cluster: the backup claim's
-// access mode and storage class, the disruption budget's spec, and
-// GitOps rendering accepted by the apiserver.
+// access mode and storage class, the disruption budget's spec, the token notice from the token's provider, and
+// GitOps rendering accepted by the apiserver (and refused on a stack that has deployed to a cluster).
 import { strict as assert } from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ObjectList } from "../env/kube";
 import { deployment, isAvailable, podsOf } from "../harness/objects";
-import { inline } from "../harness/pulumi";
+import { engineError, inline } from "../harness/pulumi";
 import { changes, wall } from "../harness/report";
 import { PROJECT, repoStack, writeStackConfig } from "../harness/stacks";
 import { e2e } from "./setup";
@@ -187,6 +187,54 @@ describe("changes to a live stack, on the real engine", function () {
         env.arm.setClockOffset(0);
     });
 
+    it("the token notice comes from the token's provider: due in a preview, issuing in the up, under the GatewayToken", async () => {
+        const env = e2e();
+        const [gw, ns, stack] = ["apim-gw-notice", "apim-gateway-notice", "notice"];
+        const dir = repoStack(env, "dev", named(gw, ns), {}, stack);
+        const run = (op: "up" | "preview" | "destroy", clockSeconds?: number) =>
+            inline(env, { op, stack, project: PROJECT, workDir: dir, clockSeconds });
+        const first = await run("up");
+        wall("notice: up", first.ms);
+        assert.equal(first.result.ok, true, first.result.error);
+        const notices = (r: Awaited<ReturnType<typeof run>>) =>
+            r.result.diagnostics.filter((d) => /^(Token rotation|Gateway token)/.test(d.message.trim()));
+        assert.deepEqual(notices(first), [], "a first deployment says nothing");
+        const token = `urn:pulumi:${stack}::${PROJECT}::apim-gateway:index:SelfHostedGateway$apim-gateway:index:GatewayToken::${gw}-token`;
+        const stored = String(first.result.outputs!.tokenExpiry.value);
+        const rotatesAfter = Date.parse(String(first.result.outputs!.tokenRotatesAfter.value));
+        const clock = Math.floor((rotatesAfter - Date.now()) / 1000) + 3600;
+        env.arm.setClockOffset(clock);
+        const preview = await run("preview", clock);
+        assert.equal(preview.result.ok, true, preview.result.error);
+        const due = notices(preview);
+        assert.deepEqual(
+            due.map((d) => [d.severity, d.urn]),
+            [["info", token]],
+        );
+        assert.match(
+            due[0].message.trim(),
+            new RegExp(
+                "^Token rotation due: the next `pulumi up` issues a new token \\(primary key\\) that expires \\S+; " +
+                    `the current token expires ${stored} \\(\\d+ days left\\)\\.$`,
+            ),
+        );
+        const up = await run("up", clock);
+        assert.equal(up.result.ok, true, up.result.error);
+        const issuing = notices(up);
+        assert.deepEqual(
+            issuing.map((d) => [d.severity, d.urn]),
+            [["info", token]],
+        );
+        assert.equal(
+            issuing[0].message.trim(),
+            `Token rotation: issuing a new gateway token (primary key) that expires ${String(up.result.outputs!.tokenExpiry.value)}; ` +
+                `the current token expires ${stored} (${Math.floor((Date.parse(stored) - (Date.now() + clock * 1000)) / 86_400_000)} days left).`,
+        );
+        const destroy = await run("destroy", clock);
+        assert.equal(destroy.result.ok, true, destroy.result.error);
+        env.arm.setClockOffset(0);
+    });
+
     it("renderYamlTo on a stack deployed to a cluster: the preview is refused and writes no file", async () => {
         const env = e2e();
         const [gw, ns, stack] = ["apim-gw-switch", "apim-gateway-switch", "switch"];
@@ -198,7 +246,16 @@ describe("changes to a live stack, on the real engine", function () {
         const preview = await inline(env, { op: "preview", stack, project: PROJECT, workDir: dir });
         wall("render switch: refused preview", preview.ms);
         assert.equal(preview.result.ok, false);
-        assert.match(preview.output, /renderYamlTo: stack 'switch' has deployed the gateway to a cluster/);
+        // The KubernetesTarget's provider refuses it in its check, from the target the engine kept for it.
+        assert.equal(
+            engineError(preview.result.error)
+                .split("\n")
+                .find((l) => l.startsWith("error: ")),
+            "error: apim-gateway:index:KubernetesTarget resource 'apim-gw-switch-kubernetes-target' has a problem: " +
+                "renderYamlTo: stack 'switch' has deployed the gateway to a cluster; rendering from it would delete the live Kubernetes " +
+                "objects (their provider would change). Render from a stack of its own: pulumi stack init switch-gitops, copy this " +
+                "stack's config there, and set apim-gateway:renderYamlTo on that stack only.",
+        );
         assert.deepEqual(fs.readdirSync(out), [], "the refused preview wrote files (the token Secret among them)");
         writeStackConfig(env, dir, "dev", named(gw, ns), {}, stack);
         const destroy = await inline(env, { op: "destroy", stack, project: PROJECT, workDir: dir });
