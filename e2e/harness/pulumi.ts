@@ -59,6 +59,22 @@ export interface InlineOptions extends Omit<InlineRequest, "resultFile" | "progr
     echo?: boolean;
 }
 
+/** The environment without ts-node's own variables. */
+function withoutTsNode(vars: NodeJS.ProcessEnv): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(vars).filter((e): e is [string, string] => e[1] !== undefined && !e[0].startsWith("TS_NODE_")),
+    );
+}
+
+/** `node -e` code that compiles the harness (this folder only) transpile-only, then runs inline.ts. */
+function harnessBootstrap(): string {
+    const options = { transpileOnly: true, scope: true, scopeDir: __dirname, project: path.join(REPO, "tsconfig.json") };
+    return [
+        `require(${JSON.stringify(path.join(REPO, "node_modules", "ts-node"))}).register(${JSON.stringify(options)});`,
+        `require(${JSON.stringify(path.join(__dirname, "inline.ts"))});`,
+    ].join("\n");
+}
+
 /** Runs one operation of an inline program (default: this repository's index.ts) in a child process. */
 export async function inline(env: E2eEnvironment, o: InlineOptions): Promise<Run<InlineResult>> {
     const dir = fs.mkdtempSync(path.join(env.dir, "run-"));
@@ -73,34 +89,41 @@ export async function inline(env: E2eEnvironment, o: InlineOptions): Promise<Run
         target: o.target,
         targetDependents: o.targetDependents,
         clearPendingCreates: o.clearPendingCreates,
+        cliProjectDir: o.cliProjectDir,
     };
-    fs.writeFileSync(path.join(dir, "request.json"), JSON.stringify(request));
+    const requestFile = path.join(dir, "request.json");
+    fs.writeFileSync(requestFile, JSON.stringify(request));
     const started = Date.now();
     let output = "";
     const code = await new Promise<number>((resolve) => {
-        const child = spawn(
-            process.execPath,
-            [
-                "-r",
-                path.join(REPO, "node_modules", "ts-node", "register"),
-                path.join(__dirname, "inline.ts"),
-                path.join(dir, "request.json"),
-            ],
-            {
-                cwd: o.workDir,
-                env: {
-                    ...process.env,
-                    ...env.vars,
-                    TS_NODE_TRANSPILE_ONLY: "1",
-                    TS_NODE_PROJECT: path.join(REPO, "tsconfig.json"),
-                    ...(o.clockSeconds !== undefined ? clockShift(o.clockSeconds) : {}),
-                    ...(o.vars ?? {}),
-                },
-                stdio: ["ignore", "pipe", "pipe"],
-                // A process group of its own: a scenario can kill the runner, the CLI and its plugins at once.
-                detached: true,
-            },
-        );
+        const shifted = o.clockSeconds !== undefined ? clockShift(o.clockSeconds) : {};
+        // Each in a process group of its own: a scenario can kill the runner, the CLI and its plugins at once.
+        const child = o.cliProjectDir
+            ? // As under the CLI: no TS_NODE_* settings reach the program's ts-node (they would override the runner's);
+              // the harness's own files get a transpile-only ts-node scoped to this folder.
+              spawn(process.execPath, ["-e", harnessBootstrap(), requestFile], {
+                  cwd: o.workDir,
+                  env: { ...withoutTsNode({ ...process.env, ...env.vars }), ...shifted, ...(o.vars ?? {}) },
+                  stdio: ["ignore", "pipe", "pipe"],
+                  detached: true,
+              })
+            : spawn(
+                  process.execPath,
+                  ["-r", path.join(REPO, "node_modules", "ts-node", "register"), path.join(__dirname, "inline.ts"), requestFile],
+                  {
+                      cwd: o.workDir,
+                      env: {
+                          ...process.env,
+                          ...env.vars,
+                          TS_NODE_TRANSPILE_ONLY: "1",
+                          TS_NODE_PROJECT: path.join(REPO, "tsconfig.json"),
+                          ...shifted,
+                          ...(o.vars ?? {}),
+                      },
+                      stdio: ["ignore", "pipe", "pipe"],
+                      detached: true,
+                  },
+              );
         if (child.pid !== undefined) o.onStart?.(child.pid);
         const take = (b: Buffer) => {
             output += b.toString();
