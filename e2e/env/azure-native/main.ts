@@ -8,7 +8,7 @@
 import { AzureCliCredential } from "@azure/identity";
 import * as provider from "@pulumi/pulumi/provider";
 import { unwrapSecrets } from "../../../components/token/provider";
-import { ARM_TYPES, armBody, armOutputs, armPath, ArmType, replaceKeys } from "./types";
+import { ARM_TYPES, armBody, armOutputs, armPath, ArmType, ownInputs, replaceKeys, standInSchema } from "./types";
 
 const VERSION = "3.28.0";
 
@@ -55,6 +55,9 @@ function typeOf(urn: string): ArmType {
 
 const standIn: provider.Provider = {
     version: VERSION,
+    async getSchema() {
+        return JSON.stringify(standInSchema(VERSION));
+    },
     async check(_urn, _olds, news) {
         return { inputs: news };
     },
@@ -62,7 +65,7 @@ const standIn: provider.Provider = {
         const t = typeOf(urn);
         const o = plain(olds) as Record<string, unknown>;
         const n = plain(news) as Record<string, unknown>;
-        const keys = [...new Set([...Object.keys(t.inputs(n)), ...Object.keys(t.inputs(o))])];
+        const keys = [...new Set([...Object.keys(ownInputs(t, n)), ...Object.keys(ownInputs(t, o))])];
         const changed = keys.filter((k) => JSON.stringify(o[k]) !== JSON.stringify(n[k]) && n[k] !== UNKNOWN);
         const unknown = keys.some((k) => n[k] === UNKNOWN);
         const replaces = replaceKeys(t).filter((k) => changed.includes(k) || n[k] === UNKNOWN);
