@@ -15,7 +15,7 @@ import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { REPO, startEnvironment } from "../e2e/env/environment";
-import { exportStack, inline, pulumiCli } from "../e2e/harness/pulumi";
+import { exportStack, inline, pulumiCli, pulumiCliAsync } from "../e2e/harness/pulumi";
 import { PROJECT, repoStack } from "../e2e/harness/stacks";
 import { floorResources, yamlComponentProject, yamlFloorProject } from "./floors";
 
@@ -78,11 +78,15 @@ async function main(): Promise<void> {
 
         // Pulumi YAML: the prod stack's gateway settings as the component's properties (its own gateway and namespace),
         // then a YAML project of the same raw resources. Both on the real command line.
-        const yaml = (args: string[], cwd: string) => {
-            const t0 = Date.now();
-            const r = pulumiCli(env, [...args, "--stack", "bench"], cwd);
-            if (r.code !== 0) throw new Error(`pulumi ${args.join(" ")} in ${cwd} failed:\n${r.stdout}\n${r.stderr}`);
-            return Date.now() - t0;
+        const yaml = async (args: string[], cwd: string) => {
+            const r = await pulumiCliAsync(env, [...args, "--stack", "bench"], cwd);
+            if (r.code !== 0) {
+                // What changed, in detail, for a preview that expected none.
+                const diff =
+                    args[0] === "preview" ? (await pulumiCliAsync(env, ["preview", "--diff", "--stack", "bench"], cwd)).stdout : "";
+                throw new Error(`pulumi ${args.join(" ")} in ${cwd} failed:\n${r.stdout}\n${r.stderr}\n${diff}`);
+            }
+            return r.ms;
         };
         const settings = (parse(fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> })
             .config[`${PROJECT}:gateway`] as { apim: Record<string, unknown>; namespace: Record<string, unknown> };
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
             stringify(yamlComponentProject("apim-gateway-yaml", path.join(REPO, "bin"), settings)),
         );
         pulumiCli(env, ["stack", "init", "bench"], yamlDir);
-        yaml(["up", "--yes", "--skip-preview"], yamlDir);
+        await yaml(["up", "--yes", "--skip-preview"], yamlDir);
         const yamlFloorDir = fs.mkdtempSync(path.join(env.dir, "yaml-floor-"));
         const yamlRecorded = floorResources(exportStack(env, yamlDir, "bench"), "apim-gateway-yaml", "apim-gw-yaml");
         const yamlFloorResources = yamlRecorded.filter((r) => r.type !== "apim-gateway:index:GatewayToken");
@@ -104,7 +108,7 @@ async function main(): Promise<void> {
             stringify(yamlFloorProject("apim-gateway-yaml-floor", yamlFloorResources)),
         );
         pulumiCli(env, ["stack", "init", "bench"], yamlFloorDir);
-        yaml(["up", "--yes", "--skip-preview"], yamlFloorDir);
+        await yaml(["up", "--yes", "--skip-preview"], yamlFloorDir);
 
         // The previews, side by side: each round runs every variant once.
         const m = {
@@ -120,8 +124,8 @@ async function main(): Promise<void> {
             m.cliFloor.push(ok(await floor("preview", true), "CLI-path floor preview"));
             m.inline.push(ok(await run("preview"), "inline preview"));
             m.inlineFloor.push(ok(await floor("preview"), "inline floor preview"));
-            m.yaml.push(yaml(["preview", "--expect-no-changes"], yamlDir));
-            m.yamlFloor.push(yaml(["preview", "--expect-no-changes"], yamlFloorDir));
+            m.yaml.push(await yaml(["preview", "--expect-no-changes"], yamlDir));
+            m.yamlFloor.push(await yaml(["preview", "--expect-no-changes"], yamlFloorDir));
         }
 
         // The rotation up, each in the next window.

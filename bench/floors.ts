@@ -42,7 +42,11 @@ export function floorResources(state: string, ns: string, gw: string): FloorReso
                 (inputs as Record<string, unknown>).stringData = { value: "GatewayKey floor" };
             }
             const annotations = inputs.metadata?.annotations as Record<string, string> | undefined;
-            if (annotations) delete annotations["pulumi.com/autonamed"];
+            if (annotations) {
+                delete annotations["pulumi.com/autonamed"];
+                // An empty map would differ from what the provider stores (none): a change in every preview.
+                if (Object.keys(annotations).length === 0) delete inputs.metadata!.annotations;
+            }
             if (inputs.gatewayResourceId)
                 inputs.gatewayResourceId = inputs.gatewayResourceId.replace(/\/gateways\/[^/]+$/, `/gateways/${gw}-floor`);
             return { type: r.type, name: `${r.urn.split("::").pop()}-floor`, inputs };

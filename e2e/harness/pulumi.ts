@@ -47,6 +47,33 @@ export function pulumiCli(env: E2eEnvironment, args: string[], cwd: string, extr
     return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * Runs the `pulumi` CLI without blocking this process (whose event loop serves the fake ARM and the cluster's
+ * stand-ins, which a command that deploys needs); in a process group of its own.
+ */
+export function pulumiCliAsync(
+    env: E2eEnvironment,
+    args: string[],
+    cwd: string,
+    extra: Record<string, string> = {},
+): Promise<CliResult & { ms: number }> {
+    const started = Date.now();
+    return new Promise((resolve) => {
+        const child = spawn("pulumi", [...args, "--non-interactive"], {
+            cwd,
+            env: { ...process.env, ...env.vars, ...extra },
+            stdio: ["ignore", "pipe", "pipe"],
+            detached: true,
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
+        child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+        child.on("error", (e) => resolve({ code: 127, stdout, stderr: stderr + e.message, ms: Date.now() - started }));
+        child.on("close", (c, sig) => resolve({ code: c ?? (sig ? 128 : 1), stdout, stderr, ms: Date.now() - started }));
+    });
+}
+
 export interface InlineOptions extends Omit<InlineRequest, "resultFile" | "program"> {
     program?: string;
     /** Seconds to shift the program's clock by (libfaketime). */
