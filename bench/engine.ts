@@ -15,11 +15,13 @@ import * as os from "os";
 import * as path from "path";
 import { parse, stringify } from "yaml";
 import { REPO, startEnvironment } from "../e2e/env/environment";
-import { exportStack, inline, pulumiCli, pulumiCliAsync } from "../e2e/harness/pulumi";
+import { exportStack, GNU_TIME, inline, pulumiCli, pulumiCliAsync } from "../e2e/harness/pulumi";
 import { PROJECT, repoStack } from "../e2e/harness/stacks";
 import { floorResources, yamlComponentProject, yamlFloorProject } from "./floors";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+/** BENCH_PREVIEWS_ONLY=1: the previews only (one untimed up first, no rotations). */
+const PREVIEWS_ONLY = process.env.BENCH_PREVIEWS_ONLY === "1";
 const WEEK = 7 * 24 * 3600;
 
 const median = (xs: number[]) => {
@@ -30,9 +32,22 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const ratio = (a: number[], b: number[]) => `${(median(a) / median(b)).toFixed(2)}x`;
 
 function ok(r: Awaited<ReturnType<typeof inline>>, what: string): number {
-    if (!r.result.ok) throw new Error(`${what} failed: ${r.result.error}\n${r.output.slice(-4000)}`);
-    return r.ms;
+    return okRun(r, what).ms;
 }
+
+function okRun(r: Awaited<ReturnType<typeof inline>>, what: string): Sample {
+    if (!r.result.ok) throw new Error(`${what} failed: ${r.result.error}\n${r.output.slice(-4000)}`);
+    return { ms: r.ms, cpuMs: r.cpuMs };
+}
+
+/** One timed run: wall time, and CPU time of the whole process tree (program, CLI, plugins) when GNU time is there. */
+interface Sample {
+    ms: number;
+    cpuMs?: number;
+}
+
+const walls = (xs: Sample[]) => xs.map((x) => x.ms);
+const cpus = (xs: Sample[]) => xs.map((x) => x.cpuMs ?? NaN);
 
 async function main(): Promise<void> {
     const env = await startEnvironment();
@@ -47,13 +62,14 @@ async function main(): Promise<void> {
                 workDir: dir,
                 clockSeconds: o.clockSeconds,
                 cliProjectDir: o.cli ? REPO : undefined,
+                cpu: op === "preview",
             });
 
         // pulumi up from empty to Available (the provider waits for the Deployment and the load balancer).
         const ups: number[] = [];
-        for (let i = 0; i < RUNS; i++) {
+        for (let i = 0; i < (PREVIEWS_ONLY ? 1 : RUNS); i++) {
             ups.push(ok(await run("up"), "up"));
-            if (i < RUNS - 1) ok(await run("destroy"), "destroy");
+            if (i < RUNS - 1 && !PREVIEWS_ONLY) ok(await run("destroy"), "destroy");
         }
 
         // The TypeScript floor: the same resources as raw resources, deployed in a stack of their own.
@@ -73,20 +89,21 @@ async function main(): Promise<void> {
                 program: path.join(__dirname, "floor.ts"),
                 vars: { BENCH_FLOOR_RESOURCES: recorded },
                 cliProjectDir: cli ? REPO : undefined,
+                cpu: op === "preview",
             });
         ok(await floor("up"), "floor up");
 
         // Pulumi YAML: the prod stack's gateway settings as the component's properties (its own gateway and namespace),
         // then a YAML project of the same raw resources. Both on the real command line.
-        const yaml = async (args: string[], cwd: string) => {
-            const r = await pulumiCliAsync(env, [...args, "--stack", "bench"], cwd);
+        const yaml = async (args: string[], cwd: string): Promise<Sample> => {
+            const r = await pulumiCliAsync(env, [...args, "--stack", "bench"], cwd, {}, path.join(cwd, "cpu-time"));
             if (r.code !== 0) {
                 // What changed, in detail, for a preview that expected none.
                 const diff =
                     args[0] === "preview" ? (await pulumiCliAsync(env, ["preview", "--diff", "--stack", "bench"], cwd)).stdout : "";
                 throw new Error(`pulumi ${args.join(" ")} in ${cwd} failed:\n${r.stdout}\n${r.stderr}\n${diff}`);
             }
-            return r.ms;
+            return { ms: r.ms, cpuMs: r.cpuMs };
         };
         const settings = (parse(fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> })
             .config[`${PROJECT}:gateway`] as { apim: Record<string, unknown>; namespace: Record<string, unknown> };
@@ -112,50 +129,62 @@ async function main(): Promise<void> {
 
         // The previews, side by side: each round runs every variant once.
         const m = {
-            cli: [] as number[],
-            cliFloor: [] as number[],
-            inline: [] as number[],
-            inlineFloor: [] as number[],
-            yaml: [] as number[],
-            yamlFloor: [] as number[],
+            cli: [] as Sample[],
+            cliFloor: [] as Sample[],
+            inline: [] as Sample[],
+            inlineFloor: [] as Sample[],
+            yaml: [] as Sample[],
+            yamlFloor: [] as Sample[],
         };
         for (let i = 0; i < RUNS; i++) {
-            m.cli.push(ok(await run("preview", { cli: true }), "CLI-path preview"));
-            m.cliFloor.push(ok(await floor("preview", true), "CLI-path floor preview"));
-            m.inline.push(ok(await run("preview"), "inline preview"));
-            m.inlineFloor.push(ok(await floor("preview"), "inline floor preview"));
+            m.cli.push(okRun(await run("preview", { cli: true }), "CLI-path preview"));
+            m.cliFloor.push(okRun(await floor("preview", true), "CLI-path floor preview"));
+            m.inline.push(okRun(await run("preview"), "inline preview"));
+            m.inlineFloor.push(okRun(await floor("preview"), "inline floor preview"));
             m.yaml.push(await yaml(["preview", "--expect-no-changes"], yamlDir));
             m.yamlFloor.push(await yaml(["preview", "--expect-no-changes"], yamlFloorDir));
         }
 
         // The rotation up, each in the next window.
-        const outputs = (await run("up")).result.outputs ?? {};
-        const first = Math.floor((Date.parse(String(outputs.tokenRotatesAfter?.value)) - Date.now()) / 1000) + 3600;
         const rotations: number[] = [];
-        for (let i = 0; i < RUNS; i++) {
-            const clock = first + i * WEEK;
-            env.arm.setClockOffset(clock);
-            rotations.push(ok(await run("up", { clockSeconds: clock }), "rotation up"));
+        if (!PREVIEWS_ONLY) {
+            const outputs = (await run("up")).result.outputs ?? {};
+            const first = Math.floor((Date.parse(String(outputs.tokenRotatesAfter?.value)) - Date.now()) / 1000) + 3600;
+            for (let i = 0; i < RUNS; i++) {
+                const clock = first + i * WEEK;
+                env.arm.setClockOffset(clock);
+                rotations.push(ok(await run("up", { clockSeconds: clock }), "rotation up"));
+            }
         }
 
+        // Each figure: the median wall time, and the median CPU time of the run's processes (steadier on a busy machine).
+        const both = (xs: Sample[]) => `${secs(median(walls(xs)))}   cpu ${secs(median(cpus(xs)))}`;
+        const ratios = (a: Sample[], b: Sample[]) => `${ratio(walls(a), walls(b))}        cpu ${ratio(cpus(a), cpus(b))}`;
         const rows = [
-            ["pulumi preview, prod, CLI path (runner's ts-node, type-checked)", secs(median(m.cli))],
-            ["  floor, same way", secs(median(m.cliFloor))],
-            ["  ratio component / floor", ratio(m.cli, m.cliFloor)],
-            ["pulumi preview, prod, inline (transpile-only)", secs(median(m.inline))],
-            ["  floor, same way", secs(median(m.inlineFloor))],
-            ["  ratio component / floor", ratio(m.inline, m.inlineFloor)],
-            ["pulumi preview, YAML project (real command line)", secs(median(m.yaml))],
-            [`  floor, YAML, same raw resources but the token (${leftOut} left out)`, secs(median(m.yamlFloor))],
-            ["  ratio component / floor", ratio(m.yaml, m.yamlFloor)],
-            ["pulumi up from empty to Available, prod", secs(median(ups))],
-            ["rotation up (next window), prod", secs(median(rotations))],
+            ["pulumi preview, prod, CLI path (runner's ts-node, type-checked)", both(m.cli)],
+            ["  floor, same way", both(m.cliFloor)],
+            ["  ratio component / floor", ratios(m.cli, m.cliFloor)],
+            ["pulumi preview, prod, inline (transpile-only)", both(m.inline)],
+            ["  floor, same way", both(m.inlineFloor)],
+            ["  ratio component / floor", ratios(m.inline, m.inlineFloor)],
+            ["pulumi preview, YAML project (real command line)", both(m.yaml)],
+            [`  floor, YAML, same raw resources but the token (${leftOut} left out)`, both(m.yamlFloor)],
+            ["  ratio component / floor", ratios(m.yaml, m.yamlFloor)],
+            ...(PREVIEWS_ONLY
+                ? []
+                : [
+                      ["pulumi up from empty to Available, prod", secs(median(ups))],
+                      ["rotation up (next window), prod", secs(median(rotations))],
+                  ]),
         ];
-        const raw = (label: string, xs: number[]) => `   ${label} ${xs.map(secs).join(", ")}`;
+        const raw = (label: string, xs: Sample[]) =>
+            `   ${label} ${xs.map((x) => `${secs(x.ms)} (cpu ${x.cpuMs === undefined ? "?" : secs(x.cpuMs)})`).join(", ")}`;
+        const rawWall = (label: string, xs: number[]) => `   ${label} ${xs.map(secs).join(", ")}`;
         process.stdout.write(
             [
                 `Real-engine benchmark: median of ${RUNS} runs; ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), ` +
-                    `Node ${process.versions.node}, ${new Date().toISOString()}`,
+                    `Node ${process.versions.node}, load average ${os.loadavg()[0].toFixed(1)}, ${new Date().toISOString()}`,
+                ...(GNU_TIME ? [] : ["  (no /usr/bin/time: CPU times not measured)"]),
                 ...rows.map(([k, v]) => `  ${k.padEnd(70)} ${v}`),
                 "  raw runs:",
                 raw("CLI path:", m.cli),
@@ -164,8 +193,8 @@ async function main(): Promise<void> {
                 raw("inline floor:", m.inlineFloor),
                 raw("YAML:", m.yaml),
                 raw("YAML floor:", m.yamlFloor),
-                raw("up:", ups),
-                raw("rotation:", rotations),
+                rawWall("up:", ups),
+                rawWall("rotation:", rotations),
                 "",
             ].join("\n"),
         );

@@ -28,6 +28,23 @@ export interface Run<T> {
     /** Wall time in ms. */
     ms: number;
     output: string;
+    /** CPU time (user + system) of the process and the descendants it waited for, in ms, when asked (`cpu`). */
+    cpuMs?: number;
+}
+
+/** GNU time, which reports a command's CPU time (with its waited-for descendants'): for the benchmarks. */
+export const GNU_TIME = ["/usr/bin/time"].find((f) => fs.existsSync(f));
+
+/** `command args` wrapped so that its CPU time lands in `file` (GNU time), or as it is without GNU time. */
+function withCpuTime(command: string, args: string[], file: string | undefined): [string, string[]] {
+    return file && GNU_TIME ? [GNU_TIME, ["-o", file, "-f", "%U %S", command, ...args]] : [command, args];
+}
+
+/** The CPU time GNU time wrote, in ms. */
+function cpuTimeOf(file: string | undefined): number | undefined {
+    if (!file || !fs.existsSync(file)) return undefined;
+    const [user, sys] = fs.readFileSync(file, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+    return Number.isFinite(user) && Number.isFinite(sys) ? Math.round((user + sys) * 1000) : undefined;
 }
 
 export interface CliResult {
@@ -56,10 +73,11 @@ export function pulumiCliAsync(
     args: string[],
     cwd: string,
     extra: Record<string, string> = {},
-): Promise<CliResult & { ms: number }> {
+    cpuFile?: string,
+): Promise<CliResult & { ms: number; cpuMs?: number }> {
     const started = Date.now();
     return new Promise((resolve) => {
-        const child = spawn("pulumi", [...args, "--non-interactive"], {
+        const child = spawn(...withCpuTime("pulumi", [...args, "--non-interactive"], cpuFile), {
             cwd,
             env: { ...process.env, ...env.vars, ...extra },
             stdio: ["ignore", "pipe", "pipe"],
@@ -70,7 +88,9 @@ export function pulumiCliAsync(
         child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
         child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
         child.on("error", (e) => resolve({ code: 127, stdout, stderr: stderr + e.message, ms: Date.now() - started }));
-        child.on("close", (c, sig) => resolve({ code: c ?? (sig ? 128 : 1), stdout, stderr, ms: Date.now() - started }));
+        child.on("close", (c, sig) =>
+            resolve({ code: c ?? (sig ? 128 : 1), stdout, stderr, ms: Date.now() - started, cpuMs: cpuTimeOf(cpuFile) }),
+        );
     });
 }
 
@@ -84,6 +104,8 @@ export interface InlineOptions extends Omit<InlineRequest, "resultFile" | "progr
     vars?: Record<string, string>;
     /** Echo the engine's output to stderr. */
     echo?: boolean;
+    /** Measure the CPU time of the run (GNU time), into Run.cpuMs. */
+    cpu?: boolean;
 }
 
 /** The environment without ts-node's own variables. */
@@ -120,6 +142,7 @@ export async function inline(env: E2eEnvironment, o: InlineOptions): Promise<Run
     };
     const requestFile = path.join(dir, "request.json");
     fs.writeFileSync(requestFile, JSON.stringify(request));
+    const cpuFile = o.cpu ? path.join(dir, "cpu-time") : undefined;
     const started = Date.now();
     let output = "";
     const code = await new Promise<number>((resolve) => {
@@ -128,15 +151,18 @@ export async function inline(env: E2eEnvironment, o: InlineOptions): Promise<Run
         const child = o.cliProjectDir
             ? // As under the CLI: no TS_NODE_* settings reach the program's ts-node (they would override the runner's);
               // the harness's own files get a transpile-only ts-node scoped to this folder.
-              spawn(process.execPath, ["-e", harnessBootstrap(), requestFile], {
+              spawn(...withCpuTime(process.execPath, ["-e", harnessBootstrap(), requestFile], cpuFile), {
                   cwd: o.workDir,
                   env: { ...withoutTsNode({ ...process.env, ...env.vars }), ...shifted, ...(o.vars ?? {}) },
                   stdio: ["ignore", "pipe", "pipe"],
                   detached: true,
               })
             : spawn(
-                  process.execPath,
-                  ["-r", path.join(REPO, "node_modules", "ts-node", "register"), path.join(__dirname, "inline.ts"), requestFile],
+                  ...withCpuTime(
+                      process.execPath,
+                      ["-r", path.join(REPO, "node_modules", "ts-node", "register"), path.join(__dirname, "inline.ts"), requestFile],
+                      cpuFile,
+                  ),
                   {
                       cwd: o.workDir,
                       env: {
@@ -167,7 +193,7 @@ export async function inline(env: E2eEnvironment, o: InlineOptions): Promise<Run
     } else {
         result = { ok: false, error: `the runner exited with ${code} and wrote no result`, steps: [], diagnostics: [] };
     }
-    return { result, ms, output };
+    return { result, ms, output, cpuMs: cpuTimeOf(cpuFile) };
 }
 
 /** The stack's state as `pulumi stack export` prints it (text, to search for plaintext secrets). */
