@@ -1,13 +1,23 @@
 // The stack program: one SelfHostedGateway per stack, configured by the stack's `gateway` key.
 //   pulumi up --stack dev
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
-import { formatProblems, SelfHostedGateway, validateArgs } from "./components";
-import { describeFindings, profileFindings } from "./components/profile";
-import { rotationNotice, tokenPlan } from "./components/rotation";
-import { resolveSettings } from "./components/specs";
-import { CLIENT_SECRET_CONFIG_KEY, ClientSecretConfig, selfReferenceName, withClientSecret } from "./components/stackConfig";
-import { nameProblems, renderDirProblems } from "./components/validation";
+import * as k8s from "@pulumi/kubernetes/provider";
+import {
+    CLIENT_SECRET_CONFIG_KEY,
+    ClientSecretConfig,
+    describeFindings,
+    formatProblems,
+    nameProblems,
+    profileFindings,
+    renderDirProblems,
+    resolveSettings,
+    rotationNotice,
+    selfReferenceName,
+    SelfHostedGateway,
+    tokenPlan,
+    validateArgs,
+    withClientSecret,
+} from "./dist/components/stackProgram";
 
 const config = new pulumi.Config();
 const stack = pulumi.getStack();

@@ -4,7 +4,7 @@ import * as crypto from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as In from "@pulumi/kubernetes/types/input";
 import { gatewaySettings, proxyEnv } from "./settings";
-import type { AzureEnvironment } from "./token/credential";
+import type { AzureEnvironment } from "./token/cloud";
 import {
     AntiAffinity,
     AuthType,
