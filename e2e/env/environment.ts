@@ -57,10 +57,21 @@ function fakeAccessToken(user: E2eEnvironment["user"]): string {
     return `${b64url({ typ: "JWT", alg: "RS256" })}.${b64url(claims)}.${crypto.randomBytes(32).toString("base64url")}`;
 }
 
-export async function startEnvironment(opts: { dir?: string; cluster?: boolean } = {}): Promise<E2eEnvironment> {
-    const toolchain = toolchainBin();
+export interface EnvironmentOptions {
+    /** Where its files go (default: a new folder in the system's temp folder). */
+    dir?: string;
+    /** Without a cluster, when false. */
+    cluster?: boolean;
+    /** The toolchain's bin directory, when the caller has it already. */
+    toolchain?: string;
+    /** Aborting it while the environment starts stops what was started, and the start rejects. */
+    signal?: AbortSignal;
+}
+
+export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E2eEnvironment> {
+    const toolchain = opts.toolchain ?? toolchainBin();
     const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "apim-e2e-"));
-    const cluster = opts.cluster === false ? undefined : await startCluster(path.join(dir, "cluster"), toolchain);
+    const cluster = opts.cluster === false ? undefined : await startCluster(path.join(dir, "cluster"), toolchain, opts.signal);
     let arm: FakeArm | undefined;
     try {
         const user = {
