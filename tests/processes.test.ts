@@ -2,7 +2,16 @@
 import { strict as assert } from "assert";
 import { spawn } from "child_process";
 import * as net from "net";
-import { environEntries, hasPathUnder, listeningSockets, portsOf, processesWithPathUnder } from "../e2e/harness/processes";
+import {
+    alive,
+    descendantsOf,
+    environEntries,
+    hasPathUnder,
+    listeningSockets,
+    parentPid,
+    portsOf,
+    processesWithPathUnder,
+} from "../e2e/harness/processes";
 
 describe("what is left running: /proc readers", () => {
     it("listening sockets from /proc/net/tcp and tcp6: inode and port of the LISTEN rows only", () => {
@@ -28,6 +37,31 @@ describe("what is left running: /proc readers", () => {
         assert.equal(hasPathUnder(["TMPDIR=/tmp/demo-e2e-abc"], "TMPDIR", "/tmp/demo-e2e-abc"), true);
         assert.equal(hasPathUnder(["TMPDIR=/tmp/demo-e2e-abcdef"], "TMPDIR", "/tmp/demo-e2e-abc"), false);
         assert.equal(hasPathUnder(["XTMPDIR=/tmp/demo-e2e-abc"], "TMPDIR", "/tmp/demo-e2e-abc"), false);
+    });
+
+    it("the parent's pid from /proc/<pid>/stat, also when the command's name holds spaces and parentheses", () => {
+        assert.equal(parentPid("4242 (node) S 4100 4242 4100 0 -1 4194560 1234 0 0 0 10 2 0 0 20 0 11 0"), 4100);
+        assert.equal(parentPid("4243 (a (b) c) R 1 4243 4243 0 -1"), 1);
+        assert.equal(parentPid(""), undefined);
+    });
+
+    it("finds a process's descendants, also one in a process group of its own; after they exit, none", async () => {
+        // A shell whose child starts a grandchild in a new session (as Pulumi starts its plugins), then waits.
+        const child = spawn("bash", ["-c", "setsid sleep 30 & echo $!; wait"], { stdio: ["ignore", "pipe", "ignore"] });
+        try {
+            const grandchild = await new Promise<number>((resolve) =>
+                child.stdout.once("data", (b: Buffer) => resolve(Number(b.toString().trim()))),
+            );
+            const found = descendantsOf(child.pid!);
+            assert.equal(found.includes(grandchild), true, `${grandchild} in ${found.join(", ")}`);
+            assert.equal(alive(grandchild), true);
+            process.kill(grandchild, "SIGKILL");
+            await new Promise((r) => child.once("exit", r));
+            assert.deepEqual(descendantsOf(child.pid!), []);
+            assert.equal(alive(grandchild), false);
+        } finally {
+            child.kill("SIGKILL");
+        }
     });
 
     it("finds a live process by its environment and the port it listens on; after it exits, neither", async () => {

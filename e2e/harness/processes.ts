@@ -55,6 +55,39 @@ export function processesWithPathUnder(name: string, dir: string): Found[] {
     return out;
 }
 
+/** The parent's pid from the text of /proc/<pid>/stat (`pid (comm) state ppid ...`; comm may hold spaces and parentheses). */
+export function parentPid(stat: string): number | undefined {
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ppid = Number(fields[1]);
+    return Number.isInteger(ppid) ? ppid : undefined;
+}
+
+/** The live descendants of `root` (children, their children, ...), from /proc. */
+export function descendantsOf(root: number): number[] {
+    const children = new Map<number, number[]>();
+    for (const entry of fs.readdirSync("/proc")) {
+        if (!/^\d+$/.test(entry)) continue;
+        const ppid = parentPid(read(`/proc/${entry}/stat`) ?? "");
+        if (ppid === undefined) continue;
+        children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    }
+    const out: number[] = [];
+    const queue = [root];
+    while (queue.length > 0) {
+        for (const c of children.get(queue.shift()!) ?? []) {
+            out.push(c);
+            queue.push(c);
+        }
+    }
+    return out;
+}
+
+/** Whether a process is alive (a zombie is not). */
+export function alive(pid: number): boolean {
+    const state = /^State:\s+(\S)/m.exec(read(`/proc/${pid}/status`) ?? "")?.[1];
+    return state !== undefined && state !== "Z";
+}
+
 /** Every listening TCP socket on the machine: inode → port. */
 export function listeningNow(): Map<number, number> {
     const all = new Map<number, number>();

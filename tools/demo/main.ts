@@ -12,6 +12,7 @@ import * as os from "os";
 import * as path from "path";
 import { E2eEnvironment, REPO, startEnvironment } from "../../e2e/env/environment";
 import { deployment, podsOf, zoneOf } from "../../e2e/harness/objects";
+import { alive, descendantsOf } from "../../e2e/harness/processes";
 import { FAKETIME_LIB, inline } from "../../e2e/harness/pulumi";
 import { PROJECT, repoStack } from "../../e2e/harness/stacks";
 import { checkLines, keepLines, parseArgs, PodView, previewLines, shellRc, timingLine } from "./report";
@@ -40,22 +41,30 @@ interface Running {
     done?: Promise<unknown>;
 }
 
-/** Stops a process group: SIGTERM, then SIGKILL after `graceMs`. */
+/**
+ * Stops what runs: its process group, and every descendant of its leader. Pulumi starts each provider plugin in a
+ * process group of its own, so a signal to the CLI's group misses them, and once the CLI is gone they belong to no
+ * one: they are collected before anything is signalled. SIGTERM first, SIGKILL after `graceMs` for what is left.
+ */
 async function stopGroup(r: Running, graceMs = 5000): Promise<void> {
     if (r.group === undefined) return;
     const group = r.group;
+    const tree = new Set(descendantsOf(group));
     const signal = (s: NodeJS.Signals) => {
-        try {
-            process.kill(-group, s);
-        } catch {
-            /* gone already */
+        for (const target of [-group, ...tree]) {
+            try {
+                process.kill(target, s);
+            } catch {
+                /* gone already */
+            }
         }
     };
     signal("SIGTERM");
+    const deadline = Date.now() + graceMs;
     const timer = setTimeout(() => signal("SIGKILL"), graceMs);
     await r.done;
     clearTimeout(timer);
-    // Anything left in the group (a plugin that ignored SIGTERM) goes too.
+    while ([...tree].some(alive) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
     signal("SIGKILL");
 }
 
@@ -199,8 +208,9 @@ async function main(): Promise<number> {
         phases.push(["checks", Date.now() - t]);
 
         t = Date.now();
-        const clock = Math.floor((Date.parse(out("tokenRotatesAfter")) - Date.now()) / 1000) + HOUR;
-        const when = new Date(Date.now() + clock * 1000).toISOString().replace(/\.\d+Z$/, "Z");
+        const target = Date.parse(out("tokenRotatesAfter")) + HOUR * 1000;
+        const clock = Math.round((target - Date.now()) / 1000);
+        const when = new Date(target).toISOString().replace(/\.\d+Z$/, "Z");
         say(`5/5 pulumi preview --stack ${STACK} in the next rotation window: the program's clock (libfaketime) and the fake`);
         say(`    ARM's set to ${when}, an hour after tokenRotatesAfter`);
         env.arm.setClockOffset(clock);
