@@ -170,6 +170,7 @@ describe("npm run demo: the dev stack on the local stand-ins, from one command",
 
         assert.match(lines[0], /^\[demo\] apim-gateway demo: the dev stack, deployed on LOCAL STAND-INS FOR AZURE /);
         assert.match(out, /\[demo\] 1\/5 toolchain: .*\n\[demo\] {5}cached: \S+\/bin \(\d+\.\d s\)\n/);
+        assert.match(out, /\n\[demo\] {5}the package's dist\/ built \(npm run build, incremental\): \d+\.\d s\n/);
         const envLine =
             /\[demo\] {5}up in [\d.]+ s: Kubernetes API https:\/\/127\.0\.0\.1:(\d+), fake ARM https:\/\/127\.0\.0\.1:(\d+)\/?, files in (\S+)\n/.exec(
                 out,
@@ -208,7 +209,7 @@ describe("npm run demo: the dev stack on the local stand-ins, from one command",
             "[demo]     the token chain is replaced: a new token, its Secret, and the Deployment rolled onto it; nothing else changes.",
         ]);
         const timings =
-            /\[demo\] timings: toolchain \(cached\) [\d.]+ s, environment [\d.]+ s, pulumi up [\d.]+ s, checks [\d.]+ s, rotation preview [\d.]+ s; total [\d.]+ s\n/.exec(
+            /\[demo\] timings: toolchain \(cached\) [\d.]+ s, dist\/ build [\d.]+ s, environment [\d.]+ s, pulumi up [\d.]+ s, checks [\d.]+ s, rotation preview [\d.]+ s; total [\d.]+ s\n/.exec(
                 out,
             );
         assert.ok(timings, out);

@@ -68,6 +68,19 @@ async function stopGroup(r: Running, graceMs = 5000): Promise<void> {
     signal("SIGKILL");
 }
 
+/** Runs a command in a process group of its own that Ctrl-C stops (`running`); stderr shown, stdout returned. */
+async function tracked(running: Running, command: string, args: string[]): Promise<{ code: number; stdout: string }> {
+    const child: ChildProcess = spawn(command, args, { cwd: REPO, stdio: ["ignore", "pipe", "inherit"], detached: true });
+    let stdout = "";
+    child.stdout!.on("data", (b: Buffer) => (stdout += b.toString()));
+    const done = new Promise<number>((resolve) => child.on("close", (c, sig) => resolve(c ?? (sig ? 128 : 1))));
+    running.group = child.pid;
+    running.done = done;
+    const code = await done;
+    running.group = undefined;
+    return { code, stdout };
+}
+
 /** The toolchain's bin directory: the cached one, or built now with the build script's progress on stderr. */
 async function toolchain(running: Running): Promise<{ bin: string; built: boolean }> {
     const script = path.join(REPO, "e2e", "toolchain", "build.sh");
@@ -78,16 +91,9 @@ async function toolchain(running: Running): Promise<{ bin: string; built: boolea
     }
     say("the toolchain is not built yet: building it from Go modules now. A cold build takes about half an hour on 2 cores;");
     say("each tool is listed below with its elapsed and expected time. It is cached afterwards (~/.cache/apim-gateway).");
-    const child: ChildProcess = spawn("bash", [script], { stdio: ["ignore", "pipe", "inherit"], detached: true });
-    let out = "";
-    child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
-    const done = new Promise<number>((resolve) => child.on("exit", (c, sig) => resolve(c ?? (sig ? 128 : 1))));
-    running.group = child.pid;
-    running.done = done;
-    const code = await done;
-    running.group = undefined;
+    const { code, stdout } = await tracked(running, "bash", [script]);
     if (code !== 0) throw new Error(`the toolchain build failed (exit ${code}); its messages are above`);
-    return { bin: out.trim().split("\n").pop() ?? "", built: true };
+    return { bin: stdout.trim().split("\n").pop() ?? "", built: true };
 }
 
 async function main(): Promise<number> {
@@ -129,6 +135,17 @@ async function main(): Promise<number> {
     phases.push([tool.built ? "toolchain build" : "toolchain (cached)", Date.now() - t]);
     say(`    ${tool.built ? "built" : "cached"}: ${tool.bin} (${secs(Date.now() - t)})`);
     if (interrupted()) return 130;
+    // The stack program and the provider plugin run the compiled package: build it (incremental: seconds when current).
+    t = Date.now();
+    const build = await tracked(running, process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"]);
+    if (interrupted()) return 130;
+    if (build.code !== 0) {
+        process.stderr.write(build.stdout);
+        say("failed: npm run build (dist/) did not compile; its messages are above");
+        return 1;
+    }
+    phases.push(["dist/ build", Date.now() - t]);
+    say(`    the package's dist/ built (npm run build, incremental): ${secs(Date.now() - t)}`);
 
     // Everything the demo and its processes write goes under one temporary folder, removed at the end.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "apim-demo-"));
