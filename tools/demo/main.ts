@@ -207,7 +207,7 @@ async function main(): Promise<number> {
         );
         const ingress = svc.status?.loadBalancer?.ingress?.[0];
         say("4/5 what you check after a real deployment (read here from the local cluster and the stack's outputs;");
-        say("    on the right, the command that shows it for a real cluster and stack):");
+        say("    after each, the command that shows it for a real cluster and stack):");
         for (const line of checkLines({
             namespace: out("namespaceName"),
             deployment: out("deploymentName"),
