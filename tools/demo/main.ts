@@ -31,6 +31,12 @@ function missingPrerequisites(): string[] {
     if (!FAKETIME_LIB) missing.push("libfaketime (for the preview in the next rotation window); fix: sudo apt-get install faketime");
     if (spawnSync("openssl", ["version"]).status !== 0)
         missing.push("openssl (the environment's certificates); fix: sudo apt-get install openssl");
+    if (spawnSync("go", ["version"]).status !== 0) {
+        missing.push(
+            "Go (the toolchain script reads its versions with it, and builds the toolchain from Go modules the first time); " +
+                "fix: install Go 1.26 or later (https://go.dev/dl/) and put it on PATH",
+        );
+    }
     return missing;
 }
 
@@ -86,9 +92,6 @@ async function toolchain(running: Running): Promise<{ bin: string; built: boolea
     const script = path.join(REPO, "e2e", "toolchain", "build.sh");
     const check = spawnSync("bash", [script, "--check"], { encoding: "utf8" });
     if (check.status === 0) return { bin: check.stdout.trim(), built: false };
-    if (spawnSync("go", ["version"]).status !== 0) {
-        throw new Error("the toolchain is not built yet, and building it needs Go (https://go.dev/dl/, 1.26 or later) on PATH");
-    }
     say("the toolchain is not built yet: building it from Go modules now. A cold build takes about half an hour on 2 cores;");
     say("each tool is listed below with its elapsed and expected time. It is cached afterwards (~/.cache/apim-gateway).");
     const { code, stdout } = await tracked(running, "bash", [script]);
