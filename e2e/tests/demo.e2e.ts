@@ -240,6 +240,36 @@ describe("npm run demo: the dev stack on the local stand-ins, from one command",
         assertNothingLeft(run, launchers);
     });
 
+    it("Ctrl-C while the environment starts: stops what started and removes everything", async () => {
+        const run = startDemo();
+        runs.push(run);
+        await waitForOutput(run, /\[demo\] 2\/5 environment: /, 5 * 60 * 1000);
+        process.kill(-run.child.pid!, "SIGINT");
+        const exit = await run.exit;
+        assert.deepEqual(exit, { code: null, signal: "SIGINT" }, run.output());
+        assert.match(run.stdout(), /\[demo\] SIGINT: stopping; everything it started is being removed\n/);
+        assert.match(run.stdout(), /\[demo\] removed everything in [\d.]+ s: no process, port or file of the demo is left\n/);
+        assert.equal(run.stdout().includes("3/5"), false, "it stopped before the deployment");
+        assertNothingLeft(run, launchers);
+    });
+
+    it("SIGTERM to the demo's own process alone during pulumi up (as a process manager stops it): it stops everything itself", async () => {
+        const run = startDemo();
+        runs.push(run);
+        await waitForOutput(run, /kubernetes:apps\/v1:Deployment \S+ creating/, 10 * 60 * 1000);
+        // The demo's node process (npm starts it through sh): the only one signalled; the cluster and Pulumi keep running.
+        const demo = processesWithPathUnder("TMPDIR", run.tmp).filter(
+            (p) => p.command.includes("tools/demo/main.ts") && p.command.startsWith("node"),
+        );
+        assert.equal(demo.length, 1, JSON.stringify(demo));
+        process.kill(demo[0].pid, "SIGTERM");
+        const exit = await run.exit;
+        assert.equal(exit.code !== 0, true, JSON.stringify(exit));
+        assert.match(run.stdout(), /\[demo\] SIGTERM: stopping; everything it started is being removed\n/);
+        assert.match(run.stdout(), /\[demo\] removed everything in [\d.]+ s: no process, port or file of the demo is left\n/);
+        assertNothingLeft(run, launchers);
+    });
+
     it("--keep: stays up; the printed shell reaches the cluster and the stack, and the program through the Automation API; Ctrl-C then removes everything", async () => {
         const run = startDemo(["--keep"]);
         runs.push(run);

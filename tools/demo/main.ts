@@ -254,6 +254,9 @@ async function main(): Promise<number> {
         }
         return code;
     } catch (e) {
+        // A Ctrl-C also stops a tool the environment runs synchronously (openssl): its error comes first, and the
+        // signal's handler runs once the event loop turns.
+        await new Promise((r) => setTimeout(r, 200));
         if (interrupted()) return (code = 130);
         say(`failed: ${(e as Error).message}`);
         return (code = 1);
