@@ -155,6 +155,8 @@ describe("npm run demo: the dev stack on the local stand-ins, from one command",
                 process.kill(-r.child.pid!, "SIGINT");
                 await r.exit;
             }
+            // (Removed by assertNothingLeft when the scenario passed; after a failure, what it found is reported above.)
+            fs.rmSync(r.tmp, { recursive: true, force: true });
         }
         runs = [];
     });
