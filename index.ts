@@ -1,22 +1,27 @@
 // The stack program: one SelfHostedGateway per stack, configured by the stack's `gateway` key.
 //   pulumi up --stack dev
 import * as pulumi from "@pulumi/pulumi";
-import * as k8s from "@pulumi/kubernetes";
-import { formatProblems, SelfHostedGateway, validateArgs } from "./components";
-import { CLUSTER_TARGET, yamlTarget } from "./components/kubernetesTarget/provider";
-import { KubernetesTarget } from "./components/kubernetesTarget/resource";
-import { describeFindings, profileFindings } from "./components/profile";
-import { tokenPlan } from "./components/rotation";
-import { resolveSettings } from "./components/specs";
+import * as k8s from "@pulumi/kubernetes/provider";
 import {
     CLIENT_SECRET_CONFIG_KEY,
     ClientSecretConfig,
+    CLUSTER_TARGET,
+    describeFindings,
+    formatProblems,
+    KubernetesTarget,
+    nameProblems,
+    profileFindings,
+    renderDirProblems,
+    resolveSettings,
+    ROTATION_NOTICE_CONFIG_KEY,
+    SelfHostedGateway,
+    tokenPlan,
+    validateArgs,
     WEBHOOK_URL_CONFIG_KEY,
     withClientSecret,
     withWebhookUrl,
-} from "./components/stackConfig";
-import { ROTATION_NOTICE_CONFIG_KEY } from "./components/token/resource";
-import { nameProblems, renderDirProblems } from "./components/validation";
+    yamlTarget,
+} from "./dist/components/stackProgram";
 
 const config = new pulumi.Config();
 const stack = pulumi.getStack();

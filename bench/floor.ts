@@ -3,21 +3,14 @@
 // same inputs. What the component costs on top is its own work: validation, rules, settings, and wiring.
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-
-interface Recorded {
-    type: string;
-    name: string;
-    inputs: Record<string, unknown>;
-}
-
-const SIG = "4dabf18193072939515e22adb298388d";
+import { dependencyOf, FloorResource, SECRET_SIG } from "./floors";
 
 /** State keeps secrets encrypted: the floor registers a secret of its own in their place. */
 function revive(v: unknown): unknown {
     if (Array.isArray(v)) return v.map(revive);
     if (v !== null && typeof v === "object") {
         const o = v as Record<string, unknown>;
-        if (SIG in o) return pulumi.secret("floor-secret");
+        if (SECRET_SIG in o) return pulumi.secret("floor-secret");
         return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, revive(x)]));
     }
     return v;
@@ -30,15 +23,12 @@ class Raw extends pulumi.CustomResource {
     }
 }
 
-const recorded = JSON.parse(fs.readFileSync(process.env.BENCH_FLOOR_RESOURCES as string, "utf8")) as Recorded[];
-// What must exist first: the namespace for namespaced objects, the gateway for its token (as in the component).
-const first = new Map<string, Raw>();
-for (const r of recorded.filter((x) => x.type === "kubernetes:core/v1:Namespace" || x.type === "azure-native:apimanagement:Gateway")) {
-    first.set(r.type, new Raw(r.type, r.name, revive(r.inputs) as pulumi.Inputs));
-}
-for (const r of recorded.filter((x) => !first.has(x.type))) {
-    const after = r.type.startsWith("kubernetes:")
-        ? first.get("kubernetes:core/v1:Namespace")
-        : first.get("azure-native:apimanagement:Gateway");
-    new Raw(r.type, r.name, revive(r.inputs) as pulumi.Inputs, after ? { dependsOn: after } : {});
+const recorded = JSON.parse(fs.readFileSync(process.env.BENCH_FLOOR_RESOURCES as string, "utf8")) as FloorResource[];
+const registered = new Map<FloorResource, Raw>();
+// In order: what must exist first (the namespace, the gateway) comes before what depends on it.
+for (const r of [...recorded].sort(
+    (a, b) => Number(dependencyOf(a, recorded) !== undefined) - Number(dependencyOf(b, recorded) !== undefined),
+)) {
+    const after = dependencyOf(r, recorded);
+    registered.set(r, new Raw(r.type, r.name, revive(r.inputs) as pulumi.Inputs, after ? { dependsOn: registered.get(after) } : {}));
 }

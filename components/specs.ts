@@ -6,7 +6,7 @@ import type * as In from "@pulumi/kubernetes/types/input";
 import { gatewaySettings, proxyEnv } from "./settings";
 import { extensionsOf, Extensions, extraContainers, extraEnvVars, extraMounts, extraVolumes } from "./extensions";
 import { azureAdCertificateOf, AzureAdCertificate, certificateMount, certificateVolume } from "./certificate";
-import type { AzureEnvironment } from "./token/credential";
+import type { AzureEnvironment } from "./token/cloud";
 import {
     AntiAffinity,
     AuthType,

@@ -126,4 +126,3 @@ export function withWebhookUrl(
     const webhookUrl = webhook !== undefined ? webhook.secret : WEBHOOK_STAND_IN;
     return { raw: { ...(raw as Record<string, unknown>), token: { ...token, expiryAlerts: { ...alerts, webhookUrl } } }, problems };
 }
-

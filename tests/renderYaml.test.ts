@@ -98,6 +98,19 @@ describe("renderYamlTo (GitOps rendering)", () => {
         }
     });
 
+    it("the check itself refuses an empty value, and JSON that is not a string or a number, naming the key", () => {
+        // (The stack program runs the compiled package; this checks the source directly, for the mutation run too.)
+        const hint = (key: string) =>
+            `expected a directory path such as "rendered/prod" (relative to the project), or remove ${key} to apply to the cluster`;
+        assert.deepEqual(renderDirProblems(""), [`renderYamlTo: got ""; ${hint("renderYamlTo")}`]);
+        assert.deepEqual(renderDirProblems(" \t"), [`renderYamlTo: got " \\t"; ${hint("renderYamlTo")}`]);
+        assert.deepEqual(renderDirProblems('{"dir":"x"}'), [`renderYamlTo: got {"dir":"x"}; ${hint("renderYamlTo")}`]);
+        assert.deepEqual(renderDirProblems("[1]"), [`renderYamlTo: got [1]; ${hint("renderYamlTo")}`]);
+        assert.deepEqual(renderDirProblems("null"), [`renderYamlTo: got null; ${hint("renderYamlTo")}`]);
+        assert.deepEqual(renderDirProblems("false"), [`renderYamlTo: got false; ${hint("renderYamlTo")}`]);
+        assert.deepEqual(renderDirProblems("", "gitops.dir"), [`gitops.dir: got ""; ${hint("gitops.dir")}`]);
+    });
+
     it("accepts any non-empty path", () => {
         assert.deepEqual(renderDirProblems(undefined), []);
         assert.deepEqual(renderDirProblems("rendered"), []);

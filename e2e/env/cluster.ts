@@ -85,8 +85,11 @@ function kubeconfigFor(server: string, caFile: string, token: string, user: stri
     ].join("\n");
 }
 
-/** Starts the cluster in `dir` with binaries from `bin`; resolves when nodes are Ready and the default ServiceAccount exists. */
-export async function startCluster(dir: string, bin: string): Promise<Cluster> {
+/**
+ * Starts the cluster in `dir` with binaries from `bin`; resolves when nodes are Ready and the default ServiceAccount
+ * exists. Once `signal` aborts, it stops what it started and rejects.
+ */
+export async function startCluster(dir: string, bin: string, signal?: AbortSignal): Promise<Cluster> {
     fs.mkdirSync(dir, { recursive: true });
     const procs: Proc[] = [];
     let loop: NodeJS.Timeout | undefined;
@@ -171,6 +174,7 @@ export async function startCluster(dir: string, bin: string): Promise<Cluster> {
             async () => ((await kube.request<string>("GET", "/readyz")) ? true : undefined),
             120_000,
             500,
+            signal,
         );
 
         const kubeconfig = path.join(dir, "kubeconfig");
@@ -284,8 +288,16 @@ export async function startCluster(dir: string, bin: string): Promise<Cluster> {
                 return ready.length === ZONES.length ? true : undefined;
             },
             60_000,
+            250,
+            signal,
         );
-        await waitFor("the default ServiceAccount", () => kube.find("/api/v1/namespaces/default/serviceaccounts/default"), 60_000);
+        await waitFor(
+            "the default ServiceAccount",
+            () => kube.find("/api/v1/namespaces/default/serviceaccounts/default"),
+            60_000,
+            250,
+            signal,
+        );
         return { kubeconfig, kube, ca, dir, stop };
     } catch (e) {
         await stop();

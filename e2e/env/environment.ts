@@ -78,12 +78,25 @@ export function backendFromEnv(value: string | undefined = process.env.APIM_E2E_
     throw new Error(`APIM_E2E_BACKEND: got ${JSON.stringify(value)}; expected "file" (the default) or "azblob" (Azurite)`);
 }
 
-export async function startEnvironment(opts: { dir?: string; cluster?: boolean; backend?: E2eBackend } = {}): Promise<E2eEnvironment> {
+export interface EnvironmentOptions {
+    /** Where its files go (default: a new folder in the system's temp folder). */
+    dir?: string;
+    /** Without a cluster, when false. */
+    cluster?: boolean;
+    /** The toolchain's bin directory, when the caller has it already. */
+    toolchain?: string;
+    /** Aborting it while the environment starts stops what was started, and the start rejects. */
+    signal?: AbortSignal;
+    /** Where the state is (default: APIM_E2E_BACKEND, else a file backend). */
+    backend?: E2eBackend;
+}
+
+export async function startEnvironment(opts: EnvironmentOptions = {}): Promise<E2eEnvironment> {
     const backend = opts.backend ?? backendFromEnv();
-    const toolchain = toolchainBin();
+    const toolchain = opts.toolchain ?? toolchainBin();
     const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "apim-e2e-"));
     const crds = opts.cluster === false ? undefined : crdDir(REPO);
-    const cluster = opts.cluster === false ? undefined : await startCluster(path.join(dir, "cluster"), toolchain);
+    const cluster = opts.cluster === false ? undefined : await startCluster(path.join(dir, "cluster"), toolchain, opts.signal);
     let arm: FakeArm | undefined;
     let webhook: WebhookReceiver | undefined;
     let azurite: Azurite | undefined;

@@ -98,11 +98,18 @@ export interface ObjectList<T> {
     items: T[];
 }
 
-/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 250): Promise<T> {
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs` (or once `signal` aborts). */
+export async function waitFor<T>(
+    what: string,
+    check: () => Promise<T | undefined>,
+    timeoutMs = 60_000,
+    everyMs = 250,
+    signal?: AbortSignal,
+): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     let last: unknown;
     for (;;) {
+        if (signal?.aborted) throw new Error(`stopped while waiting for ${what}`);
         try {
             const v = await check();
             if (v !== undefined) return v;

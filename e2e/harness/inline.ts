@@ -5,11 +5,16 @@
 //
 //   node -r ts-node/register e2e/harness/inline.ts <request.json>
 //
+// With `cliProjectDir`, the program is loaded the way Pulumi's Node.js runner loads it under the real CLI: ts-node
+// registered with the runner's options (type-checking included, cliTsNode.ts) for that project. The harness's own
+// files are then compiled by a transpile-only ts-node scoped to this folder (see pulumi.ts).
+//
 // The request names the program module, the work directory (Pulumi.yaml and Pulumi.<stack>.yaml), the stack
 // and the operation; the result (summary, outputs, the engine's event stream) is written to request.resultFile.
 import * as fs from "fs";
 import * as path from "path";
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
+import { registerAsCli } from "./cliTsNode";
 
 export interface InlineRequest {
     op: "up" | "preview" | "destroy" | "refresh";
@@ -25,6 +30,8 @@ export interface InlineRequest {
     targetDependents?: boolean;
     /** refresh: drop the records of creates a crash interrupted (--clear-pending-creates). */
     clearPendingCreates?: boolean;
+    /** Load the program as Pulumi's runner would for the project in this folder (its tsconfig.json, type-checked). */
+    cliProjectDir?: string;
 }
 
 export interface InlineResult {
@@ -39,7 +46,9 @@ export interface InlineResult {
 }
 
 async function main(): Promise<void> {
-    const req = JSON.parse(fs.readFileSync(process.argv[2], "utf8")) as InlineRequest;
+    // The request file is the last argument (`node -r ... inline.ts <file>`, or `node -e <bootstrap> <file>`).
+    const req = JSON.parse(fs.readFileSync(process.argv[process.argv.length - 1], "utf8")) as InlineRequest;
+    if (req.cliProjectDir) registerAsCli(req.cliProjectDir);
     const result: InlineResult = { ok: false, steps: [], diagnostics: [] };
     const onEvent = (e: EngineEvent) => {
         const pre = e.resourcePreEvent?.metadata;

@@ -28,6 +28,23 @@ export interface Run<T> {
     /** Wall time in ms. */
     ms: number;
     output: string;
+    /** CPU time (user + system) of the process and the descendants it waited for, in ms, when asked (`cpu`). */
+    cpuMs?: number;
+}
+
+/** GNU time, which reports a command's CPU time (with its waited-for descendants'): for the benchmarks. */
+export const GNU_TIME = ["/usr/bin/time"].find((f) => fs.existsSync(f));
+
+/** `command args` wrapped so that its CPU time lands in `file` (GNU time), or as it is without GNU time. */
+function withCpuTime(command: string, args: string[], file: string | undefined): [string, string[]] {
+    return file && GNU_TIME ? [GNU_TIME, ["-o", file, "-f", "%U %S", command, ...args]] : [command, args];
+}
+
+/** The CPU time GNU time wrote, in ms. */
+function cpuTimeOf(file: string | undefined): number | undefined {
+    if (!file || !fs.existsSync(file)) return undefined;
+    const [user, sys] = fs.readFileSync(file, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+    return Number.isFinite(user) && Number.isFinite(sys) ? Math.round((user + sys) * 1000) : undefined;
 }
 
 export interface CliResult {
@@ -52,15 +69,33 @@ export function pulumiCli(env: E2eEnvironment, args: string[], cwd: string, extr
     return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs the `pulumi` CLI in `cwd` inside the environment, while this process goes on serving the stand-ins. */
-export function pulumiCliAsync(env: E2eEnvironment, args: string[], cwd: string, extra: Record<string, string> = {}): Promise<CliResult> {
+/**
+ * Runs the `pulumi` CLI without blocking this process (whose event loop serves the fake ARM and the cluster's
+ * stand-ins, which a command that deploys needs); in a process group of its own.
+ */
+export function pulumiCliAsync(
+    env: E2eEnvironment,
+    args: string[],
+    cwd: string,
+    extra: Record<string, string> = {},
+    cpuFile?: string,
+): Promise<CliResult & { ms: number; cpuMs?: number }> {
+    const started = Date.now();
     return new Promise((resolve) => {
-        const child = spawn("pulumi", [...args, "--non-interactive"], { cwd, env: { ...process.env, ...env.vars, ...extra } });
+        const child = spawn(...withCpuTime("pulumi", [...args, "--non-interactive"], cpuFile), {
+            cwd,
+            env: { ...process.env, ...env.vars, ...extra },
+            stdio: ["ignore", "pipe", "pipe"],
+            detached: true,
+        });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (b: Buffer) => (stdout += b.toString()));
         child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
-        child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr }));
+        child.on("error", (e) => resolve({ code: 127, stdout, stderr: stderr + e.message, ms: Date.now() - started }));
+        child.on("close", (c, sig) =>
+            resolve({ code: c ?? (sig ? 128 : 1), stdout, stderr, ms: Date.now() - started, cpuMs: cpuTimeOf(cpuFile) }),
+        );
     });
 }
 
@@ -74,6 +109,24 @@ export interface InlineOptions extends Omit<InlineRequest, "resultFile" | "progr
     vars?: Record<string, string>;
     /** Echo the engine's output to stderr. */
     echo?: boolean;
+    /** Measure the CPU time of the run (GNU time), into Run.cpuMs. */
+    cpu?: boolean;
+}
+
+/** The environment without ts-node's own variables. */
+function withoutTsNode(vars: NodeJS.ProcessEnv): Record<string, string> {
+    return Object.fromEntries(
+        Object.entries(vars).filter((e): e is [string, string] => e[1] !== undefined && !e[0].startsWith("TS_NODE_")),
+    );
+}
+
+/** `node -e` code that compiles the harness (this folder only) transpile-only, then runs inline.ts. */
+function harnessBootstrap(): string {
+    const options = { transpileOnly: true, scope: true, scopeDir: __dirname, project: path.join(REPO, "tsconfig.json") };
+    return [
+        `require(${JSON.stringify(path.join(REPO, "node_modules", "ts-node"))}).register(${JSON.stringify(options)});`,
+        `require(${JSON.stringify(path.join(__dirname, "inline.ts"))});`,
+    ].join("\n");
 }
 
 /** Runs one operation of an inline program (default: this repository's index.ts) in a child process. */
@@ -90,34 +143,45 @@ export async function inline(env: E2eEnvironment, o: InlineOptions): Promise<Run
         target: o.target,
         targetDependents: o.targetDependents,
         clearPendingCreates: o.clearPendingCreates,
+        cliProjectDir: o.cliProjectDir,
     };
-    fs.writeFileSync(path.join(dir, "request.json"), JSON.stringify(request));
+    const requestFile = path.join(dir, "request.json");
+    fs.writeFileSync(requestFile, JSON.stringify(request));
+    const cpuFile = o.cpu ? path.join(dir, "cpu-time") : undefined;
     const started = Date.now();
     let output = "";
     const code = await new Promise<number>((resolve) => {
-        const child = spawn(
-            process.execPath,
-            [
-                "-r",
-                path.join(REPO, "node_modules", "ts-node", "register"),
-                path.join(__dirname, "inline.ts"),
-                path.join(dir, "request.json"),
-            ],
-            {
-                cwd: o.workDir,
-                env: {
-                    ...process.env,
-                    ...env.vars,
-                    TS_NODE_TRANSPILE_ONLY: "1",
-                    TS_NODE_PROJECT: path.join(REPO, "tsconfig.json"),
-                    ...(o.clockSeconds !== undefined ? clockShift(o.clockSeconds) : {}),
-                    ...(o.vars ?? {}),
-                },
-                stdio: ["ignore", "pipe", "pipe"],
-                // A process group of its own: a scenario can kill the runner, the CLI and its plugins at once.
-                detached: true,
-            },
-        );
+        const shifted = o.clockSeconds !== undefined ? clockShift(o.clockSeconds) : {};
+        // Each in a process group of its own: a scenario can kill the runner, the CLI and its plugins at once.
+        const child = o.cliProjectDir
+            ? // As under the CLI: no TS_NODE_* settings reach the program's ts-node (they would override the runner's);
+              // the harness's own files get a transpile-only ts-node scoped to this folder.
+              spawn(...withCpuTime(process.execPath, ["-e", harnessBootstrap(), requestFile], cpuFile), {
+                  cwd: o.workDir,
+                  env: { ...withoutTsNode({ ...process.env, ...env.vars }), ...shifted, ...(o.vars ?? {}) },
+                  stdio: ["ignore", "pipe", "pipe"],
+                  detached: true,
+              })
+            : spawn(
+                  ...withCpuTime(
+                      process.execPath,
+                      ["-r", path.join(REPO, "node_modules", "ts-node", "register"), path.join(__dirname, "inline.ts"), requestFile],
+                      cpuFile,
+                  ),
+                  {
+                      cwd: o.workDir,
+                      env: {
+                          ...process.env,
+                          ...env.vars,
+                          TS_NODE_TRANSPILE_ONLY: "1",
+                          TS_NODE_PROJECT: path.join(REPO, "tsconfig.json"),
+                          ...shifted,
+                          ...(o.vars ?? {}),
+                      },
+                      stdio: ["ignore", "pipe", "pipe"],
+                      detached: true,
+                  },
+              );
         if (child.pid !== undefined) o.onStart?.(child.pid);
         const take = (b: Buffer) => {
             output += b.toString();
@@ -134,7 +198,7 @@ export async function inline(env: E2eEnvironment, o: InlineOptions): Promise<Run
     } else {
         result = { ok: false, error: `the runner exited with ${code} and wrote no result`, steps: [], diagnostics: [] };
     }
-    return { result, ms, output };
+    return { result, ms, output, cpuMs: cpuTimeOf(cpuFile) };
 }
 
 /** The stack's state as `pulumi stack export` prints it (text, to search for plaintext secrets). */

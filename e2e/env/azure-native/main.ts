@@ -18,7 +18,7 @@ import * as provider from "@pulumi/pulumi/provider";
 import { unwrapSecrets } from "../../../components/token/provider";
 import { Contract, contractNamed, lenientMappers, loadContracts, Serializer, serializerLike } from "../contracts";
 import { armPath, checkInputs, covers, hasUnknown, isObject, overlay } from "./state";
-import { NATIVE_TYPES, NativeFacts, nativeFacts, NativeType } from "./types";
+import { NATIVE_TYPES, NativeFacts, nativeFacts, NativeType, standInSchema } from "./types";
 
 const VERSION = "3.28.0";
 
@@ -135,6 +135,9 @@ function state(s: Served, inputs: Record<string, unknown>, c: Contract, json: un
 
 const standIn: provider.Provider = {
     version: VERSION,
+    async getSchema() {
+        return JSON.stringify(standInSchema(VERSION));
+    },
     async check(urn, olds, news) {
         const s = await typeOf(urn);
         return checkInputs(s.facts.required, s.create, urn, olds as Record<string, unknown> | undefined, news as Record<string, unknown>);
