@@ -82,6 +82,20 @@ export function descendantsOf(root: number): number[] {
     return out;
 }
 
+/**
+ * SIGKILLs a process and every descendant, found before any is signalled: Pulumi starts each provider plugin in a
+ * process group of its own, so killing the CLI's group would leave them running.
+ */
+export function killTree(root: number): void {
+    for (const pid of [root, ...descendantsOf(root)]) {
+        try {
+            process.kill(pid, "SIGKILL");
+        } catch {
+            // gone already
+        }
+    }
+}
+
 /** Whether a process is alive (a zombie is not). */
 export function alive(pid: number): boolean {
     const state = /^State:\s+(\S)/m.exec(read(`/proc/${pid}/status`) ?? "")?.[1];

@@ -151,7 +151,7 @@ describe("npm run doctor: the preflight on the real engine", function () {
             `${pad("ok", "storage class")}azurefile-csi for ReadWriteMany (access mode not checked: provisioner e2e.apim-gateway.test/hostpath)`,
             `${pad("ok", "dns")}localhost resolves (${localhost})`,
         ]);
-        assert.match(ready.lines[ready.lines.length - 1], /^12 ok, 0 warn, 0 FAIL \(\d+\.\d s\)$/);
+        assert.match(ready.lines[ready.lines.length - 1], /^13 ok, 0 warn, 0 FAIL \(\d+\.\d s\)$/);
         assert.equal(ready.code, 0);
         // It used the Azure access token and the stack's passphrase, and printed neither.
         const { accessToken } = JSON.parse(fs.readFileSync(env.vars.APIM_E2E_AZ_TOKEN_FILE, "utf8")) as { accessToken: string };

@@ -15,6 +15,7 @@ import { engineError, inline, InlineOptions, pulumiCli } from "../harness/pulumi
 import { changes, wall } from "../harness/report";
 import { PROJECT, repoStack } from "../harness/stacks";
 import { e2e } from "./setup";
+import { killTree } from "../harness/processes";
 
 /** The words of Pulumi's refusal when another run holds a DIY backend's lock (pkg/backend/diy/lock.go). */
 const LOCKED =
@@ -164,7 +165,7 @@ describe("team state on an azblob:// backend (Azurite), on the real engine", fun
                     ) {
                         clearInterval(timer);
                         killed = true;
-                        process.kill(-pid, "SIGKILL");
+                        killTree(pid); // the runner, the CLI and the plugins it started
                     }
                 }, 20);
             },

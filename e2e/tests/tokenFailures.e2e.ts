@@ -9,6 +9,7 @@ import { exportStack, inline, InlineOptions, pulumiCli } from "../harness/pulumi
 import { PROJECT, repoStack } from "../harness/stacks";
 import { changes, wall } from "../harness/report";
 import { e2e } from "./setup";
+import { killTree } from "../harness/processes";
 
 const STACK = "token-failures";
 const GATEWAY = "apim-gw-failures";
@@ -276,7 +277,7 @@ describe("the token path when Azure misbehaves (fake ARM failure injection), on 
                     ) {
                         clearInterval(timer);
                         killed = true;
-                        process.kill(-pid, "SIGKILL");
+                        killTree(pid); // the runner, the CLI and the plugins it started
                     }
                 }, 20);
             },

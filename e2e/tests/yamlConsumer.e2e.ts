@@ -3,6 +3,7 @@
 // package's provider plugin to construct the SelfHostedGateway component; the plugin also serves the token. This is
 // the path users take with `pulumi up`, and what a pull request's `pulumi preview --diff` shows.
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
@@ -190,6 +191,7 @@ describe("a Pulumi YAML project on the real pulumi command line (no Automation A
             "a prod stack with one replica",
             (p: Record<string, unknown>) => {
                 p.environment = "prod";
+                p.namespace = { name: GW, podSecurityLevel: "restricted" };
                 p.replicas = 1;
             },
             [
@@ -226,4 +228,50 @@ describe("a Pulumi YAML project on the real pulumi command line (no Automation A
             );
         });
     }
+
+    it("pulumi package add from a YAML project: the package recorded in Pulumi.yaml, the plugin installed with one command, then up and destroy", async () => {
+        const env = e2e();
+        const dir = fs.mkdtempSync(path.join(env.dir, "yaml-package-add-"));
+        // The package installed beside the project (its plugin runs the project's copy), as the TypeScript docs say.
+        const packDir = fs.mkdtempSync(path.join(env.dir, "yaml-pack-"));
+        const npm = (args: string[], cwd: string) =>
+            execFileSync("npm", [...args, "--no-audit", "--no-fund", "--prefer-offline"], {
+                cwd,
+                encoding: "utf8",
+                stdio: ["ignore", "pipe", "pipe"],
+            });
+        const tarball = npm(["pack", "--pack-destination", packDir, "--silent"], REPO).trim().split("\n").pop()!;
+        fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "yaml-package-add", version: "1.0.0", private: true }));
+        npm(["install", "--ignore-scripts", path.join(packDir, tarball)], dir);
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: yaml-package-add\nruntime: yaml\n");
+        const launcher = "node_modules/apim-gateway/bin/pulumi-resource-apim-gateway";
+        const home = { PULUMI_HOME: fs.mkdtempSync(path.join(env.dir, "pulumi-home-yaml-")) };
+
+        const added = await pulumiCliAsync(env, ["package", "add", `./${launcher}`], dir, home);
+        assert.equal(added.code, 0, added.stdout + added.stderr);
+        const recorded = fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8");
+        assert.equal(recorded.includes("packages:\n  apim-gateway: apim-gateway@0.1.0\n"), true, recorded);
+        const install = pulumiCli(env, ["plugin", "install", "resource", "apim-gateway", "0.1.0", "--file", launcher], dir, home);
+        assert.equal(install.code, 0, install.stderr);
+
+        const properties = gatewayProperties((p) => {
+            (p.apim as Record<string, unknown>).gatewayName = "yaml-added";
+            p.namespace = { name: "yaml-added" };
+        });
+        fs.writeFileSync(
+            path.join(dir, "Pulumi.yaml"),
+            recorded +
+                stringify({
+                    resources: { edge: { type: "apim-gateway:index:SelfHostedGateway", properties } },
+                    outputs: { tokenExpiry: "${edge.tokenExpiry}" },
+                }),
+        );
+        assert.equal(pulumiCli(env, ["stack", "init", "dev"], dir, home).code, 0);
+        const up = await pulumiCliAsync(env, ["up", "--yes", "--skip-preview", "--stack", "dev"], dir, home);
+        wall("yaml package add: pulumi up", up.ms);
+        assert.equal(up.code, 0, up.stdout + up.stderr);
+        assert.equal(isAvailable(await deployment(env.cluster!.kube, "yaml-added", NAME)), true);
+        const destroy = await pulumiCliAsync(env, ["destroy", "--yes", "--skip-preview", "--stack", "dev"], dir, home);
+        assert.equal(destroy.code, 0, destroy.stdout + destroy.stderr);
+    });
 });

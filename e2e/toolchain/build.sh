@@ -88,10 +88,11 @@ if [[ "${1:-}" == "--check" ]]; then
 fi
 if [[ ${#missing[@]} -eq 0 ]]; then [[ -e "$bin/kwok" ]] || link_bin; echo "$bin"; exit 0; fi
 
-# Seconds each tool took in the last measured cold build (empty module, build and tool caches; 2 cores):
+# Seconds each tool took in the last measured cold build (empty module, build and tool caches; 2 cores shared with
+# other jobs):
 # printed beside the elapsed time so that a newcomer knows the half hour is normal.
-declare -A cold=([pulumi]=467 [pulumi-language-yaml]=120 [pulumi-gen-python]=30 [pulumi-resource-kubernetes]=596
-  [kube-apiserver]=273 [kube-controller-manager]=80 [kube-scheduler]=8 [kubectl]=24 [etcd]=31 [kwok]=85 [kwok-stages]=1)
+declare -A cold=([pulumi]=395 [pulumi-language-yaml]=35 [pulumi-gen-python]=4 [pulumi-resource-kubernetes]=827
+  [kube-apiserver]=565 [kube-controller-manager]=199 [kube-scheduler]=24 [kubectl]=87 [etcd]=131 [kwok]=304 [kwok-stages]=1)
 expected=0; for t in "${missing[@]}"; do expected=$((expected + ${cold[$t]:-0})); done
 log "cache $root"
 log "building ${#missing[@]} tools: ${missing[*]}; the last cold build took $((expected / 60)) min on 2 cores (a warm cache: under a second)"
