@@ -96,6 +96,35 @@ export function killTree(root: number): void {
     }
 }
 
+/**
+ * An `onStart` for a run that must die right after Azure issued a token: it polls the fake ARM's log every 20 ms and
+ * kills the run's process tree at the first successful generateToken call after `callsBefore`. `killed()` says
+ * whether it did.
+ */
+export function killAfterTokenIssued(
+    armLog: string,
+    callsBefore: number,
+    successfulCalls: (log: string) => { status: number }[],
+): { onStart: (pid: number) => void; killed: () => boolean } {
+    let killed = false;
+    return {
+        onStart: (pid) => {
+            const timer = setInterval(() => {
+                if (
+                    successfulCalls(armLog)
+                        .slice(callsBefore)
+                        .some((c) => c.status === 200)
+                ) {
+                    clearInterval(timer);
+                    killed = true;
+                    killTree(pid); // the runner, the CLI and the plugins it started
+                }
+            }, 20);
+        },
+        killed: () => killed,
+    };
+}
+
 /** Whether a process is alive (a zombie is not). */
 export function alive(pid: number): boolean {
     const state = /^State:\s+(\S)/m.exec(read(`/proc/${pid}/status`) ?? "")?.[1];

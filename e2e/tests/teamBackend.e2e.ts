@@ -15,7 +15,7 @@ import { engineError, inline, InlineOptions, pulumiCli } from "../harness/pulumi
 import { changes, wall } from "../harness/report";
 import { PROJECT, repoStack } from "../harness/stacks";
 import { e2e } from "./setup";
-import { killTree } from "../harness/processes";
+import { killAfterTokenIssued } from "../harness/processes";
 
 /** The words of Pulumi's refusal when another run holds a DIY backend's lock (pkg/backend/diy/lock.go). */
 const LOCKED =
@@ -153,25 +153,10 @@ describe("team state on an azblob:// backend (Azurite), on the real engine", fun
         // Azure issues the token, but the answer is held back long enough to kill the up before it arrives.
         const calls = generateTokenCalls(env.vars.APIM_E2E_ARM_LOG).length;
         await inject({ operation: "generateToken", times: 1, delayMs: 5000 });
-        let killed = false;
-        const up = await run("up", {
-            clockSeconds: clock,
-            onStart: (pid) => {
-                const timer = setInterval(() => {
-                    if (
-                        generateTokenCalls(env.vars.APIM_E2E_ARM_LOG)
-                            .slice(calls)
-                            .some((c) => c.status === 200)
-                    ) {
-                        clearInterval(timer);
-                        killed = true;
-                        killTree(pid); // the runner, the CLI and the plugins it started
-                    }
-                }, 20);
-            },
-        });
+        const killer = killAfterTokenIssued(env.vars.APIM_E2E_ARM_LOG, calls, generateTokenCalls);
+        const up = await run("up", { clockSeconds: clock, onStart: killer.onStart });
         wall("azblob crash: the killed up", up.ms);
-        assert.equal(killed, true, "the up was killed after the ARM call");
+        assert.equal(killer.killed(), true, "the up was killed after the ARM call");
         assert.equal(up.result.ok, false);
 
         // 1. The lock stays behind: the next run is refused with Pulumi's lock error until `pulumi cancel`.

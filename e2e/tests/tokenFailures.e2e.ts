@@ -9,7 +9,7 @@ import { exportStack, inline, InlineOptions, pulumiCli } from "../harness/pulumi
 import { PROJECT, repoStack } from "../harness/stacks";
 import { changes, wall } from "../harness/report";
 import { e2e } from "./setup";
-import { killTree } from "../harness/processes";
+import { killAfterTokenIssued } from "../harness/processes";
 
 const STACK = "token-failures";
 const GATEWAY = "apim-gw-failures";
@@ -266,24 +266,10 @@ describe("the token path when Azure misbehaves (fake ARM failure injection), on 
         const calls = generateTokenCalls(env.vars.APIM_E2E_ARM_LOG).length;
         // Azure issues the token, but the answer is held back long enough to kill the up before it arrives.
         await inject({ operation: "generateToken", times: 1, delayMs: 5000 });
-        let killed = false;
-        const up = await run("up", {
-            onStart: (pid) => {
-                const timer = setInterval(() => {
-                    if (
-                        generateTokenCalls(env.vars.APIM_E2E_ARM_LOG)
-                            .slice(calls)
-                            .some((c) => c.status === 200)
-                    ) {
-                        clearInterval(timer);
-                        killed = true;
-                        killTree(pid); // the runner, the CLI and the plugins it started
-                    }
-                }, 20);
-            },
-        });
+        const killer = killAfterTokenIssued(env.vars.APIM_E2E_ARM_LOG, calls, generateTokenCalls);
+        const up = await run("up", { onStart: killer.onStart });
         wall("interrupted: the killed up", up.ms);
-        assert.equal(killed, true, "the up was killed after the ARM call");
+        assert.equal(killer.killed(), true, "the up was killed after the ARM call");
         assert.equal(up.result.ok, false);
 
         // The engine's own recovery after a crash: the stack's lock stays behind (`pulumi cancel` removes it),

@@ -63,70 +63,26 @@ export async function signIn(choice: IdentityChoice, armEndpoint: string, secret
     }
 }
 
-export type PermissionsAnswer = { ok: true; permissions: Permission[] } | { ok: false; status?: number; error: string };
-
-/**
- * GET <scope>/providers/Microsoft.Authorization/permissions (read-only), following nextLink on the same host. The
- * bearer token goes to the ARM endpoint only; no redirect is followed.
- */
-export async function readPermissions(url: string, token: string): Promise<PermissionsAnswer> {
-    const pipeline = createPipelineFromOptions({
+/** The doctor's read-only ARM client: no retries, no redirects. */
+function doctorPipeline() {
+    return createPipelineFromOptions({
         retryOptions: { maxRetries: 0 },
         redirectOptions: { maxRetries: 0 },
         userAgentOptions: { userAgentPrefix: "apim-gateway-doctor" },
     });
-    const client = createDefaultHttpClient();
-    const origin = new URL(url).origin;
-    const permissions: Permission[] = [];
-    let next: string | undefined = url;
-    for (let page = 0; next !== undefined && page < 20; page++) {
-        if (new URL(next).origin !== origin) return { ok: false, error: "ARM answered a nextLink on another host; not followed" };
-        let res;
-        try {
-            res = await pipeline.sendRequest(
-                client,
-                createPipelineRequest({
-                    url: next,
-                    method: "GET",
-                    headers: createHttpHeaders({ authorization: `Bearer ${token}`, accept: "application/json" }),
-                    timeout: 30_000,
-                }),
-            );
-        } catch (e) {
-            const err = e as { code?: string; message?: string };
-            return { ok: false, error: scrub(err?.code ?? err?.message ?? String(e), [token]) };
-        }
-        if (res.status !== 200) {
-            const code = armErrorCode(res.bodyAsText ?? undefined);
-            return { ok: false, status: res.status, error: `HTTP ${res.status}${code ? ` ${code}` : ""}` };
-        }
-        let body: { value?: unknown; nextLink?: unknown };
-        try {
-            body = JSON.parse(res.bodyAsText ?? "") as { value?: unknown; nextLink?: unknown };
-        } catch {
-            return { ok: false, status: 200, error: "the answer is not JSON" };
-        }
-        const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
-        for (const p of Array.isArray(body.value) ? body.value : []) {
-            const entry = p as { actions?: unknown; notActions?: unknown };
-            permissions.push({ actions: strings(entry.actions), notActions: strings(entry.notActions) });
-        }
-        next = typeof body.nextLink === "string" && body.nextLink !== "" ? body.nextLink : undefined;
-    }
-    return { ok: true, permissions };
 }
 
-/** GET the API Management instance (read-only) and return its SKU's name; no redirect is followed. */
-export async function readService(url: string, token: string): Promise<ServiceAnswer> {
-    const pipeline = createPipelineFromOptions({
-        retryOptions: { maxRetries: 0 },
-        redirectOptions: { maxRetries: 0 },
-        userAgentOptions: { userAgentPrefix: "apim-gateway-doctor" },
-    });
+/** One read-only GET with the bearer token: the body of a 200, or a failure whose message never holds the token. */
+async function armGet(
+    pipeline: ReturnType<typeof createPipelineFromOptions>,
+    client: ReturnType<typeof createDefaultHttpClient>,
+    url: string,
+    token: string,
+): Promise<{ ok: true; body: string } | { ok: false; status?: number; error: string }> {
     let res;
     try {
         res = await pipeline.sendRequest(
-            createDefaultHttpClient(),
+            client,
             createPipelineRequest({
                 url,
                 method: "GET",
@@ -142,8 +98,47 @@ export async function readService(url: string, token: string): Promise<ServiceAn
         const code = armErrorCode(res.bodyAsText ?? undefined);
         return { ok: false, status: res.status, error: `HTTP ${res.status}${code ? ` ${code}` : ""}` };
     }
+    return { ok: true, body: res.bodyAsText ?? "" };
+}
+
+export type PermissionsAnswer = { ok: true; permissions: Permission[] } | { ok: false; status?: number; error: string };
+
+/**
+ * GET <scope>/providers/Microsoft.Authorization/permissions (read-only), following nextLink on the same host. The
+ * bearer token goes to the ARM endpoint only; no redirect is followed.
+ */
+export async function readPermissions(url: string, token: string): Promise<PermissionsAnswer> {
+    const pipeline = doctorPipeline();
+    const client = createDefaultHttpClient();
+    const origin = new URL(url).origin;
+    const permissions: Permission[] = [];
+    let next: string | undefined = url;
+    for (let page = 0; next !== undefined && page < 20; page++) {
+        if (new URL(next).origin !== origin) return { ok: false, error: "ARM answered a nextLink on another host; not followed" };
+        const got = await armGet(pipeline, client, next, token);
+        if (!got.ok) return got;
+        let body: { value?: unknown; nextLink?: unknown };
+        try {
+            body = JSON.parse(got.body) as { value?: unknown; nextLink?: unknown };
+        } catch {
+            return { ok: false, status: 200, error: "the answer is not JSON" };
+        }
+        const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+        for (const p of Array.isArray(body.value) ? body.value : []) {
+            const entry = p as { actions?: unknown; notActions?: unknown };
+            permissions.push({ actions: strings(entry.actions), notActions: strings(entry.notActions) });
+        }
+        next = typeof body.nextLink === "string" && body.nextLink !== "" ? body.nextLink : undefined;
+    }
+    return { ok: true, permissions };
+}
+
+/** GET the API Management instance (read-only) and return its SKU's name; no redirect is followed. */
+export async function readService(url: string, token: string): Promise<ServiceAnswer> {
+    const got = await armGet(doctorPipeline(), createDefaultHttpClient(), url, token);
+    if (!got.ok) return got;
     try {
-        const sku = (JSON.parse(res.bodyAsText ?? "") as { sku?: { name?: unknown } }).sku?.name;
+        const sku = (JSON.parse(got.body) as { sku?: { name?: unknown } }).sku?.name;
         return { ok: true, sku: typeof sku === "string" ? sku : undefined };
     } catch {
         return { ok: false, status: 200, error: "the answer is not JSON" };
