@@ -117,6 +117,10 @@ const withoutClientIds = (env: Record<string, string> | undefined) =>
     Object.fromEntries(Object.entries(env ?? {}).filter(([k]) => k !== "CLIENT_IDS"));
 /** The first step of every job that signs in to Azure: the identity check. */
 const guardOf = (job: Job) => job.steps[0];
+
+/** The steps of every preview and up job: guard, checkout, install, build, sign in, cluster context, Pulumi. */
+const stackJobSteps = (job: Job) => [`run: ${guardOf(job).run}`, CHECKOUT, SETUP_NODE, INSTALL, BUILD, LOGIN, KUBELOGIN, AKS, PULUMI];
+
 const GUARD_NAME = "Check that this job's Azure identity is its own";
 
 /**
@@ -333,17 +337,7 @@ describe("GitHub Actions workflows", () => {
         it("preview (dev): signs in as the read-only dev preview identity and runs the policy pack, every rule advisory", () => {
             const job = wf().jobs["preview-dev"];
             assert.equal(job.name, "preview (dev)");
-            assert.deepEqual(stepsOf(job), [
-                `run: ${guardOf(job).run}`,
-                CHECKOUT,
-                SETUP_NODE,
-                INSTALL,
-                BUILD,
-                LOGIN,
-                KUBELOGIN,
-                AKS,
-                PULUMI,
-            ]);
+            assert.deepEqual(stepsOf(job), stackJobSteps(job));
             assert.deepEqual(stepUsing(job, "azure/login").with, loginWith(vars("AZURE_CLIENT_ID_DEV_PREVIEW")));
             assert.deepEqual(stepUsing(job, "azure/use-kubelogin").with, { "kubelogin-version": "v0.1.6" });
             assert.deepEqual(stepUsing(job, "azure/aks-set-context").with, aksWith("dev"));
@@ -380,17 +374,7 @@ describe("GitHub Actions workflows", () => {
                 assert.deepEqual(job.needs, stack === "prod" ? ["up-dev", "preview-prod"] : undefined);
                 assert.equal(job.if, undefined);
                 assert.deepEqual(job.concurrency, { group: `pulumi-${stack}`, "cancel-in-progress": false });
-                assert.deepEqual(stepsOf(job), [
-                    `run: ${guardOf(job).run}`,
-                    CHECKOUT,
-                    SETUP_NODE,
-                    INSTALL,
-                    BUILD,
-                    LOGIN,
-                    KUBELOGIN,
-                    AKS,
-                    PULUMI,
-                ]);
+                assert.deepEqual(stepsOf(job), stackJobSteps(job));
                 const clientId = vars(`AZURE_CLIENT_ID_${stack.toUpperCase()}`);
                 assert.deepEqual(stepUsing(job, "azure/login").with, loginWith(clientId));
                 assert.deepEqual(stepUsing(job, "azure/aks-set-context").with, aksWith(stack));
@@ -409,17 +393,7 @@ describe("GitHub Actions workflows", () => {
             assert.equal(job.needs, undefined);
             assert.equal(job.if, undefined);
             assert.equal(job.concurrency, undefined, "a preview takes no lock");
-            assert.deepEqual(stepsOf(job), [
-                `run: ${guardOf(job).run}`,
-                CHECKOUT,
-                SETUP_NODE,
-                INSTALL,
-                BUILD,
-                LOGIN,
-                KUBELOGIN,
-                AKS,
-                PULUMI,
-            ]);
+            assert.deepEqual(stepsOf(job), stackJobSteps(job));
             assert.deepEqual(stepUsing(job, "actions/checkout").with, { "persist-credentials": false }, "the pushed commit, nothing else");
             assert.deepEqual(stepUsing(job, "azure/login").with, loginWith(vars("AZURE_CLIENT_ID_PROD_PREVIEW")));
             assert.deepEqual(stepUsing(job, "azure/aks-set-context").with, aksWith("prod"));

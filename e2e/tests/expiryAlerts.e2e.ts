@@ -7,6 +7,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import type { Delivery } from "../env/fakeArm";
 import { receivedRequests } from "../env/webhookReceiver";
 import { exportStack, inline, pulumiCli } from "../harness/pulumi";
 import { wall } from "../harness/report";
@@ -18,15 +19,6 @@ const FUNCTION = `/subscriptions/${SUB}/resourceGroups/rg-ops/providers/Microsof
 const QUEUE = `/subscriptions/${SUB}/resourceGroups/rg-ops/providers/Microsoft.ServiceBus/namespaces/ops-bus/queues/apim-alerts`;
 const TOPIC = "apim-e2e-events";
 const SERVICE_ID = `/subscriptions/${SUB}/resourceGroups/${E2E_APIM.resourceGroupName}/providers/Microsoft.ApiManagement/service/${E2E_APIM.serviceName}`;
-
-interface Delivery {
-    subscription: string;
-    endpointType: string;
-    endpoint: string;
-    eventType: string;
-    subject: string;
-    status: number | string;
-}
 
 describe("token expiry alerts through Event Grid as Microsoft documents it, on the real engine", function () {
     const stacks = [
