@@ -2,6 +2,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
+import { minimal } from "./edge";
 import {
     buildComponent,
     capturingLogs,
@@ -26,13 +27,6 @@ class AzureNativeProvider extends pulumi.ProviderResource {
     constructor(name: string) {
         super("azure-native", name, {});
     }
-}
-
-function minimal(): SelfHostedGatewayArgs {
-    return {
-        apim: { resourceGroupName: "rg-apim", serviceName: "contoso-apim", gatewayName: "edge", location: { name: "aks-weu" } },
-        namespace: { name: "gw", podSecurityLevel: "restricted" },
-    };
 }
 
 type PodSpec = {

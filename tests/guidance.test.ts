@@ -2,14 +2,15 @@
 // lines: the node architecture, the Entra client certificate, memory and KEDA autoscaling, the typed settings and
 // the discovery ports, and the extension points with what each Pod Security level refuses of them.
 import { strict as assert } from "assert";
-import { SelfHostedGateway, SelfHostedGatewayArgs, validateArgs } from "../components";
+import { SelfHostedGatewayArgs, validateArgs } from "../components";
 import { scaledObjectAsAutoscaler, findingsFor, SCALED_OBJECT_TYPE } from "../policy/policies";
 import { packageSchema } from "../components/plugin/schema";
 import { settingsFindings } from "../components/rules";
 import { withClientSecret } from "../components/stackConfig";
 import { backupClaimName } from "../components/specs";
+import { build, minimal } from "./edge";
 import { CLOCK, PORTAL_SETTINGS } from "./expected";
-import { buildComponent, one, ofType, Registered } from "./harness";
+import { one, ofType, Registered } from "./harness";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const HPA = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
@@ -20,22 +21,6 @@ const LABELS = { ...SELECTOR, "app.kubernetes.io/component": "gateway", "app.kub
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 const APP = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
 const IDENTITY = "6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b";
-
-function minimal(extra: Partial<SelfHostedGatewayArgs> = {}): SelfHostedGatewayArgs {
-    return {
-        apim: { resourceGroupName: "rg-apim", serviceName: "contoso-apim", gatewayName: "edge", location: { name: "aks-weu" } },
-        // Production requires a Pod Security level on a namespace the component creates.
-        namespace: { name: "gw", podSecurityLevel: "restricted" },
-        ...extra,
-    };
-}
-
-async function build(args: SelfHostedGatewayArgs) {
-    return buildComponent(() => {
-        const gw = new SelfHostedGateway("edge", args);
-        return { gw, a: gw.deploymentName, b: gw.serviceName, c: gw.configMapName, d: gw.namespaceName };
-    }, CLOCK);
-}
 
 type Container = Record<string, unknown> & { name: string; env?: unknown; volumeMounts?: unknown; ports?: unknown };
 type PodSpec = Record<string, unknown> & {

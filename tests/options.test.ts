@@ -2,9 +2,10 @@
 // availability, autoscaling, probes, pod security, scheduling and image, labels, ServiceAccount,
 // NetworkPolicy, proxy/TLS/telemetry settings, CA trust, and the Azure-side assignments.
 import { strict as assert } from "assert";
-import { SelfHostedGateway, SelfHostedGatewayArgs, validateArgs } from "../components";
-import { CLOCK, PORTAL_SETTINGS, TEST_CA_PEM } from "./expected";
-import { buildComponent, capturingLogs, FAKE_SUBSCRIPTION, logs, mockAutoName, one, ofType, Registered } from "./harness";
+import { SelfHostedGatewayArgs, validateArgs } from "../components";
+import { build, minimal } from "./edge";
+import { PORTAL_SETTINGS, TEST_CA_PEM } from "./expected";
+import { capturingLogs, FAKE_SUBSCRIPTION, logs, mockAutoName, one, ofType, Registered } from "./harness";
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
@@ -18,21 +19,6 @@ function tokenEnv(resources: Registered[]) {
     const name = mockAutoName("edge-token-secret", one(resources, "kubernetes:core/v1:Secret", "edge-token-secret").inputs.stringData);
     assert.match(name, /^edge-token-secret-[0-9a-f]{8}$/);
     return { name: "config.service.auth", valueFrom: { secretKeyRef: { name, key: "value" } } };
-}
-
-function minimal(extra: Partial<SelfHostedGatewayArgs> = {}): SelfHostedGatewayArgs {
-    return {
-        apim: { resourceGroupName: "rg-apim", serviceName: "contoso-apim", gatewayName: "edge", location: { name: "aks-weu" } },
-        namespace: { name: "gw", podSecurityLevel: "restricted" },
-        ...extra,
-    };
-}
-
-async function build(args: SelfHostedGatewayArgs) {
-    return buildComponent(() => {
-        const gw = new SelfHostedGateway("edge", args);
-        return { gw, a: gw.deploymentName, b: gw.serviceName, c: gw.configMapName, d: gw.namespaceName };
-    }, CLOCK);
 }
 
 type Container = Record<string, unknown> & { env?: unknown; volumeMounts?: unknown };
