@@ -78,11 +78,15 @@ async function waitForOutput(run: DemoRun, re: RegExp, timeoutMs: number): Promi
     }
 }
 
-/** The caller's environment, without the suite's own settings. */
+/**
+ * The caller's environment, without the suite's own settings. APIM_E2E_CACHE stays: it is where the caller keeps the
+ * toolchain (CI points it at its own folder), and the demo builds nothing that is already there.
+ */
 function callerEnv(): Record<string, string> {
     return Object.fromEntries(
         Object.entries(process.env).filter(
-            (e): e is [string, string] => e[1] !== undefined && !/^(TS_NODE_|APIM_E2E_|PULUMI_|KUBECONFIG$)/.test(e[0]),
+            (e): e is [string, string] =>
+                e[1] !== undefined && (e[0] === "APIM_E2E_CACHE" || !/^(TS_NODE_|APIM_E2E_|PULUMI_|KUBECONFIG$)/.test(e[0])),
         ),
     );
 }
