@@ -1,4 +1,4 @@
-// The smallest valid "edge" gateway, built under mocks: shared by the option, guidance and rule tests.
+// The smallest valid "edge" gateway, built under mocks: shared by the component, option and guidance tests.
 import { SelfHostedGateway, SelfHostedGatewayArgs } from "../components";
 import { CLOCK } from "./expected";
 import { buildComponent } from "./harness";
